@@ -1,0 +1,36 @@
+package io.steward.collector;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A Redis server to watch. The URI carries the credentials, so it is never printed: {@link #toString()}
+ * and {@link #address()} name the server without them.
+ */
+public record Target(String name, RedisURI uri, Duration pollInterval) {
+
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
+
+    public Target {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("target name must not be blank");
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("poll interval of target " + name + " must be positive");
+        }
+    }
+
+    /** {@code host:port} (or the socket path), without scheme or credentials. */
+    public String address() {
+        return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + address() + ")";
+    }
+}

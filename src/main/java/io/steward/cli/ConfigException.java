@@ -1,0 +1,11 @@
+package io.steward.cli;
+
+/** A mistake in the configuration or the command line; the message names the key or flag and what to do. */
+public final class ConfigException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,66 @@
+package io.steward.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/** Reads the YAML configuration file. Unknown keys are an error, named by their full path. */
+public final class ConfigLoader {
+
+    private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public StewardConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException missing) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException unreadable) {
+            throw new ConfigException("cannot read config file " + file + ": " + unreadable.getMessage());
+        }
+        if (text.isBlank()) {
+            return StewardConfig.empty();
+        }
+        try {
+            return mapper.readValue(text, StewardConfig.class);
+        } catch (UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", "));
+            throw new ConfigException(file + ": unknown key '" + path(unknown) + "' (known here: " + known + ")");
+        } catch (JsonMappingException wrongShape) {
+            throw new ConfigException(file + ": '" + path(wrongShape) + "' has the wrong form: "
+                    + wrongShape.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (JsonProcessingException syntax) {
+            String where = syntax.getLocation() == null ? "" : " at line " + syntax.getLocation().getLineNr();
+            throw new ConfigException(file + ": not valid YAML" + where + ": "
+                    + syntax.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static String path(JsonMappingException failure) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : failure.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

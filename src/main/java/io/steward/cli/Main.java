@@ -1,0 +1,64 @@
+package io.steward.cli;
+
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code steward} command. */
+@Command(name = "steward",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.class,
+        description = "Watches, diagnoses and backs up Redis.",
+        subcommands = {ServeCommand.class, VersionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:the operation failed",
+            "2:usage or configuration error",
+            "3:could not run (connect, auth, timeout, port in use)"})
+public final class Main implements Runnable {
+
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int COULD_NOT_RUN = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The command line with its error handling: a user's mistake is one line on stderr, never a stack trace. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(env));
+        commandLine.setExecutionExceptionHandler((failure, cmd, parseResult) -> {
+            if (failure instanceof ConfigException) {
+                cmd.getErr().println("steward: " + failure.getMessage());
+                return USAGE;
+            }
+            if (failure instanceof CouldNotRunException) {
+                cmd.getErr().println("steward: " + failure.getMessage());
+                return COULD_NOT_RUN;
+            }
+            throw failure;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    /** Hands the process environment to the commands that need it, so tests can give their own. */
+    private record CommandFactory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ServeCommand.class) {
+                return type.cast(new ServeCommand(env));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.steward.cli;
+
+import java.util.List;
+
+/**
+ * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link ConfigLoader}
+ * checks and converts them, naming the key path of anything wrong.
+ */
+public record StewardConfig(Web web, List<TargetEntry> targets) {
+
+    public StewardConfig {
+        web = web == null ? new Web(null) : web;
+        targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    public static StewardConfig empty() {
+        return new StewardConfig(null, null);
+    }
+
+    /** {@code web:} */
+    public record Web(String listenAddress) {
+    }
+
+    /** One entry of {@code targets:}. */
+    public record TargetEntry(String name, String uri, String username, String passwordFile, String passwordEnv,
+            String pollInterval, String timeout) {
+    }
+}

@@ -1,0 +1,249 @@
+package io.steward.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process that a test starts on a free port in its own temporary directory and
+ * stops afterwards. Tests never touch a Redis they did not start.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+    private final String password;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    private RedisServer(Process process, int port, Path dir, String password) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+        this.password = password;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static RedisServer start() {
+        return builder().start();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}, without credentials. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A connection for the test's own commands (authenticated when the server has a password). */
+    public synchronized RedisCommands<String, String> commands() {
+        if (connection == null || !connection.isOpen()) {
+            RedisURI uri = RedisURI.create("127.0.0.1", port);
+            if (password != null) {
+                uri.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(null, password.toCharArray()));
+            }
+            client = RedisClient.create(uri);
+            connection = client.connect();
+        }
+        return connection.sync();
+    }
+
+    /** Blocks until this replica reports {@code master_link_status:up}. */
+    public void awaitReplicationLink() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (commands().info("replication").contains("master_link_status:up")) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("replica on port " + port + " did not link to its primary; log:\n" + logTail());
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("redis.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException unreadable) {
+            return "(no log: " + unreadable.getMessage() + ")";
+        }
+    }
+
+    /** Stops the process but keeps its directory, so a test can restart on the same data or port. */
+    public void stop() {
+        if (connection != null) {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            connection = null;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(dir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    public static final class Builder {
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private Integer port;
+        private Path dir;
+        private String password;
+
+        private Builder() {
+            options.put("save", "");
+            options.put("appendonly", "no");
+        }
+
+        public Builder appendOnly(boolean on) {
+            return option("appendonly", on ? "yes" : "no");
+        }
+
+        /** Save points as in redis.conf ({@code "60 1"}); empty (the default) disables RDB snapshots. */
+        public Builder save(String savePoints) {
+            return option("save", savePoints);
+        }
+
+        public Builder replicaOf(RedisServer primary) {
+            return option("replicaof", "127.0.0.1 " + primary.port());
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return option("requirepass", password);
+        }
+
+        public Builder enableDebugCommand() {
+            return option("enable-debug-command", "yes");
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Reuses a directory (for a restart on the same data); by default each server gets a new one. */
+        public Builder dir(Path dir) {
+            this.dir = dir;
+            return this;
+        }
+
+        public Builder option(String name, String value) {
+            options.put(name, value);
+            return this;
+        }
+
+        public RedisServer start() {
+            String binary = findRedisServer();
+            try {
+                Path workDir = dir != null ? dir : Files.createTempDirectory("steward-redis-");
+                int chosenPort = port != null ? port : FreePort.find();
+                List<String> command = new ArrayList<>(List.of(binary,
+                        "--port", String.valueOf(chosenPort), "--bind", "127.0.0.1",
+                        "--dir", workDir.toString(), "--logfile", workDir.resolve("redis.log").toString(),
+                        "--daemonize", "no", "--protected-mode", "no"));
+                options.forEach((name, value) -> {
+                    command.add("--" + name);
+                    command.addAll(value.isEmpty() ? List.of("") : List.of(value.split(" ")));
+                });
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(workDir.resolve("redis.stdout").toFile()).start();
+                RedisServer server = new RedisServer(process, chosenPort, workDir, password);
+                awaitPing(server);
+                return server;
+            } catch (IOException failure) {
+                throw new IllegalStateException("cannot start redis-server: " + failure.getMessage(), failure);
+            }
+        }
+
+        private static void awaitPing(RedisServer server) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!server.process.isAlive()) {
+                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail());
+                }
+                try (Socket socket = new Socket("127.0.0.1", server.port)) {
+                    OutputStream out = socket.getOutputStream();
+                    out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = socket.getInputStream();
+                    byte[] reply = new byte[64];
+                    int n = in.read(reply);
+                    // +PONG, or -NOAUTH when a password is set: either way the server is up.
+                    if (n > 0 && (reply[0] == '+' || reply[0] == '-') && !new String(reply, 0, n, StandardCharsets.US_ASCII).contains("LOADING")) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                sleep(20);
+            }
+            server.close();
+            throw new IllegalStateException("redis-server did not answer PING on port " + server.port);
+        }
+
+        private static String findRedisServer() {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                Path candidate = Path.of(dir, "redis-server");
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+            throw new IllegalStateException("redis-server is not installed: these tests need a real Redis."
+                    + " Install Debian's redis-server package (bash .ci/run does it).");
+        }
+    }
+}
