@@ -1,7 +1,7 @@
 package io.steward.cli;
 
 /** A mistake in the configuration or the command line; the message names the key or flag and what to do. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

@@ -101,13 +101,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> {
-                    try {
-                        return factory.fromUri(uri, "target", flagCredentials, interval, true);
-                    } catch (ConfigException bad) {
-                        throw new IllegalArgumentException(bad.getMessage(), bad);
-                    }
-                });
+                uri -> factory.fromUri(uri, "target", flagCredentials, interval, true));
     }
 
     private Credentials flagCredentials() {

@@ -90,6 +90,9 @@ public final class Collector implements AutoCloseable {
         Duration next;
         try {
             PollResult result = polling.poller.poll();
+            if (scheduler.isShutdown()) {
+                return; // a poll cut short by close() is not an outage
+            }
             latest.put(result.target().name(), result);
             polling.metrics.record(result);
             next = polling.afterPoll(result);

@@ -2,6 +2,7 @@ package io.steward.collector;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.protocol.RedisProtocolException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -45,8 +46,7 @@ public enum PollFailure {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
                 return CONNECT;
             }
-            if (t instanceof io.netty.handler.codec.DecoderException
-                    || (t instanceof io.lettuce.core.RedisException && message.contains("PROTOCOL"))) {
+            if (t instanceof RedisProtocolException || t instanceof io.netty.handler.codec.DecoderException) {
                 return PROTOCOL;
             }
         }

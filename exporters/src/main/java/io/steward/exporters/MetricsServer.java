@@ -67,7 +67,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/metrics" -> writeMetrics(exchange, registry.scrape());
@@ -83,6 +83,8 @@ public final class MetricsServer implements AutoCloseable {
         } catch (RuntimeException failure) {
             logger.warn("request {} failed", exchange.getRequestURI().getPath(), failure);
             send(exchange, 500, "text/plain; charset=utf-8", "internal error: " + failure.getMessage() + "\n");
+        } finally {
+            exchange.close();
         }
     }
 

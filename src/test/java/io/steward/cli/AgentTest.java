@@ -1,0 +1,157 @@
+package io.steward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steward.collector.Target;
+import io.steward.testing.Http;
+import io.steward.testing.Metrics;
+import io.steward.testing.RedisServer;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The agent against a real primary and replica, read back over HTTP as Prometheus would. */
+class AgentTest {
+
+    private static RedisServer primary;
+    private static RedisServer replica;
+    private static Agent agent;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        primary = RedisServer.builder().appendOnly(true).save("3600 1").start();
+        replica = RedisServer.builder().replicaOf(primary).start();
+        replica.awaitReplicationLink();
+        primary.commands().set("greeting", "hello");
+        primary.commands().hset("user:1", "name", "ada");
+        primary.commands().get("missing");
+        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
+        List<Target> targets = List.of(
+                factory.fromEntry(entry("primary", primary.uri()), 0),
+                factory.fromEntry(entry("replica", replica.uri()), 1));
+        agent = Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
+                uri -> factory.fromUri(uri, "target", Credentials.NONE, Duration.ofSeconds(15), true));
+        base = "http://127.0.0.1:" + agent.port();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/-/ready").statusCode() == 200);
+    }
+
+    static StewardConfig.TargetEntry entry(String name, String uri) {
+        return new StewardConfig.TargetEntry(name, uri, null, null, null, "300ms", "2s");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (replica != null) {
+            replica.close();
+        }
+        if (primary != null) {
+            primary.close();
+        }
+    }
+
+    private static String metrics() {
+        return Http.get(base + "/metrics").body();
+    }
+
+    @Test
+    void reportsBothTargetsUpWithTheirRoles() {
+        String metrics = metrics();
+        assertThat(Metrics.value(metrics, "redis_up{target=\"primary\"}")).hasValue(1.0);
+        assertThat(Metrics.value(metrics, "redis_up{target=\"replica\"}")).hasValue(1.0);
+        assertThat(metrics).containsPattern("redis_instance_info\\{.*role=\"master\".*target=\"primary\"")
+                .containsPattern("redis_instance_info\\{.*role=\"slave\".*target=\"replica\"");
+    }
+
+    @Test
+    void reportsTheReplicationLinkFromBothSides() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = metrics();
+            assertThat(Metrics.value(metrics, "redis_connected_slaves{target=\"primary\"}")).hasValue(1.0);
+            assertThat(metrics).containsPattern(
+                    "redis_master_link_up\\{master_host=\"127.0.0.1\",master_port=\"" + primary.port() + "\",target=\"replica\"} 1.0");
+            assertThat(metrics).containsPattern("redis_connected_slave_offset_bytes\\{slave_ip=\"127.0.0.1\",slave_port=\""
+                    + replica.port() + "\",slave_state=\"online\",target=\"primary\"}");
+        });
+    }
+
+    @Test
+    void reportsKeysCommandsAndPersistenceOfTheLiveServer() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = metrics();
+            assertThat(Metrics.value(metrics, "redis_db_keys{db=\"db0\",target=\"primary\"}")).hasValue(2.0);
+            assertThat(Metrics.value(metrics, "redis_keyspace_misses_total{target=\"primary\"}")).hasValueSatisfying(
+                    misses -> assertThat(misses).isGreaterThanOrEqualTo(1));
+            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"primary\"}")).hasValue(1.0);
+            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"replica\"}")).hasValue(0.0);
+            assertThat(metrics).contains("redis_commands_total{cmd=\"hset\",target=\"primary\"} 1.0");
+        });
+    }
+
+    @Test
+    void reportsMemoryStatsAndConfigFromTheLiveServer() {
+        String metrics = metrics();
+        assertThat(Metrics.value(metrics, "redis_memory_stats_keys_count{target=\"primary\"}")).isPresent();
+        assertThat(Metrics.value(metrics, "redis_memory_stats_peak_allocated_bytes{target=\"replica\"}")).isPresent();
+        assertThat(Metrics.value(metrics, "redis_config_maxclients{target=\"primary\"}")).hasValue(10000.0);
+        assertThat(Metrics.value(metrics, "redis_slowlog_length{target=\"primary\"}")).isPresent();
+    }
+
+    @Test
+    void reportsItsOwnPollingAndBuild() {
+        String metrics = metrics();
+        assertThat(Metrics.value(metrics, "steward_poll_duration_seconds{target=\"primary\"}"))
+                .hasValueSatisfying(seconds -> assertThat(seconds).isPositive().isLessThan(2));
+        assertThat(Metrics.value(metrics, "steward_poll_errors_total{reason=\"connect\",target=\"primary\"}")).hasValue(0.0);
+        assertThat(metrics).containsPattern("steward_build_info\\{version=\"[^\"]+\"} 1");
+    }
+
+    @Test
+    void scrapesATargetOnDemandWithoutTargetLabel() {
+        HttpResponse<String> response = Http.get(base + "/scrape?target=" + replica.uri());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Metrics.value(response.body(), "redis_up")).hasValue(1.0);
+        assertThat(response.body()).contains("redis_instance_info{").doesNotContain("target=").doesNotContain("steward_");
+    }
+
+    @Test
+    void scrapeOfADeadTargetAnswersWithRedisUpZero() {
+        HttpResponse<String> response = Http.get(base + "/scrape?target=redis://127.0.0.1:1");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Metrics.value(response.body(), "redis_up")).hasValue(0.0);
+    }
+
+    @Test
+    void rejectsABadScrapeTargetWithAClearMessage() {
+        HttpResponse<String> missing = Http.get(base + "/scrape");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("missing parameter: target");
+        HttpResponse<String> bad = Http.get(base + "/scrape?target=http://example:80");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("unsupported scheme 'http'");
+    }
+
+    @Test
+    void servesOpenMetricsWhenAsked() {
+        HttpResponse<String> response = Http.get(base + "/metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/openmetrics-text"));
+        assertThat(response.body()).contains("# TYPE redis_instance info").endsWith("# EOF\n");
+    }
+
+    @Test
+    void servesHealthAndALandingPage() {
+        assertThat(Http.get(base + "/-/healthy").statusCode()).isEqualTo(200);
+        assertThat(Http.get(base + "/").body()).contains("href=\"/metrics\"");
+        assertThat(Http.get(base + "/nope").statusCode()).isEqualTo(404);
+    }
+}
