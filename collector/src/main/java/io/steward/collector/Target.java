@@ -31,6 +31,6 @@ public record Target(String name, RedisURI uri, Duration pollInterval) {
 
     @Override
     public String toString() {
-        return name + " (" + address() + ")";
+        return name.equals(address()) ? name : name + " (" + address() + ")";
     }
 }
