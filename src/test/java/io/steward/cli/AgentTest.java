@@ -100,7 +100,7 @@ class AgentTest {
     @Test
     void reportsMemoryStatsAndConfigFromTheLiveServer() {
         String metrics = metrics();
-        assertThat(Metrics.value(metrics, "redis_memory_stats_keys_count{target=\"primary\"}")).isPresent();
+        assertThat(Metrics.value(metrics, "redis_memory_stats_keys{target=\"primary\"}")).isPresent();
         assertThat(Metrics.value(metrics, "redis_memory_stats_peak_allocated_bytes{target=\"replica\"}")).isPresent();
         assertThat(Metrics.value(metrics, "redis_config_maxclients{target=\"primary\"}")).hasValue(10000.0);
         assertThat(Metrics.value(metrics, "redis_slowlog_length{target=\"primary\"}")).isPresent();

@@ -123,7 +123,7 @@ class RedisMetricsCollectorTest {
     void exposesAllOfMemoryStatsInBaseUnits() throws IOException {
         assertThat(primaryMetrics())
                 .contains("redis_memory_stats_peak_allocated_bytes{target=\"cache-1\"} 5.3954264E7\n")
-                .contains("redis_memory_stats_keys_count{target=\"cache-1\"} 285998.0\n")
+                .contains("redis_memory_stats_keys{target=\"cache-1\"} 285998.0\n")
                 .contains("redis_memory_stats_fragmentation_ratio{target=\"cache-1\"} 1.14979")
                 .contains("redis_memory_stats_dataset_ratio{target=\"cache-1\"} 0.67201")
                 .contains("redis_memory_stats_db_overhead_hashtable_main_bytes{db=\"db0\",target=\"cache-1\"} 1.5434224E7\n");

@@ -77,6 +77,29 @@ public final class RedisServer implements AutoCloseable {
         return connection.sync();
     }
 
+    /** Sends any command (DEBUG SLEEP, CONFIG SET, ...) and returns its reply as Lettuce decodes it. */
+    public List<Object> call(String command, String... args) {
+        io.lettuce.core.protocol.CommandArgs<String, String> commandArgs =
+                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8);
+        for (String arg : args) {
+            commandArgs.add(arg);
+        }
+        byte[] name = command.getBytes(StandardCharsets.US_ASCII);
+        io.lettuce.core.protocol.ProtocolKeyword keyword = new io.lettuce.core.protocol.ProtocolKeyword() {
+            @Override
+            public byte[] getBytes() {
+                return name;
+            }
+
+            @Override
+            public String toString() {
+                return command;
+            }
+        };
+        return commands().dispatch(keyword, new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                commandArgs);
+    }
+
     /** Blocks until this replica reports {@code master_link_status:up}. */
     public void awaitReplicationLink() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

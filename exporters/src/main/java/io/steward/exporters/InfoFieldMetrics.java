@@ -132,7 +132,7 @@ final class InfoFieldMetrics {
         // Stats
         counter("total_connections_received", "connections_received");
         counter("total_commands_processed", "commands_processed");
-        gauge("instantaneous_ops_per_sec", "instantaneous_ops_per_sec");
+        gauge("instantaneous_ops_per_sec", "instantaneous_ops_per_second");
         counter("total_net_input_bytes", "net_input_bytes");
         counter("total_net_output_bytes", "net_output_bytes");
         counter("total_net_repl_input_bytes", "net_repl_input_bytes");
@@ -148,7 +148,7 @@ final class InfoFieldMetrics {
         counter("expired_subkeys", "expired_subkeys");
         counter("expired_keys", "expired_keys");
         gauge("expired_stale_perc", "expired_stale_percentage");
-        counter("expired_time_cap_reached_count", "expired_time_cap_reached");
+        gauge("expired_time_cap_reached_count", "expired_time_cap_reached_total");
         counter("expire_cycle_cpu_milliseconds", "expire_cycle_cpu_time_ms");
         counter("evicted_keys", "evicted_keys");
         counter("evicted_clients", "evicted_clients");

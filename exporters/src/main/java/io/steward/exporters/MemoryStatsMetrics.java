@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * All of {@code MEMORY STATS} as {@code redis_memory_stats_*}: sizes in bytes, {@code *.percentage} as ratios,
- * counts as they are; the {@code db.N} overheads carry a {@code db} label.
+ * counts without their {@code .count} ({@code keys.count} is {@code redis_memory_stats_keys}); the {@code db.N}
+ * overheads carry a {@code db} label.
  */
 final class MemoryStatsMetrics {
 
@@ -29,10 +30,11 @@ final class MemoryStatsMetrics {
         String base = PREFIX + field.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (field.endsWith(".percentage")) {
             out.gauge(base.substring(0, base.length() - "percentage".length()) + "ratio", help + ", as a ratio", labels, value / 100);
+        } else if (field.endsWith(".count")) {
+            out.gauge(base.substring(0, base.length() - "_count".length()), help, labels, value);
         } else if (field.equals("fragmentation")) {
             out.gauge(base + "_ratio", help, labels, value);
-        } else if (field.endsWith(".ratio") || field.endsWith(".bytes") || field.endsWith(".count")
-                || field.endsWith("bytes-per-key")) {
+        } else if (field.endsWith(".ratio") || field.endsWith(".bytes") || field.endsWith("bytes-per-key")) {
             out.gauge(base, help, labels, value);
         } else {
             // Every other field is a size in bytes (peak.allocated, replication.backlog, overhead.hashtable.main, ...).

@@ -1,0 +1,145 @@
+package io.steward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steward.testing.Exposition;
+import io.steward.testing.ExternalProcess;
+import io.steward.testing.FreePort;
+import io.steward.testing.Http;
+import io.steward.testing.Promtool;
+import io.steward.testing.RedisServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs Debian's prometheus-redis-exporter and the agent against the same servers and compares what they
+ * expose, so dashboards and alerts written for redis_exporter keep working.
+ */
+class RedisExporterCompatibilityTest {
+
+    private static final String EXPORTER = "/usr/bin/prometheus-redis-exporter";
+
+    /** The exporter's own series, not Redis's: the agent has its own under steward_. */
+    private static final List<String> EXPORTER_SELF = List.of("go_", "process_", "promhttp_", "redis_exporter_",
+            "redis_target_scrape_request_errors", "redis_last_key_groups_scrape_duration_milliseconds");
+
+    /**
+     * Counters that redis_exporter names without {@code _total}. The Prometheus exposition always appends
+     * {@code _total} to a counter, so the agent keeps the name and exposes a gauge.
+     */
+    private static final Set<String> COUNTERS_WITHOUT_TOTAL = Set.of("redis_total_error_replies",
+            "redis_unexpected_error_replies", "redis_dump_payload_sanitizations", "redis_total_reads_processed",
+            "redis_total_writes_processed", "redis_io_threaded_reads_processed", "redis_io_threaded_writes_processed");
+
+    /** Names newer redis_exporter releases use (kept so their dashboards work too); promtool dislikes them. */
+    private static final Set<String> NEWER_EXPORTER_NAMES = Set.of("redis_current_eviction_exceeded_time_ms",
+            "redis_eviction_exceeded_time_ms_total", "redis_expire_cycle_cpu_time_ms_total", "redis_memory_used_vm_total",
+            "redis_rdb_saves_total");
+
+    private static RedisServer primary;
+    private static RedisServer replica;
+    private static Agent agent;
+
+    @BeforeAll
+    static void start() {
+        primary = RedisServer.builder().appendOnly(true).save("3600 1").enableDebugCommand()
+                .option("latency-monitor-threshold", "1").start();
+        replica = RedisServer.builder().replicaOf(primary).start();
+        replica.awaitReplicationLink();
+        var redis = primary.commands();
+        redis.set("plain", "1");
+        redis.setex("expiring", 3600, "2");
+        redis.select(3);
+        redis.rpush("list", "a", "b");
+        redis.select(0);
+        try {
+            redis.lpush("plain", "x");
+        } catch (RuntimeException wrongType) {
+            // an error reply, so errorstats and failed calls have something to show
+        }
+        primary.call("DEBUG", "SLEEP", "0.02");
+        redis.bgsave();
+        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
+        agent = Agent.start(List.of(factory.fromEntry(new StewardConfig.TargetEntry("primary", primary.uri(), null, null, null,
+                        "500ms", "2s"), 0)), new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
+                uri -> factory.fromUri(uri, "target", Credentials.NONE, Duration.ofSeconds(15), true));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !primary.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        replica.close();
+        primary.close();
+    }
+
+    private static String exporterMetrics(RedisServer server) {
+        int port = FreePort.find();
+        String url = "http://127.0.0.1:" + port + "/metrics";
+        try (ExternalProcess exporter = ExternalProcess.start(EXPORTER, "prometheus-redis-exporter",
+                List.of("--redis.addr=" + server.uri(), "--web.listen-address=127.0.0.1:" + port),
+                () -> ExternalProcess.answers(url))) {
+            return Http.get(url).body();
+        }
+    }
+
+    private static String agentMetrics(RedisServer server) {
+        return Http.get("http://127.0.0.1:" + agent.port() + "/scrape?target=" + server.uri()).body();
+    }
+
+    private static void assertCompatible(RedisServer server) {
+        Exposition theirs = Exposition.parse(exporterMetrics(server));
+        Exposition ours = Exposition.parse(agentMetrics(server));
+        assertThat(theirs.types()).as("redis_exporter exposed something").hasSizeGreaterThan(50);
+
+        List<String> problems = new ArrayList<>();
+        theirs.types().forEach((name, type) -> {
+            if (EXPORTER_SELF.stream().anyMatch(name::startsWith)) {
+                return;
+            }
+            String ourType = ours.types().get(name);
+            if (ourType == null) {
+                problems.add("missing " + name + " (" + type + ")");
+            } else if (!ourType.equals(type) && !(COUNTERS_WITHOUT_TOTAL.contains(name) && ourType.equals("gauge"))) {
+                problems.add(name + " is " + ourType + ", redis_exporter has " + type);
+            } else if (!ours.labelNames().getOrDefault(name, Set.of()).containsAll(theirs.labelNames().getOrDefault(name, Set.of()))) {
+                problems.add(name + " has labels " + ours.labelNames().get(name) + ", redis_exporter has "
+                        + theirs.labelNames().get(name));
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void promtoolFindsNothingWrongWithTheFamiliesThatAreOurOwn() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get("http://127.0.0.1:" + agent.port() + "/-/ready").statusCode() == 200);
+        Set<String> theirs = Exposition.parse(exporterMetrics(primary)).types().keySet();
+        String ours = Http.get("http://127.0.0.1:" + agent.port() + "/metrics").body();
+        assertThat(ours).contains("redis_memory_stats_").contains("steward_poll_duration_seconds");
+        List<String> problems = Promtool.checkMetrics(ours).stream()
+                .filter(problem -> theirs.stream().noneMatch(name -> problem.startsWith(name + " ")))
+                .filter(problem -> NEWER_EXPORTER_NAMES.stream().noneMatch(name -> problem.startsWith(name + " ")))
+                .toList();
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aPrimaryExposesEveryRedisExporterFamilyUnderTheSameNameTypeAndLabels() {
+        assertCompatible(primary);
+    }
+
+    @Test
+    void aReplicaExposesEveryRedisExporterFamilyUnderTheSameNameTypeAndLabels() {
+        assertCompatible(replica);
+    }
+}
