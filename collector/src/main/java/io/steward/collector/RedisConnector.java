@@ -6,6 +6,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
@@ -23,6 +24,11 @@ public final class RedisConnector implements AutoCloseable {
 
     /** @param connectTimeout how long to wait for a TCP connection; command timeouts come from each target's URI */
     public RedisConnector(Duration connectTimeout) {
+        this(connectTimeout, ProtocolVersion.newestSupported());
+    }
+
+    /** With a fixed protocol, for tests that compare what RESP2 and RESP3 connections see. */
+    RedisConnector(Duration connectTimeout, ProtocolVersion protocol) {
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
@@ -30,6 +36,7 @@ public final class RedisConnector implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled())
+                .protocolVersion(protocol)
                 .build());
     }
 

@@ -149,9 +149,10 @@ public final class TargetPoller implements AutoCloseable {
             if (reason == PollFailure.TIMEOUT || reason == PollFailure.CONNECT) {
                 throw failure;
             }
-            refused.add(extra);
-            logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
-                    target, extra.name().replace('_', ' '), rootMessage(failure));
+            if (refused.add(extra)) {
+                logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
+                        target, extra.name().replace('_', ' '), rootMessage(failure));
+            }
             return fallback;
         }
     }
