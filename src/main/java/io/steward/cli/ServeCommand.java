@@ -44,6 +44,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "File holding the password for --redis targets and /scrape (or env REDIS_PASSWORD).")
     Path passwordFile;
 
+    @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// targets given by --redis and /scrape.")
+    String tlsCaFile;
+
+    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate for rediss:// (servers with tls-auth-clients).")
+    String tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert-file.")
+    String tlsKeyFile;
+
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "15s",
             description = "Poll interval for --redis targets (default ${DEFAULT-VALUE}).")
     String pollInterval;
@@ -82,16 +91,17 @@ final class ServeCommand implements Callable<Integer> {
         Duration interval = Durations.parse(pollInterval, "--poll-interval");
         TargetFactory factory = new TargetFactory(env, commandTimeout);
         Credentials flagCredentials = flagCredentials();
+        StewardConfig.Tls flagTls = new StewardConfig.Tls(tlsCaFile, tlsCertFile, tlsKeyFile);
 
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < file.targets().size(); i++) {
             targets.add(factory.fromEntry(file.targets().get(i), i));
         }
         for (String uri : redis) {
-            targets.add(factory.fromUri(uri, "--redis", flagCredentials, interval, false));
+            targets.add(factory.fromUri(uri, "--redis", flagCredentials, flagTls, interval, false));
         }
         if (targets.isEmpty()) {
-            targets.add(factory.fromUri(DEFAULT_TARGET, "default target", flagCredentials, interval, false));
+            targets.add(factory.fromUri(DEFAULT_TARGET, "default target", flagCredentials, flagTls, interval, false));
         }
         Set<String> names = new HashSet<>();
         for (Target target : targets) {
@@ -101,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, interval, true));
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true));
     }
 
     private Credentials flagCredentials() {

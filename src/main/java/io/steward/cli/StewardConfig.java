@@ -23,6 +23,10 @@ public record StewardConfig(Web web, List<TargetEntry> targets) {
 
     /** One entry of {@code targets:}. */
     public record TargetEntry(String name, String uri, String username, String passwordFile, String passwordEnv,
-            String pollInterval, String timeout) {
+            String pollInterval, String timeout, Tls tls) {
+    }
+
+    /** {@code tls:} of a target: PEM files for {@code rediss://}. */
+    public record Tls(String caFile, String certFile, String keyFile) {
     }
 }

@@ -3,6 +3,9 @@ package io.steward.cli;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
 import io.steward.collector.Target;
+import io.steward.collector.TlsFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +35,38 @@ final class TargetFactory {
         Duration timeout = entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), where + ".timeout");
         RedisURI uri = parse(entry.uri(), where + ".uri", credentials, timeout);
         String name = entry.name() == null || entry.name().isBlank() ? defaultName(uri) : entry.name();
-        return new Target(name, uri, interval);
+        StewardConfig.Tls tls = entry.tls() == null ? new StewardConfig.Tls(null, null, null) : entry.tls();
+        return new Target(name, uri, interval, tlsFiles(uri, tls, where + ".tls"));
+    }
+
+    /**
+     * Checks the TLS files of a target: each readable, a certificate with its key, and only with {@code rediss://}.
+     *
+     * @param where the key path or flag prefix, for error messages
+     */
+    static TlsFiles tlsFiles(RedisURI uri, StewardConfig.Tls tls, String where) {
+        Path ca = readable(tls.caFile(), where + ".ca-file");
+        Path cert = readable(tls.certFile(), where + ".cert-file");
+        Path key = readable(tls.keyFile(), where + ".key-file");
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(where + ": a client certificate needs both cert-file and key-file");
+        }
+        TlsFiles files = new TlsFiles(ca, cert, key);
+        if (!files.isEmpty() && !uri.isSsl()) {
+            throw new ConfigException(where + ": TLS files are given but the URI is not rediss:// (use rediss://host:port)");
+        }
+        return files;
+    }
+
+    private static Path readable(String file, String where) {
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(file);
+        if (!Files.isReadable(path)) {
+            throw new ConfigException(where + ": cannot read " + file);
+        }
+        return path;
     }
 
     /**
@@ -41,13 +75,16 @@ final class TargetFactory {
      *
      * @param allowPasswordInUri false for argv, where a password would show in {@code ps}
      */
-    Target fromUri(String text, String where, Credentials credentials, Duration interval, boolean allowPasswordInUri) {
+    Target fromUri(String text, String where, Credentials credentials, StewardConfig.Tls tls, Duration interval,
+            boolean allowPasswordInUri) {
         RedisURI uri = parse(text, where, credentials, defaultTimeout);
         if (!allowPasswordInUri && hasPassword(text)) {
             throw new ConfigException(where + ": put the password in --password-file or REDIS_PASSWORD, not in the URI"
                     + " (a URI on the command line shows in ps and shell history)");
         }
-        return new Target(defaultName(uri), uri, interval);
+        // TLS files given as flags apply to the rediss:// targets among the flags, not to plain ones.
+        TlsFiles files = uri.isSsl() ? tlsFiles(uri, tls, "--tls") : TlsFiles.NONE;
+        return new Target(defaultName(uri), uri, interval, files);
     }
 
     private static RedisURI parse(String text, String where, Credentials credentials, Duration timeout) {

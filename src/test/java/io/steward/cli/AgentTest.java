@@ -3,14 +3,11 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.steward.collector.Target;
 import io.steward.testing.Http;
 import io.steward.testing.Metrics;
 import io.steward.testing.RedisServer;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,18 +29,10 @@ class AgentTest {
         primary.commands().set("greeting", "hello");
         primary.commands().hset("user:1", "name", "ada");
         primary.commands().get("missing");
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        List<Target> targets = List.of(
-                factory.fromEntry(entry("primary", primary.uri()), 0),
-                factory.fromEntry(entry("replica", replica.uri()), 1));
-        agent = Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, Duration.ofSeconds(15), true));
-        base = "http://127.0.0.1:" + agent.port();
+        agent = TestAgents.start(Map.of(), TestAgents.entry("primary", primary.uri()),
+                TestAgents.entry("replica", replica.uri()));
+        base = TestAgents.base(agent);
         await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/-/ready").statusCode() == 200);
-    }
-
-    static StewardConfig.TargetEntry entry(String name, String uri) {
-        return new StewardConfig.TargetEntry(name, uri, null, null, null, "300ms", "2s");
     }
 
     @AfterAll

@@ -9,7 +9,6 @@ import io.steward.testing.FreePort;
 import io.steward.testing.Http;
 import io.steward.testing.Promtool;
 import io.steward.testing.RedisServer;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,10 +66,7 @@ class RedisExporterCompatibilityTest {
         }
         primary.call("DEBUG", "SLEEP", "0.02");
         redis.bgsave();
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        agent = Agent.start(List.of(factory.fromEntry(new StewardConfig.TargetEntry("primary", primary.uri(), null, null, null,
-                        "500ms", "2s"), 0)), new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, Duration.ofSeconds(15), true));
+        agent = TestAgents.start(Map.of(), TestAgents.entry("primary", primary.uri()));
         await().atMost(Duration.ofSeconds(20)).until(() -> !primary.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
     }
 
@@ -94,7 +90,7 @@ class RedisExporterCompatibilityTest {
     }
 
     private static String agentMetrics(RedisServer server) {
-        return Http.get("http://127.0.0.1:" + agent.port() + "/scrape?target=" + server.uri()).body();
+        return Http.get(TestAgents.base(agent) + "/scrape?target=" + server.uri()).body();
     }
 
     private static void assertCompatible(RedisServer server) {
@@ -122,9 +118,9 @@ class RedisExporterCompatibilityTest {
 
     @Test
     void promtoolFindsNothingWrongWithTheFamiliesThatAreOurOwn() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get("http://127.0.0.1:" + agent.port() + "/-/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(TestAgents.base(agent) + "/-/ready").statusCode() == 200);
         Set<String> theirs = Exposition.parse(exporterMetrics(primary)).types().keySet();
-        String ours = Http.get("http://127.0.0.1:" + agent.port() + "/metrics").body();
+        String ours = Http.get(TestAgents.base(agent) + "/metrics").body();
         assertThat(ours).contains("redis_memory_stats_").contains("steward_poll_duration_seconds");
         List<String> problems = Promtool.checkMetrics(ours).stream()
                 .filter(problem -> theirs.stream().noneMatch(name -> problem.startsWith(name + " ")))

@@ -3,7 +3,6 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.steward.collector.Target;
 import io.steward.testing.FreePort;
 import io.steward.testing.Http;
 import io.steward.testing.LogCapture;
@@ -13,12 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +25,15 @@ class TargetFailureTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static Agent startAgent(Map<String, String> env, StewardConfig.TargetEntry... entries) {
-        TargetFactory factory = new TargetFactory(env, Duration.ofSeconds(1));
-        List<Target> targets = new java.util.ArrayList<>();
-        for (int i = 0; i < entries.length; i++) {
-            targets.add(factory.fromEntry(entries[i], i));
-        }
-        return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(1),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, Duration.ofSeconds(15), true));
+        return TestAgents.start(env, entries);
     }
 
     private static StewardConfig.TargetEntry entry(String name, String uri, String passwordEnv) {
-        return new StewardConfig.TargetEntry(name, uri, null, null, passwordEnv, "200ms", "1s");
+        return TestAgents.entry(name, uri, passwordEnv);
     }
 
     private static String metrics(Agent agent) {
-        return Http.get("http://127.0.0.1:" + agent.port() + "/metrics").body();
+        return Http.get(TestAgents.base(agent) + "/metrics").body();
     }
 
     @Test

@@ -166,6 +166,7 @@ public final class RedisServer implements AutoCloseable {
         private Integer port;
         private Path dir;
         private String password;
+        private TestCertificates tls;
 
         private Builder() {
             options.put("save", "");
@@ -188,6 +189,15 @@ public final class RedisServer implements AutoCloseable {
         public Builder password(String password) {
             this.password = password;
             return option("requirepass", password);
+        }
+
+        /** Listens with TLS only, on the chosen port, with the certificates' server pair and CA. */
+        public Builder tls(TestCertificates certificates, boolean requireClientCertificate) {
+            this.tls = certificates;
+            option("tls-cert-file", certificates.serverCert().toString());
+            option("tls-key-file", certificates.serverKey().toString());
+            option("tls-ca-cert-file", certificates.caCert().toString());
+            return option("tls-auth-clients", requireClientCertificate ? "yes" : "no");
         }
 
         public Builder enableDebugCommand() {
@@ -216,9 +226,12 @@ public final class RedisServer implements AutoCloseable {
                 Path workDir = dir != null ? dir : Files.createTempDirectory("steward-redis-");
                 int chosenPort = port != null ? port : FreePort.find();
                 List<String> command = new ArrayList<>(List.of(binary,
-                        "--port", String.valueOf(chosenPort), "--bind", "127.0.0.1",
+                        "--port", tls == null ? String.valueOf(chosenPort) : "0", "--bind", "127.0.0.1",
                         "--dir", workDir.toString(), "--logfile", workDir.resolve("redis.log").toString(),
                         "--daemonize", "no", "--protected-mode", "no"));
+                if (tls != null) {
+                    command.addAll(List.of("--tls-port", String.valueOf(chosenPort)));
+                }
                 options.forEach((name, value) -> {
                     command.add("--" + name);
                     command.addAll(value.isEmpty() ? List.of("") : List.of(value.split(" ")));
@@ -226,7 +239,11 @@ public final class RedisServer implements AutoCloseable {
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(workDir.resolve("redis.stdout").toFile()).start();
                 RedisServer server = new RedisServer(process, chosenPort, workDir, password);
-                awaitPing(server);
+                if (tls == null) {
+                    awaitPing(server);
+                } else {
+                    awaitReadyInLog(server);
+                }
                 return server;
             } catch (IOException failure) {
                 throw new IllegalStateException("cannot start redis-server: " + failure.getMessage(), failure);
@@ -256,6 +273,22 @@ public final class RedisServer implements AutoCloseable {
             }
             server.close();
             throw new IllegalStateException("redis-server did not answer PING on port " + server.port);
+        }
+
+        /** A TLS port cannot be pinged in plain text; the server says in its log when it listens. */
+        private static void awaitReadyInLog(RedisServer server) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!server.process.isAlive()) {
+                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail());
+                }
+                if (server.logTail().contains("Ready to accept connections")) {
+                    return;
+                }
+                sleep(20);
+            }
+            server.close();
+            throw new IllegalStateException("redis-server with TLS did not become ready on port " + server.port);
         }
 
         private static String findRedisServer() {

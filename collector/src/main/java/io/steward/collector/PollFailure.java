@@ -3,16 +3,23 @@ package io.steward.collector;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.protocol.RedisProtocolException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /** Why a poll failed, as a short label value ({@code reason="auth"}) and a sentence for logs. */
 public enum PollFailure {
     CONNECT("connect"),
     AUTH("auth"),
+    TLS("tls"),
     TIMEOUT("timeout"),
     PROTOCOL("protocol"),
     REFUSED("refused"),
@@ -28,31 +35,44 @@ public enum PollFailure {
         return label;
     }
 
-    /** Sorts an exception from Lettuce or the network into a reason by walking its causes. */
+    /**
+     * Sorts an exception from Lettuce or the network into a reason. The whole cause chain is searched for each
+     * reason in turn, most specific first: a TLS failure arrives wrapped in a decoder error, an auth failure
+     * inside a connection error.
+     */
     public static PollFailure classify(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
-            if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("INVALID PASSWORD")
-                    || message.contains("INVALID USERNAME-PASSWORD")) {
-                return AUTH;
-            }
-            if (message.startsWith("NOPERM") || message.contains("UNKNOWN COMMAND")) {
-                return REFUSED;
-            }
-            if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException
-                    || t instanceof io.netty.channel.ConnectTimeoutException) {
-                return TIMEOUT;
-            }
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
-                return CONNECT;
-            }
-            if (t instanceof RedisProtocolException || t instanceof io.netty.handler.codec.DecoderException) {
-                return PROTOCOL;
-            }
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
         }
-        if (failure instanceof RedisConnectionException) {
+        if (anyMessage(chain, "WRONGPASS", "NOAUTH", "INVALID PASSWORD", "INVALID USERNAME-PASSWORD")) {
+            return AUTH;
+        }
+        if (chain.stream().anyMatch(t -> t instanceof SSLException)) {
+            return TLS;
+        }
+        if (chain.stream().anyMatch(t -> upper(t).startsWith("NOPERM") || upper(t).contains("UNKNOWN COMMAND"))) {
+            return REFUSED;
+        }
+        if (chain.stream().anyMatch(t -> t instanceof RedisCommandTimeoutException || t instanceof TimeoutException
+                || t instanceof ConnectTimeoutException)) {
+            return TIMEOUT;
+        }
+        if (chain.stream().anyMatch(t -> t instanceof RedisProtocolException || t instanceof DecoderException)) {
+            return PROTOCOL;
+        }
+        if (chain.stream().anyMatch(t -> t instanceof ConnectException || t instanceof UnknownHostException
+                || t instanceof ClosedChannelException || t instanceof RedisConnectionException)) {
             return CONNECT;
         }
         return ERROR;
+    }
+
+    private static boolean anyMessage(List<Throwable> chain, String... fragments) {
+        return chain.stream().anyMatch(t -> Arrays.stream(fragments).anyMatch(upper(t)::contains));
+    }
+
+    private static String upper(Throwable t) {
+        return String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
     }
 }

@@ -3,6 +3,7 @@ package io.steward.collector;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -10,6 +11,8 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens connections to targets. One Lettuce client and one small set of I/O threads serve every target.
@@ -20,7 +23,9 @@ import java.time.Duration;
 public final class RedisConnector implements AutoCloseable {
 
     private final ClientResources resources;
+    private final ClientOptions options;
     private final RedisClient client;
+    private final Map<TlsFiles, RedisClient> tlsClients = new ConcurrentHashMap<>();
 
     /** @param connectTimeout how long to wait for a TCP connection; command timeouts come from each target's URI */
     public RedisConnector(Duration connectTimeout) {
@@ -30,22 +35,46 @@ public final class RedisConnector implements AutoCloseable {
     /** With a fixed protocol, for tests that compare what RESP2 and RESP3 connections see. */
     RedisConnector(Duration connectTimeout, ProtocolVersion protocol) {
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
+        this.options = ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled())
                 .protocolVersion(protocol)
-                .build());
+                .build();
+        this.client = clientWith(options);
     }
 
     public StatefulRedisConnection<String, String> connect(Target target) {
-        return client.connect(StringCodec.UTF8, target.uri());
+        return clientFor(target.tls()).connect(StringCodec.UTF8, target.uri());
+    }
+
+    /** Lettuce keeps TLS material per client, so targets that share their files share a client. */
+    private RedisClient clientFor(TlsFiles tls) {
+        if (tls.isEmpty()) {
+            return client;
+        }
+        return tlsClients.computeIfAbsent(tls, files -> {
+            SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+            if (files.caFile() != null) {
+                ssl.trustManager(files.caFile().toFile());
+            }
+            if (files.certFile() != null) {
+                ssl.keyManager(files.certFile().toFile(), files.keyFile().toFile(), new char[0]);
+            }
+            return clientWith(options.mutate().sslOptions(ssl.build()).build());
+        });
+    }
+
+    private RedisClient clientWith(ClientOptions clientOptions) {
+        RedisClient created = RedisClient.create(resources);
+        created.setOptions(clientOptions);
+        return created;
     }
 
     @Override
     public void close() {
+        tlsClients.values().forEach(tlsClient -> tlsClient.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }

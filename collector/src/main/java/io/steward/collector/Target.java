@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * A Redis server to watch. The URI carries the credentials, so it is never printed: {@link #toString()}
- * and {@link #address()} name the server without them.
+ * and {@link #address()} name the server without them. {@code tls} applies to {@code rediss://} URIs.
  */
-public record Target(String name, RedisURI uri, Duration pollInterval) {
+public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
 
@@ -16,12 +16,17 @@ public record Target(String name, RedisURI uri, Duration pollInterval) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(tls, "tls");
         if (name.isBlank()) {
             throw new IllegalArgumentException("target name must not be blank");
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("poll interval of target " + name + " must be positive");
         }
+    }
+
+    public Target(String name, RedisURI uri, Duration pollInterval) {
+        this(name, uri, pollInterval, TlsFiles.NONE);
     }
 
     /** {@code host:port} (or the socket path), without scheme or credentials. */

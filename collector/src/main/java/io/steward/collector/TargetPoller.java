@@ -179,6 +179,8 @@ public final class TargetPoller implements AutoCloseable {
             case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
             case AUTH -> "authentication to " + target.address() + " failed: " + detail
                     + " (check the username and the password file or variable)";
+            case TLS -> "TLS with " + target.address() + " failed: " + detail
+                    + " (check the CA file, the client certificate and that the port speaks TLS)";
             case TIMEOUT -> target.address() + " did not answer within " + target.uri().getTimeout().toMillis() + " ms";
             case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
             case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
@@ -197,7 +199,7 @@ public final class TargetPoller implements AutoCloseable {
 
     private void dropConnection() {
         if (connection != null) {
-            connection.closeAsync();
+            connection.close();
             connection = null;
         }
     }
