@@ -58,7 +58,8 @@ public enum PollFailure {
                 || t instanceof ConnectTimeoutException)) {
             return TIMEOUT;
         }
-        if (chain.stream().anyMatch(t -> t instanceof RedisProtocolException || t instanceof DecoderException)) {
+        if (chain.stream().anyMatch(t -> t instanceof RedisProtocolException || t instanceof DecoderException
+                || t instanceof UnexpectedReplyException)) {
             return PROTOCOL;
         }
         if (chain.stream().anyMatch(t -> t instanceof ConnectException || t instanceof UnknownHostException

@@ -29,10 +29,13 @@ public final class RedisConnector implements AutoCloseable {
 
     /** @param connectTimeout how long to wait for a TCP connection; command timeouts come from each target's URI */
     public RedisConnector(Duration connectTimeout) {
-        this(connectTimeout, ProtocolVersion.newestSupported());
+        this(connectTimeout, null);
     }
 
-    /** With a fixed protocol, for tests that compare what RESP2 and RESP3 connections see. */
+    /**
+     * With a fixed protocol, for tests that compare what RESP2 and RESP3 connections see; null lets Lettuce try
+     * RESP3 and fall back to RESP2 on servers without {@code HELLO}.
+     */
     RedisConnector(Duration connectTimeout, ProtocolVersion protocol) {
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.options = ClientOptions.builder()

@@ -1,5 +1,6 @@
 package io.steward.collector;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +50,7 @@ public final class TargetPoller implements AutoCloseable {
     private final Set<Extra> refused = EnumSet.noneOf(Extra.class);
     private ServerConfig config = ServerConfig.unavailable();
     private int pollsSinceConfig;
+    private boolean configOneByOne;
 
     public TargetPoller(Target target, RedisConnector connector, Clock clock, int configRefreshPolls) {
         this.target = target;
@@ -68,6 +69,7 @@ public final class TargetPoller implements AutoCloseable {
         try {
             RedisAsyncCommands<String, String> commands = connection().async();
             boolean refreshConfig = pollsSinceConfig == 0;
+            // Everything is sent before anything is awaited: one round trip per poll.
             RedisFuture<String> info = commands.info(INFO_SECTIONS.get(infoSection));
             RedisFuture<List<Object>> memory = unless(Extra.MEMORY_STATS,
                     () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), args("STATS")));
@@ -75,24 +77,26 @@ public final class TargetPoller implements AutoCloseable {
                     () -> commands.dispatch(Latency.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), args("LATEST")));
             RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
             RedisFuture<List<Object>> slowlogNewest = unless(Extra.SLOWLOG, () -> commands.slowlogGet(1));
-            RedisFuture<Map<String, String>> configValues = refreshConfig
+            RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
                     ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
                     : null;
 
-            RedisInfo parsed = readInfo(commands, await(info));
-            MemoryStats memoryStats = optional(Extra.MEMORY_STATS, memory, MemoryStatsParser::parse, MemoryStats.empty());
-            List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency, LatencyEvent::parseLatest, List.of());
-            Long length = optional(Extra.SLOWLOG, slowlogLength, Function.identity(), null);
-            List<Object> newest = optional(Extra.SLOWLOG, slowlogNewest, Function.identity(), List.of());
-            SlowlogSummary slowlog = length == null ? null : SlowlogSummary.of(length, newest);
-            if (configValues != null) {
-                config = optional(Extra.CONFIG, configValues, ServerConfig::new, ServerConfig.unavailable());
+            RedisInfo parsed = readInfo(commands, info);
+            MemoryStats memoryStats = optional(Extra.MEMORY_STATS, memory,
+                    () -> MemoryStatsParser.parse(await(memory)), MemoryStats.empty());
+            List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency,
+                    () -> LatencyEvent.parseLatest(await(latency)), List.of());
+            SlowlogSummary slowlog = optional(Extra.SLOWLOG, slowlogLength,
+                    () -> SlowlogSummary.of(await(slowlogLength), await(slowlogNewest)), null);
+            if (refreshConfig && !refused.contains(Extra.CONFIG)) {
+                config = optional(Extra.CONFIG, Boolean.TRUE, () -> readConfig(commands, configValues), ServerConfig.unavailable());
             }
             Map<String, String> clusterInfo = Map.of();
             if (parsed.text("cluster_enabled", "0").equals("1")) {
                 // Only cluster nodes are asked: elsewhere the command is an error reply that Redis counts in errorstats.
-                clusterInfo = optional(Extra.CLUSTER, commands.clusterInfo(),
-                        text -> InfoParser.parse(text).section("default"), Map.of());
+                RedisFuture<String> cluster = unless(Extra.CLUSTER, commands::clusterInfo);
+                clusterInfo = optional(Extra.CLUSTER, cluster,
+                        () -> InfoParser.parse(await(cluster)).section("default"), Map.of());
             }
             pollsSinceConfig = (pollsSinceConfig + 1) % configRefreshPolls;
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -117,17 +121,53 @@ public final class TargetPoller implements AutoCloseable {
         return connection;
     }
 
-    /** Reads INFO, stepping down to an older form when the server does not know {@code everything}. */
-    private RedisInfo readInfo(RedisAsyncCommands<String, String> commands, String reply) throws Exception {
-        String text = reply;
-        while (!looksLikeInfo(text) && infoSection < INFO_SECTIONS.size() - 1) {
+    /**
+     * Reads INFO, stepping down to {@code INFO all} and then plain {@code INFO} on servers that refuse
+     * {@code everything} or answer it with nothing (older Redis, some managed services). The step is kept.
+     */
+    private RedisInfo readInfo(RedisAsyncCommands<String, String> commands, RedisFuture<String> first) throws Exception {
+        RedisFuture<String> pending = first;
+        while (true) {
+            boolean lastForm = infoSection == INFO_SECTIONS.size() - 1;
+            String text;
+            try {
+                text = await(pending);
+            } catch (RedisCommandExecutionException refused) {
+                if (lastForm || PollFailure.classify(refused) == PollFailure.REFUSED) {
+                    throw refused;
+                }
+                text = null;
+            }
+            if (looksLikeInfo(text)) {
+                return InfoParser.parse(text);
+            }
+            if (lastForm) {
+                throw new UnexpectedReplyException("the reply to INFO is not Redis INFO text");
+            }
             infoSection++;
-            text = await(commands.info(INFO_SECTIONS.get(infoSection)));
+            pending = commands.info(INFO_SECTIONS.get(infoSection));
         }
-        if (!looksLikeInfo(text)) {
-            throw new IllegalStateException("the reply to INFO is not Redis INFO text");
+    }
+
+    /** Redis before 7.0 takes one parameter per {@code CONFIG GET}; such servers are asked one by one, pipelined. */
+    private ServerConfig readConfig(RedisAsyncCommands<String, String> commands, RedisFuture<Map<String, String>> all)
+            throws Exception {
+        if (all != null) {
+            try {
+                return new ServerConfig(await(all));
+            } catch (RedisCommandExecutionException tooMany) {
+                if (!String.valueOf(tooMany.getMessage()).contains("wrong number of arguments")) {
+                    throw tooMany;
+                }
+                configOneByOne = true;
+            }
         }
-        return InfoParser.parse(text);
+        List<RedisFuture<Map<String, String>>> each = ServerConfig.PARAMETERS.stream().map(commands::configGet).toList();
+        Map<String, String> values = new java.util.HashMap<>();
+        for (RedisFuture<Map<String, String>> future : each) {
+            values.putAll(await(future));
+        }
+        return new ServerConfig(values);
     }
 
     private static boolean looksLikeInfo(String text) {
@@ -138,17 +178,22 @@ public final class TargetPoller implements AutoCloseable {
         return refused.contains(extra) ? null : send.get();
     }
 
-    private <T, R> R optional(Extra extra, RedisFuture<T> future, Function<T, R> parse, R fallback) throws Exception {
-        if (future == null) {
+    /** What an optional command reads; the fallback stands in when the server refuses the command. */
+    @FunctionalInterface
+    private interface Read<R> {
+        R read() throws Exception;
+    }
+
+    /**
+     * @param sent null when the command was not sent (refused earlier), which yields the fallback
+     */
+    private <R> R optional(Extra extra, Object sent, Read<R> read, R fallback) throws Exception {
+        if (sent == null) {
             return fallback;
         }
         try {
-            return parse.apply(await(future));
-        } catch (ExecutionException | RuntimeException failure) {
-            PollFailure reason = PollFailure.classify(failure);
-            if (reason == PollFailure.TIMEOUT || reason == PollFailure.CONNECT) {
-                throw failure;
-            }
+            return read.read();
+        } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
                 logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
                         target, extra.name().replace('_', ' '), rootMessage(failure));
