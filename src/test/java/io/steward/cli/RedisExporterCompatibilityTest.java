@@ -135,6 +135,15 @@ class RedisExporterCompatibilityTest {
     }
 
     @Test
+    void aClusterNodeExposesEveryRedisExporterFamilyIncludingClusterInfo() {
+        try (RedisServer node = RedisServer.builder().option("cluster-enabled", "yes").start()) {
+            node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            assertCompatible(node);
+            assertThat(agentMetrics(node)).contains("redis_cluster_slots_assigned 16384.0").contains("redis_cluster_enabled 1.0");
+        }
+    }
+
+    @Test
     void aReplicaExposesEveryRedisExporterFamilyUnderTheSameNameTypeAndLabels() {
         assertCompatible(replica);
     }

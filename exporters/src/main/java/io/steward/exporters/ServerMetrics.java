@@ -7,9 +7,14 @@ import io.steward.collector.RedisInfo;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.Snapshot;
 import java.util.Locale;
+import java.util.Map;
 
 /** Instance identity, start time, slow log, latency spikes and the few config values redis_exporter exports. */
 final class ServerMetrics {
+
+    private static final Map<String, String> CLUSTER_RENAMES = Map.of(
+            "cluster_stats_messages_sent", "cluster_messages_sent_total",
+            "cluster_stats_messages_received", "cluster_messages_received_total");
 
     private ServerMetrics() {
     }
@@ -47,10 +52,12 @@ final class ServerMetrics {
                     eventLabels, event.maxMillis() / 1e3);
         }
         writeConfig(snapshot.config(), labels, out);
-        // CLUSTER INFO passes through under its own names, as redis_exporter does (cluster_state ok -> 1).
+        // CLUSTER INFO passes through under its own names, as redis_exporter does (cluster_state ok -> 1),
+        // except the two message totals it renames.
         snapshot.clusterInfo().forEach((field, value) -> InfoParser.toNumber(value).ifPresent(v -> {
             if (field.startsWith("cluster_") && !InfoFieldMetrics.all().containsKey(field)) {
-                out.gauge("redis_" + field.replaceAll("[^a-zA-Z0-9_]", "_"), "CLUSTER INFO " + field, labels, v);
+                String name = CLUSTER_RENAMES.getOrDefault(field, field.replaceAll("[^a-zA-Z0-9_]", "_"));
+                out.gauge("redis_" + name, "CLUSTER INFO " + field, labels, v);
             }
         }));
     }
