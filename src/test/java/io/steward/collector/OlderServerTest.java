@@ -62,6 +62,15 @@ class OlderServerTest {
     }
 
     @Test
+    void endsWithPlainInfoWhenNoSectionArgumentIsAccepted() throws IOException {
+        try (FakeRedis fake = new FakeRedis(command -> command.get(0).equals("INFO") && command.size() > 1
+                ? "-ERR syntax error\r\n" : olderRedis(command, ""))) {
+            assertThat(pollTwice(fake)).allSatisfy(result -> assertThat(result).isInstanceOf(PollResult.Polled.class));
+            assertThat(fake.received()).contains(List.of("INFO"));
+        }
+    }
+
+    @Test
     void fallsBackWhenEverythingComesBackEmpty() throws IOException {
         try (FakeRedis fake = new FakeRedis(command -> olderRedis(command, FakeRedis.bulk("")))) {
             assertThat(pollTwice(fake)).allSatisfy(result -> assertThat(result).isInstanceOf(PollResult.Polled.class));

@@ -38,7 +38,8 @@ public final class TargetPoller implements AutoCloseable {
     /** The optional commands, each of which a server may refuse. */
     enum Extra { MEMORY_STATS, LATENCY, SLOWLOG, CONFIG, CLUSTER }
 
-    private static final List<String> INFO_SECTIONS = List.of("everything", "all", "");
+    /** The forms of INFO tried in turn; null is plain {@code INFO} without an argument. */
+    private static final List<String> INFO_SECTIONS = java.util.Arrays.asList("everything", "all", null);
 
     private final Target target;
     private final RedisConnector connector;
@@ -70,7 +71,7 @@ public final class TargetPoller implements AutoCloseable {
             RedisAsyncCommands<String, String> commands = connection().async();
             boolean refreshConfig = pollsSinceConfig == 0;
             // Everything is sent before anything is awaited: one round trip per poll.
-            RedisFuture<String> info = commands.info(INFO_SECTIONS.get(infoSection));
+            RedisFuture<String> info = info(commands);
             RedisFuture<List<Object>> memory = unless(Extra.MEMORY_STATS,
                     () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), args("STATS")));
             RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
@@ -145,7 +146,7 @@ public final class TargetPoller implements AutoCloseable {
                 throw new UnexpectedReplyException("the reply to INFO is not Redis INFO text");
             }
             infoSection++;
-            pending = commands.info(INFO_SECTIONS.get(infoSection));
+            pending = info(commands);
         }
     }
 
@@ -168,6 +169,11 @@ public final class TargetPoller implements AutoCloseable {
             values.putAll(await(future));
         }
         return new ServerConfig(values);
+    }
+
+    private RedisFuture<String> info(RedisAsyncCommands<String, String> commands) {
+        String section = INFO_SECTIONS.get(infoSection);
+        return section == null ? commands.info() : commands.info(section);
     }
 
     private static boolean looksLikeInfo(String text) {
