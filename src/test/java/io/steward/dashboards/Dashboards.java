@@ -1,0 +1,66 @@
+package io.steward.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The Grafana dashboards in dashboards/grafana, and every query in them. */
+final class Dashboards {
+
+    static final Path GRAFANA = Path.of("dashboards/grafana");
+
+    /** One query of one panel. */
+    record Query(String dashboard, String panel, String expr) {
+        @Override
+        public String toString() {
+            return dashboard + " / " + panel + ": " + expr;
+        }
+    }
+
+    private Dashboards() {
+    }
+
+    static List<Path> files() {
+        try (Stream<Path> files = Files.list(GRAFANA)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
+    }
+
+    static JsonNode read(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException failure) {
+            throw new UncheckedIOException(file + " is not valid JSON", failure);
+        }
+    }
+
+    static List<Query> queries() {
+        List<Query> queries = new ArrayList<>();
+        for (Path file : files()) {
+            JsonNode dashboard = read(file);
+            for (JsonNode panel : dashboard.path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    queries.add(new Query(dashboard.path("title").asText(), panel.path("title").asText(),
+                            target.path("expr").asText()));
+                }
+            }
+        }
+        return queries;
+    }
+
+    /** The expression as Prometheus would get it from Grafana with every variable on "All". */
+    static String resolve(String expr, String rateInterval) {
+        return expr.replace("$__rate_interval", rateInterval)
+                .replace("=~\"$job\"", "=~\".+\"")
+                .replace("=~\"$instance\"", "=~\".+\"")
+                .replace("=~\"$target\"", "=~\".*\"");
+    }
+}
