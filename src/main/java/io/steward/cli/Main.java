@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, VersionCommand.class},
+        subcommands = {ServeCommand.class, DashboardsCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -36,6 +36,10 @@ public final class Main implements Runnable {
             if (failure instanceof ConfigException) {
                 cmd.getErr().println("steward: " + failure.getMessage());
                 return USAGE;
+            }
+            if (failure instanceof OperationFailedException) {
+                cmd.getErr().println("steward: " + failure.getMessage());
+                return FAILED;
             }
             if (failure instanceof CouldNotRunException) {
                 cmd.getErr().println("steward: " + failure.getMessage());

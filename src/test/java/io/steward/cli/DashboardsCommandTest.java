@@ -1,0 +1,86 @@
+package io.steward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DashboardsCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(Map.of());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return new Run(commandLine.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void theJarBundlesEveryFileOfTheDashboardsFolder() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("dashboards"))) {
+            List<String> inTree = files.filter(Files::isRegularFile)
+                    .map(p -> Path.of("dashboards").relativize(p).toString()).sorted().toList();
+            assertThat(DashboardsCommand.BUNDLED).containsExactlyInAnyOrderElementsOf(inTree);
+        }
+    }
+
+    @Test
+    void exportWritesTheDashboardsAndRulesAsTheyAreInTheTree() throws IOException {
+        Path target = dir.resolve("out");
+        Run run = run("dashboards", "export", target.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("wrote " + target.resolve("grafana/overview.json"));
+        for (String name : DashboardsCommand.BUNDLED) {
+            assertThat(target.resolve(name)).hasSameBinaryContentAs(Path.of("dashboards", name));
+        }
+    }
+
+    @Test
+    void exportRefusesToOverwriteAnEditedFileUnlessForced() throws IOException {
+        Path edited = dir.resolve("grafana/overview.json");
+        Files.createDirectories(edited.getParent());
+        Files.writeString(edited, "{\"my\": \"edits\"}");
+        Run refused = run("dashboards", "export", dir.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("not overwriting 1 file(s) with other content, first " + edited).contains("--force");
+        assertThat(edited).hasContent("{\"my\": \"edits\"}");
+        assertThat(dir.resolve("grafana/memory.json")).doesNotExist();
+
+        Run forced = run("dashboards", "export", "--force", dir.toString());
+        assertThat(forced.exitCode()).isZero();
+        assertThat(edited).hasSameBinaryContentAs(Path.of("dashboards/grafana/overview.json"));
+    }
+
+    @Test
+    void exportingTwiceChangesNothing() {
+        assertThat(run("dashboards", "export", dir.toString()).exitCode()).isZero();
+        Run again = run("dashboards", "export", dir.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).doesNotContain("wrote").contains("unchanged");
+    }
+
+    @Test
+    void anUnwritableDirectoryIsNamed() throws IOException {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a directory");
+        Run run = run("dashboards", "export", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("steward: cannot write " + file.resolve("grafana"));
+    }
+}
