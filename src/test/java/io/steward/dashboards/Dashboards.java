@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The Grafana dashboards in dashboards/grafana, and every query in them. */
-final class Dashboards {
+public final class Dashboards {
 
-    static final Path GRAFANA = Path.of("dashboards/grafana");
+    public static final Path GRAFANA = Path.of("dashboards/grafana");
 
     /** One query of one panel. */
-    record Query(String dashboard, String panel, String expr) {
+    public record Query(String dashboard, String panel, String expr) {
         @Override
         public String toString() {
             return dashboard + " / " + panel + ": " + expr;
@@ -26,7 +26,7 @@ final class Dashboards {
     private Dashboards() {
     }
 
-    static List<Path> files() {
+    public static List<Path> files() {
         try (Stream<Path> files = Files.list(GRAFANA)) {
             return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         } catch (IOException failure) {
@@ -34,7 +34,7 @@ final class Dashboards {
         }
     }
 
-    static JsonNode read(Path file) {
+    public static JsonNode read(Path file) {
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException failure) {
@@ -42,7 +42,7 @@ final class Dashboards {
         }
     }
 
-    static List<Query> queries() {
+    public static List<Query> queries() {
         List<Query> queries = new ArrayList<>();
         for (Path file : files()) {
             JsonNode dashboard = read(file);
@@ -57,7 +57,7 @@ final class Dashboards {
     }
 
     /** The expression as Prometheus would get it from Grafana with every variable on "All". */
-    static String resolve(String expr, String rateInterval) {
+    public static String resolve(String expr, String rateInterval) {
         return expr.replace("$__rate_interval", rateInterval)
                 .replace("=~\"$job\"", "=~\".+\"")
                 .replace("=~\"$instance\"", "=~\".+\"")

@@ -1,0 +1,278 @@
+package io.steward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.steward.dashboards.Dashboards;
+import io.steward.testing.PrometheusServer;
+import io.steward.testing.RedisServer;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Prometheus scrapes a running agent that watches real servers. Every dashboard query must return data;
+ * every alert expression must return data once its fault is made real on a server of its own.
+ */
+class DashboardsEndToEndTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    /**
+     * Alerts whose fault cannot be produced on a test server: their logic is proven by promtool's unit tests
+     * (alerts_test.yml) and the series they read are checked here to exist.
+     */
+    private static final Map<String, String> NOT_INDUCIBLE = Map.of(
+            "RedisSlowFork", "a fork of over 100 ms per GB needs a large RSS on a slow hypervisor",
+            "RedisAofWriteFailed", "an AOF write error needs a full disk, which root in the sandbox cannot make");
+
+    /** Panels that read the backup and doctor capabilities, which the agent gains in their own issues. */
+    private static final Set<String> NOT_YET_IN_THE_AGENT = Set.of("steward_backup_", "steward_doctor_");
+
+    private static final List<RedisServer> servers = new ArrayList<>();
+    private static RedisServer primary;
+    private static RedisServer victim;
+    private static RedisServer fragmented;
+    private static RedisServer full;
+    private static RedisServer failingSave;
+    private static RedisServer crowded;
+    private static RedisServer resyncing;
+    private static RedisServer resyncReplica;
+    private static Agent agent;
+    private static PrometheusServer prometheus;
+    private static final AtomicBoolean trafficOn = new AtomicBoolean(true);
+    private static Thread traffic;
+
+    private static RedisServer server(RedisServer.Builder builder) {
+        RedisServer server = builder.start();
+        servers.add(server);
+        return server;
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        primary = server(RedisServer.builder().appendOnly(true).save("3600 1").enableDebugCommand()
+                .option("maxmemory", "256mb").option("latency-monitor-threshold", "1").option("slowlog-log-slower-than", "0"));
+        RedisServer replica = server(RedisServer.builder().replicaOf(primary));
+        victim = server(RedisServer.builder());
+        RedisServer victimReplica = server(RedisServer.builder().replicaOf(victim));
+        fragmented = server(RedisServer.builder().enableDebugCommand());
+        full = server(RedisServer.builder().enableDebugCommand());
+        failingSave = server(RedisServer.builder().appendOnly(true).option("enable-protected-configs", "yes"));
+        crowded = server(RedisServer.builder());
+        resyncing = server(RedisServer.builder());
+        resyncReplica = server(RedisServer.builder().replicaOf(resyncing));
+        for (RedisServer r : List.of(replica, victimReplica, resyncReplica)) {
+            r.awaitReplicationLink();
+        }
+        primary.call("DEBUG", "SLEEP", "0.01");
+        try {
+            primary.commands().lpush("greeting", "x");
+            primary.commands().set("greeting", "hello");
+            primary.commands().lpush("greeting", "x");
+        } catch (RuntimeException wrongType) {
+            // an error reply for errorstats
+        }
+        traffic = new Thread(DashboardsEndToEndTest::steadyTraffic, "traffic");
+        traffic.setDaemon(true);
+        traffic.start();
+
+        agent = TestAgents.start(Map.of(),
+                TestAgents.entry("primary", primary.uri()), TestAgents.entry("replica", replica.uri()),
+                TestAgents.entry("victim", victim.uri()), TestAgents.entry("victim-replica", victimReplica.uri()),
+                TestAgents.entry("fragmented", fragmented.uri()), TestAgents.entry("full", full.uri()),
+                TestAgents.entry("failing-save", failingSave.uri()), TestAgents.entry("crowded", crowded.uri()),
+                TestAgents.entry("resyncing", resyncing.uri()), TestAgents.entry("resync-replica", resyncReplica.uri()));
+        prometheus = PrometheusServer.start("127.0.0.1:" + agent.port(), Path.of("dashboards/prometheus/alerts.yml"));
+        // Enough samples for a rate over 10 s.
+        await().atMost(PATIENCE).until(() -> !prometheus.query("count_over_time(redis_up{target=\"primary\"}[20s]) >= 12").isEmpty());
+    }
+
+    /** Reads and writes on the primary for the hit ratio and per-command panels; bounded, stops with the test. */
+    private static void steadyTraffic() {
+        try (RedisClient client = RedisClient.create(primary.uri()); StatefulRedisConnection<String, String> c = client.connect()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            for (int i = 0; trafficOn.get() && System.nanoTime() < deadline; i++) {
+                c.sync().set("key:" + (i % 100), "v" + i);
+                c.sync().get("key:" + (i % 200));
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException | RuntimeException stopped) {
+            // the servers are going away
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        trafficOn.set(false);
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        servers.forEach(RedisServer::close);
+    }
+
+    private static List<String> targetsOf(JsonNode result) {
+        List<String> targets = new ArrayList<>();
+        result.forEach(series -> targets.add(series.path("metric").path("target").asText()));
+        return targets;
+    }
+
+    @Test
+    void everyDashboardQueryReturnsData() {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<String> empty = new ArrayList<>();
+            for (Dashboards.Query query : Dashboards.queries()) {
+                if (NOT_YET_IN_THE_AGENT.stream().anyMatch(query.expr()::contains)) {
+                    continue;
+                }
+                if (prometheus.query(Dashboards.resolve(query.expr(), "10s")).isEmpty()) {
+                    empty.add(query.toString());
+                }
+            }
+            assertThat(empty).isEmpty();
+        });
+    }
+
+    @Test
+    void theSeriesOfAlertsThatCannotBeInducedExist() throws IOException {
+        Map<String, String> expressions = alertExpressions();
+        assertThat(expressions.keySet()).containsAll(NOT_INDUCIBLE.keySet());
+        assertThat(prometheus.query("redis_latest_fork_seconds{target=\"primary\"}")).isNotEmpty();
+        assertThat(prometheus.query("redis_memory_used_rss_bytes{target=\"primary\"}")).isNotEmpty();
+        assertThat(prometheus.query("redis_aof_last_write_status{target=\"primary\"}")).isNotEmpty();
+    }
+
+    @Test
+    void redisDownAndReplicationLinkDownFireWhenAPrimaryStops() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        victim.stop();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisDown")))).contains("victim");
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisReplicationLinkDown")))).contains("victim-replica");
+        });
+    }
+
+    @Test
+    void memoryNearMaxmemoryFiresWhenTheLimitIsClose() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        full.call("DEBUG", "POPULATE", "20000");
+        long used = Long.parseLong(full.commands().info("memory").lines()
+                .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow().split(":")[1].strip());
+        full.commands().configSet("maxmemory", String.valueOf(used * 105 / 100));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(targetsOf(prometheus.query(alerts.get("RedisMemoryNearMaxmemory")))).contains("full"));
+    }
+
+    @Test
+    void highFragmentationFiresWhenMostKeysOfABigDatasetAreDeleted() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        fragmented.call("DEBUG", "POPULATE", "1500000", "key", "64");
+        try (RedisClient client = RedisClient.create(fragmented.uri());
+                StatefulRedisConnection<String, String> c = client.connect()) {
+            c.setAutoFlushCommands(false);
+            List<io.lettuce.core.RedisFuture<Long>> deletes = new ArrayList<>();
+            for (int i = 0; i < 1_500_000; i++) {
+                if (i % 10 != 0) {
+                    deletes.add(c.async().del("key:" + i));
+                }
+                if (deletes.size() == 10_000) {
+                    c.flushCommands();
+                    io.lettuce.core.LettuceFutures.awaitAll(Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
+                    deletes.clear();
+                }
+            }
+            c.flushCommands();
+            io.lettuce.core.LettuceFutures.awaitAll(Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
+        }
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(targetsOf(prometheus.query(alerts.get("RedisHighFragmentation")))).contains("fragmented"));
+    }
+
+    @Test
+    void bgsaveAndAofRewriteFailuresFireWhenTheServerCannotWriteItsFiles() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        // Not even root can create files in /proc: the next save and rewrite fail as they would on a broken disk.
+        failingSave.commands().configSet("dir", "/proc");
+        failingSave.commands().bgsave();
+        await().atMost(PATIENCE).until(() -> failingSave.commands().info("persistence").contains("rdb_last_bgsave_status:err"));
+        try {
+            failingSave.commands().bgrewriteaof();
+        } catch (RuntimeException refused) {
+            // Redis 7 opens the next AOF part before forking; that already fails here, as a failed rewrite.
+        }
+        await().atMost(PATIENCE).until(() -> failingSave.commands().info("persistence").contains("aof_last_bgrewrite_status:err"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisBgsaveFailed")))).contains("failing-save");
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisAofRewriteFailed")))).contains("failing-save");
+        });
+    }
+
+    @Test
+    void rejectedConnectionsFireWhenMaxclientsIsReached() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        crowded.commands().configSet("maxclients", "3");
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Socket socket = new Socket("127.0.0.1", crowded.port());
+                socket.getOutputStream().write("PING\r\n".getBytes());
+                sockets.add(socket);
+            }
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(targetsOf(prometheus.query(alerts.get("RedisRejectedConnections")))).contains("crowded"));
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void fullResyncStormFiresWhenReplicasKeepNeedingFullSyncs() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        for (int i = 0; i < 4; i++) {
+            long before = fullSyncs();
+            // A replica promoted and re-attached has a history its primary does not know: only a full sync helps.
+            resyncReplica.commands().replicaofNoOne();
+            resyncReplica.commands().replicaof("127.0.0.1", resyncing.port());
+            await().atMost(PATIENCE).until(() -> fullSyncs() > before);
+            resyncReplica.awaitReplicationLink();
+        }
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(targetsOf(prometheus.query(alerts.get("RedisFullResyncStorm")))).contains("resyncing"));
+    }
+
+    private static long fullSyncs() {
+        return resyncing.commands().info("stats").lines().filter(l -> l.startsWith("sync_full:"))
+                .mapToLong(l -> Long.parseLong(l.split(":")[1].strip())).findFirst().orElse(0);
+    }
+
+    private static Map<String, String> alertExpressions() throws IOException {
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("dashboards/prometheus/alerts.yml").toFile());
+        Map<String, String> expressions = new HashMap<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                expressions.put(rule.path("alert").asText(), rule.path("expr").asText());
+            }
+        }
+        return expressions;
+    }
+}
