@@ -18,6 +18,13 @@ public record RedisInfo(Map<String, Map<String, String>> sections) {
         sections = java.util.Collections.unmodifiableMap(copy);
     }
 
+    /** This INFO with the given sections added, or replacing sections of the same name. */
+    public RedisInfo withSections(Map<String, Map<String, String>> extra) {
+        Map<String, Map<String, String>> merged = new LinkedHashMap<>(sections);
+        merged.putAll(extra);
+        return new RedisInfo(merged);
+    }
+
     /** Fields of one section ({@code "server"}, {@code "keyspace"}, ...), empty when absent. */
     public Map<String, String> section(String name) {
         return sections.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), Map.of());

@@ -6,6 +6,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolKeyword;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls one target over one long-lived connection. Each poll pipelines {@code INFO}, {@code MEMORY STATS},
  * {@code LATENCY LATEST} and the slow log summary in a single round trip; {@code CONFIG GET} of the few
- * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls.
+ * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls, and
+ * INFO's latency percentiles only every {@value #FULL_INFO_POLLS} polls.
  *
  * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields
  * a snapshot; that command is not sent again until the next reconnect.
@@ -37,6 +39,15 @@ public final class TargetPoller implements AutoCloseable {
 
     /** The optional commands, each of which a server may refuse. */
     enum Extra { MEMORY_STATS, LATENCY, SLOWLOG, CONFIG, CLUSTER }
+
+    /**
+     * Every poll but each {@value #FULL_INFO_POLLS}th asks for these sections only. What is left out is the
+     * costliest part of INFO for Redis (latencystats computes three percentiles for every command ever called)
+     * and changes slowly (the percentiles are cumulative since the last reset), so the last full poll's copy stands in.
+     */
+    private static final String[] LIGHT_INFO_SECTIONS = {"server", "clients", "memory", "persistence", "stats",
+        "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace"};
+    static final int FULL_INFO_POLLS = 4;
 
     /** The forms of INFO tried in turn; null is plain {@code INFO} without an argument. */
     private static final List<String> INFO_SECTIONS = java.util.Arrays.asList("everything", "all", null);
@@ -52,6 +63,10 @@ public final class TargetPoller implements AutoCloseable {
     private ServerConfig config = ServerConfig.unavailable();
     private int pollsSinceConfig;
     private boolean configOneByOne;
+    private int pollsSinceFullInfo;
+    private boolean lightInfoSupported;
+    private boolean lightInfoRefused;
+    private Map<String, Map<String, String>> slowSections = Map.of();
 
     public TargetPoller(Target target, RedisConnector connector, Clock clock, int configRefreshPolls) {
         this.target = target;
@@ -71,7 +86,9 @@ public final class TargetPoller implements AutoCloseable {
             RedisAsyncCommands<String, String> commands = connection().async();
             boolean refreshConfig = pollsSinceConfig == 0;
             // Everything is sent before anything is awaited: one round trip per poll.
-            RedisFuture<String> info = info(commands);
+            boolean fullInfo = pollsSinceFullInfo == 0 || !lightInfoSupported;
+            RedisFuture<String> info = fullInfo ? info(commands)
+                    : commands.dispatch(CommandType.INFO, new StatusOutput<>(StringCodec.UTF8), args(LIGHT_INFO_SECTIONS));
             RedisFuture<List<Object>> memory = unless(Extra.MEMORY_STATS,
                     () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), args("STATS")));
             RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
@@ -82,7 +99,7 @@ public final class TargetPoller implements AutoCloseable {
                     ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
                     : null;
 
-            RedisInfo parsed = readInfo(commands, info);
+            RedisInfo parsed = fullInfo ? readInfo(commands, info) : readLightInfo(commands, info);
             MemoryStats memoryStats = optional(Extra.MEMORY_STATS, memory,
                     () -> MemoryStatsParser.parse(await(memory)), MemoryStats.empty());
             List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency,
@@ -100,6 +117,7 @@ public final class TargetPoller implements AutoCloseable {
                         () -> InfoParser.parse(await(cluster)).section("default"), Map.of());
             }
             pollsSinceConfig = (pollsSinceConfig + 1) % configRefreshPolls;
+            pollsSinceFullInfo = (pollsSinceFullInfo + 1) % FULL_INFO_POLLS;
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return new PollResult.Polled(new Snapshot(target, start, took, parsed, memoryStats, latencyEvents, slowlog,
                     config, clusterInfo));
@@ -118,8 +136,25 @@ public final class TargetPoller implements AutoCloseable {
             connection = connector.connect(target);
             refused.clear();
             pollsSinceConfig = 0;
+            pollsSinceFullInfo = 0;
         }
         return connection;
+    }
+
+    /** Reads the cheap form of INFO and adds the slow sections of the last full one. */
+    private RedisInfo readLightInfo(RedisAsyncCommands<String, String> commands, RedisFuture<String> light) throws Exception {
+        String text;
+        try {
+            text = await(light);
+        } catch (RedisCommandExecutionException refused) {
+            text = null;
+        }
+        if (!looksLikeInfo(text)) {
+            // A server that claims 7.0 but takes one section only (some managed services): back to the full form.
+            lightInfoRefused = true;
+            return readInfo(commands, info(commands));
+        }
+        return InfoParser.parse(text).withSections(slowSections);
     }
 
     /**
@@ -140,7 +175,10 @@ public final class TargetPoller implements AutoCloseable {
                 text = null;
             }
             if (looksLikeInfo(text)) {
-                return InfoParser.parse(text);
+                RedisInfo info = InfoParser.parse(text);
+                slowSections = Map.of("latencystats", info.section("latencystats"), "modules", info.section("modules"));
+                lightInfoSupported = infoSection == 0 && !lightInfoRefused && acceptsSeveralInfoSections(info);
+                return info;
             }
             if (lastForm) {
                 throw new UnexpectedReplyException("the reply to INFO is not Redis INFO text");
@@ -174,6 +212,16 @@ public final class TargetPoller implements AutoCloseable {
     private RedisFuture<String> info(RedisAsyncCommands<String, String> commands) {
         String section = INFO_SECTIONS.get(infoSection);
         return section == null ? commands.info() : commands.info(section);
+    }
+
+    /** {@code INFO} takes several sections from Redis 7.0 on (Valkey reports 7.2 compatibility and up). */
+    private static boolean acceptsSeveralInfoSections(RedisInfo info) {
+        String version = info.text("redis_version", "0");
+        try {
+            return Integer.parseInt(version.substring(0, Math.max(1, version.indexOf('.')))) >= 7;
+        } catch (NumberFormatException unknown) {
+            return false;
+        }
     }
 
     private static boolean looksLikeInfo(String text) {

@@ -1,0 +1,83 @@
+package io.steward.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisURI;
+import io.steward.testing.Captures;
+import io.steward.testing.FakeRedis;
+import io.steward.testing.RedisServer;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The costly latency percentiles are asked for every few polls; every snapshot still carries them. */
+class InfoCadenceTest {
+
+    private static final String FULL = Captures.text("redis-7.0/info-all-primary.txt");
+    private static final String WITHOUT_PERCENTILES = FULL.replaceAll("(?m)^latency_percentiles_usec_.*\\r?\\n", "");
+
+    private static List<Snapshot> poll(int port, int times) {
+        RedisURI uri = RedisURI.create("redis://127.0.0.1:" + port);
+        uri.setTimeout(Duration.ofSeconds(2));
+        List<Snapshot> snapshots = new ArrayList<>();
+        try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+                TargetPoller poller = new TargetPoller(new Target("t", uri, Duration.ofSeconds(1)), connector, Clock.systemUTC(), 20)) {
+            for (int i = 0; i < times; i++) {
+                PollResult result = poller.poll();
+                assertThat(result).as(result instanceof PollResult.Failed failed ? failed.message() : "polled")
+                        .isInstanceOf(PollResult.Polled.class);
+                snapshots.add(((PollResult.Polled) result).snapshot());
+            }
+        }
+        return snapshots;
+    }
+
+    @Test
+    void asksForEverythingEveryFourthPollAndForTheCheapSectionsOtherwise() throws IOException {
+        try (FakeRedis fake = new FakeRedis(command -> switch (command.get(0)) {
+            case "INFO" -> FakeRedis.bulk(command.size() == 2 ? FULL : WITHOUT_PERCENTILES);
+            case "HELLO" -> "-ERR unknown command 'HELLO'\r\n";
+            case "CLIENT" -> "+OK\r\n";
+            case "SLOWLOG" -> command.get(1).equalsIgnoreCase("LEN") ? ":0\r\n" : "*0\r\n";
+            default -> "*0\r\n";
+        })) {
+            List<Snapshot> snapshots = poll(fake.port(), 6);
+            List<List<String>> infos = fake.received().stream().filter(c -> c.get(0).equals("INFO")).toList();
+            assertThat(infos).hasSize(6);
+            assertThat(infos.get(0)).containsExactly("INFO", "everything");
+            assertThat(infos.get(1)).startsWith("INFO", "server").contains("commandstats", "keyspace").doesNotContain("latencystats");
+            assertThat(infos.get(4)).containsExactly("INFO", "everything");
+            assertThat(snapshots).allSatisfy(snapshot ->
+                    assertThat(snapshot.info().section("latencystats")).containsKey("latency_percentiles_usec_get"));
+        }
+    }
+
+    @Test
+    void aServerThatTakesOneSectionOnlyGetsTheFullFormFromThenOn() throws IOException {
+        try (FakeRedis fake = new FakeRedis(command -> switch (command.get(0)) {
+            case "INFO" -> command.size() > 2 ? "-ERR syntax error\r\n" : FakeRedis.bulk(FULL);
+            case "HELLO" -> "-ERR unknown command 'HELLO'\r\n";
+            case "CLIENT" -> "+OK\r\n";
+            case "SLOWLOG" -> command.get(1).equalsIgnoreCase("LEN") ? ":0\r\n" : "*0\r\n";
+            default -> "*0\r\n";
+        })) {
+            assertThat(poll(fake.port(), 6)).hasSize(6);
+            long lightAttempts = fake.received().stream().filter(c -> c.get(0).equals("INFO") && c.size() > 2).count();
+            assertThat(lightAttempts).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRealRedisAnswersTheCheapFormWithEverySectionButThePercentiles() {
+        try (RedisServer server = RedisServer.start()) {
+            server.commands().set("k", "v");
+            List<Snapshot> snapshots = poll(server.port(), 2);
+            assertThat(snapshots.get(1).info().sections()).containsKeys("server", "clients", "memory", "persistence",
+                    "stats", "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace", "latencystats");
+            assertThat(snapshots.get(1).info().section("latencystats")).isEqualTo(snapshots.get(0).info().section("latencystats"));
+        }
+    }
+}
