@@ -138,6 +138,18 @@ class AgentTest {
     }
 
     @Test
+    void compressesForClientsThatAcceptGzipAsPrometheusDoes() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics"))
+                .header("Accept-Encoding", "gzip").GET().build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Metrics.value(body, "redis_up{target=\"primary\"}")).hasValue(1.0);
+        assertThat(response.body().length).isLessThan(body.length() / 3);
+    }
+
+    @Test
     void servesHealthAndALandingPage() {
         assertThat(Http.get(base + "/-/healthy").statusCode()).isEqualTo(200);
         assertThat(Http.get(base + "/").body()).contains("href=\"/metrics\"");
