@@ -6,8 +6,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +16,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Polls one target over one long-lived connection. Each poll pipelines {@code INFO}, {@code MEMORY STATS},
  * {@code LATENCY LATEST} and the slow log summary in a single round trip; {@code CONFIG GET} of the few
- * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls, and
- * INFO's latency percentiles only every {@value #FULL_INFO_POLLS} polls.
+ * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls; how INFO
+ * is asked for is {@link InfoReader}'s business.
  *
  * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields
  * a snapshot; that command is not sent again until the next reconnect.
@@ -40,39 +35,24 @@ public final class TargetPoller implements AutoCloseable {
     /** The optional commands, each of which a server may refuse. */
     enum Extra { MEMORY_STATS, LATENCY, SLOWLOG, CONFIG, CLUSTER }
 
-    /**
-     * Every poll but each {@value #FULL_INFO_POLLS}th asks for these sections only. What is left out is the
-     * costliest part of INFO for Redis (latencystats computes three percentiles for every command ever called)
-     * and changes slowly (the percentiles are cumulative since the last reset), so the last full poll's copy stands in.
-     */
-    private static final String[] LIGHT_INFO_SECTIONS = {"server", "clients", "memory", "persistence", "stats",
-        "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace"};
-    static final int FULL_INFO_POLLS = 4;
-
-    /** The forms of INFO tried in turn; null is plain {@code INFO} without an argument. */
-    private static final List<String> INFO_SECTIONS = java.util.Arrays.asList("everything", "all", null);
-
     private final Target target;
     private final RedisConnector connector;
     private final Clock clock;
     private final int configRefreshPolls;
 
+    private final InfoReader infoReader;
     private StatefulRedisConnection<String, String> connection;
-    private int infoSection;
     private final Set<Extra> refused = EnumSet.noneOf(Extra.class);
     private ServerConfig config = ServerConfig.unavailable();
     private int pollsSinceConfig;
     private boolean configOneByOne;
-    private int pollsSinceFullInfo;
-    private boolean lightInfoSupported;
-    private boolean lightInfoRefused;
-    private Map<String, Map<String, String>> slowSections = Map.of();
 
     public TargetPoller(Target target, RedisConnector connector, Clock clock, int configRefreshPolls) {
         this.target = target;
         this.connector = connector;
         this.clock = clock;
         this.configRefreshPolls = Math.max(1, configRefreshPolls);
+        this.infoReader = new InfoReader(target.uri().getTimeout());
     }
 
     public Target target() {
@@ -86,26 +66,24 @@ public final class TargetPoller implements AutoCloseable {
             RedisAsyncCommands<String, String> commands = connection().async();
             boolean refreshConfig = pollsSinceConfig == 0;
             // Everything is sent before anything is awaited: one round trip per poll.
-            boolean fullInfo = pollsSinceFullInfo == 0 || !lightInfoSupported;
-            RedisFuture<String> info = fullInfo ? info(commands)
-                    : commands.dispatch(CommandType.INFO, new StatusOutput<>(StringCodec.UTF8), args(LIGHT_INFO_SECTIONS));
+            RedisFuture<String> info = infoReader.send(commands);
             RedisFuture<List<Object>> memory = unless(Extra.MEMORY_STATS,
-                    () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), args("STATS")));
+                    () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")));
             RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
-                    () -> commands.dispatch(Latency.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), args("LATEST")));
+                    () -> commands.dispatch(Latency.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
             RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
             RedisFuture<List<Object>> slowlogNewest = unless(Extra.SLOWLOG, () -> commands.slowlogGet(1));
             RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
                     ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
                     : null;
 
-            RedisInfo parsed = fullInfo ? readInfo(commands, info) : readLightInfo(commands, info);
+            RedisInfo parsed = infoReader.read(commands, info);
             MemoryStats memoryStats = optional(Extra.MEMORY_STATS, memory,
-                    () -> MemoryStatsParser.parse(await(memory)), MemoryStats.empty());
+                    () -> MemoryStatsParser.parse(Replies.await(memory, timeout())), MemoryStats.empty());
             List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency,
-                    () -> LatencyEvent.parseLatest(await(latency)), List.of());
+                    () -> LatencyEvent.parseLatest(Replies.await(latency, timeout())), List.of());
             SlowlogSummary slowlog = optional(Extra.SLOWLOG, slowlogLength,
-                    () -> SlowlogSummary.of(await(slowlogLength), await(slowlogNewest)), null);
+                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), Replies.await(slowlogNewest, timeout())), null);
             if (refreshConfig && !refused.contains(Extra.CONFIG)) {
                 config = optional(Extra.CONFIG, Boolean.TRUE, () -> readConfig(commands, configValues), ServerConfig.unavailable());
             }
@@ -114,10 +92,9 @@ public final class TargetPoller implements AutoCloseable {
                 // Only cluster nodes are asked: elsewhere the command is an error reply that Redis counts in errorstats.
                 RedisFuture<String> cluster = unless(Extra.CLUSTER, commands::clusterInfo);
                 clusterInfo = optional(Extra.CLUSTER, cluster,
-                        () -> InfoParser.parse(await(cluster)).section("default"), Map.of());
+                        () -> InfoParser.parse(Replies.await(cluster, timeout())).section("default"), Map.of());
             }
             pollsSinceConfig = (pollsSinceConfig + 1) % configRefreshPolls;
-            pollsSinceFullInfo = (pollsSinceFullInfo + 1) % FULL_INFO_POLLS;
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return new PollResult.Polled(new Snapshot(target, start, took, parsed, memoryStats, latencyEvents, slowlog,
                     config, clusterInfo));
@@ -136,56 +113,9 @@ public final class TargetPoller implements AutoCloseable {
             connection = connector.connect(target);
             refused.clear();
             pollsSinceConfig = 0;
-            pollsSinceFullInfo = 0;
+            infoReader.reset();
         }
         return connection;
-    }
-
-    /** Reads the cheap form of INFO and adds the slow sections of the last full one. */
-    private RedisInfo readLightInfo(RedisAsyncCommands<String, String> commands, RedisFuture<String> light) throws Exception {
-        String text;
-        try {
-            text = await(light);
-        } catch (RedisCommandExecutionException refused) {
-            text = null;
-        }
-        if (!looksLikeInfo(text)) {
-            // A server that claims 7.0 but takes one section only (some managed services): back to the full form.
-            lightInfoRefused = true;
-            return readInfo(commands, info(commands));
-        }
-        return InfoParser.parse(text).withSections(slowSections);
-    }
-
-    /**
-     * Reads INFO, stepping down to {@code INFO all} and then plain {@code INFO} on servers that refuse
-     * {@code everything} or answer it with nothing (older Redis, some managed services). The step is kept.
-     */
-    private RedisInfo readInfo(RedisAsyncCommands<String, String> commands, RedisFuture<String> first) throws Exception {
-        RedisFuture<String> pending = first;
-        while (true) {
-            boolean lastForm = infoSection == INFO_SECTIONS.size() - 1;
-            String text;
-            try {
-                text = await(pending);
-            } catch (RedisCommandExecutionException refused) {
-                if (lastForm || PollFailure.classify(refused) == PollFailure.REFUSED) {
-                    throw refused;
-                }
-                text = null;
-            }
-            if (looksLikeInfo(text)) {
-                RedisInfo info = InfoParser.parse(text);
-                slowSections = Map.of("latencystats", info.section("latencystats"), "modules", info.section("modules"));
-                lightInfoSupported = infoSection == 0 && !lightInfoRefused && acceptsSeveralInfoSections(info);
-                return info;
-            }
-            if (lastForm) {
-                throw new UnexpectedReplyException("the reply to INFO is not Redis INFO text");
-            }
-            infoSection++;
-            pending = info(commands);
-        }
     }
 
     /** Redis before 7.0 takes one parameter per {@code CONFIG GET}; such servers are asked one by one, pipelined. */
@@ -193,7 +123,7 @@ public final class TargetPoller implements AutoCloseable {
             throws Exception {
         if (all != null) {
             try {
-                return new ServerConfig(await(all));
+                return new ServerConfig(Replies.await(all, timeout()));
             } catch (RedisCommandExecutionException tooMany) {
                 if (!String.valueOf(tooMany.getMessage()).contains("wrong number of arguments")) {
                     throw tooMany;
@@ -204,28 +134,9 @@ public final class TargetPoller implements AutoCloseable {
         List<RedisFuture<Map<String, String>>> each = ServerConfig.PARAMETERS.stream().map(commands::configGet).toList();
         Map<String, String> values = new java.util.HashMap<>();
         for (RedisFuture<Map<String, String>> future : each) {
-            values.putAll(await(future));
+            values.putAll(Replies.await(future, timeout()));
         }
         return new ServerConfig(values);
-    }
-
-    private RedisFuture<String> info(RedisAsyncCommands<String, String> commands) {
-        String section = INFO_SECTIONS.get(infoSection);
-        return section == null ? commands.info() : commands.info(section);
-    }
-
-    /** {@code INFO} takes several sections from Redis 7.0 on (Valkey reports 7.2 compatibility and up). */
-    private static boolean acceptsSeveralInfoSections(RedisInfo info) {
-        String version = info.text("redis_version", "0");
-        try {
-            return Integer.parseInt(version.substring(0, Math.max(1, version.indexOf('.')))) >= 7;
-        } catch (NumberFormatException unknown) {
-            return false;
-        }
-    }
-
-    private static boolean looksLikeInfo(String text) {
-        return text != null && text.contains("# Server");
     }
 
     private <T> RedisFuture<T> unless(Extra extra, java.util.function.Supplier<RedisFuture<T>> send) {
@@ -250,30 +161,14 @@ public final class TargetPoller implements AutoCloseable {
         } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
                 logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
-                        target, extra.name().replace('_', ' '), rootMessage(failure));
+                        target, extra.name().replace('_', ' '), Replies.rootMessage(failure));
             }
             return fallback;
         }
     }
 
-    private <T> T await(CompletionStage<T> future) throws Exception {
-        try {
-            return future.toCompletableFuture().get(target.uri().getTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException wrapped) {
-            throw wrapped.getCause() instanceof Exception cause ? cause : wrapped;
-        }
-    }
-
-    private static CommandArgs<String, String> args(String... words) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8);
-        for (String word : words) {
-            args.add(word);
-        }
-        return args;
-    }
-
     private String describe(PollFailure reason, Throwable failure) {
-        String detail = rootMessage(failure);
+        String detail = Replies.rootMessage(failure);
         return switch (reason) {
             case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
             case AUTH -> "authentication to " + target.address() + " failed: " + detail
@@ -287,13 +182,8 @@ public final class TargetPoller implements AutoCloseable {
         };
     }
 
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
+    private Duration timeout() {
+        return target.uri().getTimeout();
     }
 
     private void dropConnection() {

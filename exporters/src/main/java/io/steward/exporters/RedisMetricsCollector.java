@@ -6,12 +6,13 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.steward.collector.PollResult;
 import io.steward.collector.Snapshot;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Turns the latest poll results into Prometheus families at scrape time. Families are built fresh on every
- * scrape, so a target that stopped answering loses its Redis series at once and keeps only {@code redis_up 0}:
- * stale numbers are never served as current.
+ * Turns the latest poll results into Prometheus families at scrape time. Families are built once per new set of
+ * results and reused by the scrapes until the next poll; a target that stopped answering loses its Redis series
+ * with the poll that failed and keeps only {@code redis_up 0}: stale numbers are never served as current.
  */
 public final class RedisMetricsCollector implements MultiCollector {
 
@@ -28,10 +29,38 @@ public final class RedisMetricsCollector implements MultiCollector {
         this.labelWithTarget = labelWithTarget;
     }
 
+    /** The families last built and the results they were built from: a scrape between two polls reuses them. */
+    private record Built(List<PollResult> from, MetricSnapshots families) {
+    }
+
+    private volatile Built last = new Built(List.of(), new MetricFamilies().build());
+
     @Override
     public MetricSnapshots collect() {
+        List<PollResult> current = List.copyOf(results.get());
+        Built built = last;
+        if (!sameResults(built.from(), current)) {
+            built = new Built(current, build(current));
+            last = built;
+        }
+        return built.families();
+    }
+
+    private static boolean sameResults(List<PollResult> a, List<PollResult> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MetricSnapshots build(List<PollResult> current) {
         MetricFamilies out = new MetricFamilies();
-        for (PollResult result : results.get()) {
+        for (PollResult result : current) {
             Labels labels = labelWithTarget ? Labels.of("target", result.target().name()) : Labels.EMPTY;
             boolean up = result instanceof PollResult.Polled;
             out.gauge("redis_up", "Information about the Redis instance", labels, up ? 1 : 0);
