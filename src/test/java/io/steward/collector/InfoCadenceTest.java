@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The costly latency percentiles are asked for every few polls; every snapshot still carries them. */
+/** The costly, slow-changing parts are asked for every few polls; every snapshot still carries them. */
 class InfoCadenceTest {
 
     private static final String FULL = Captures.text("redis-7.0/info-all-primary.txt");
@@ -52,6 +52,11 @@ class InfoCadenceTest {
             assertThat(infos.get(4)).containsExactly("INFO", "everything");
             assertThat(snapshots).allSatisfy(snapshot ->
                     assertThat(snapshot.info().section("latencystats")).containsKey("latency_percentiles_usec_get"));
+            // MEMORY STATS and the newest slow log entry ride with the full polls only; LEN and LATENCY go every time.
+            assertThat(fake.received().stream().filter(c -> c.get(0).equals("MEMORY"))).hasSize(2);
+            assertThat(fake.received().stream().filter(c -> c.equals(List.of("SLOWLOG", "GET", "1")))).hasSize(2);
+            assertThat(fake.received().stream().filter(c -> c.get(0).equals("SLOWLOG") && c.get(1).equalsIgnoreCase("LEN"))).hasSize(6);
+            assertThat(fake.received().stream().filter(c -> c.get(0).equals("LATENCY"))).hasSize(6);
         }
     }
 
@@ -78,6 +83,8 @@ class InfoCadenceTest {
             assertThat(snapshots.get(1).info().sections()).containsKeys("server", "clients", "memory", "persistence",
                     "stats", "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace", "latencystats");
             assertThat(snapshots.get(1).info().section("latencystats")).isEqualTo(snapshots.get(0).info().section("latencystats"));
+            assertThat(snapshots.get(1).memoryStats()).isEqualTo(snapshots.get(0).memoryStats());
+            assertThat(snapshots.get(1).memoryStats().values()).containsKey("keys.count");
         }
     }
 }

@@ -54,6 +54,11 @@ final class InfoReader {
                 : sendFull(commands);
     }
 
+    /** Whether the last {@link #send} asked for everything: the poll on which slow-changing details are refreshed too. */
+    boolean sentFull() {
+        return !lastSentLight;
+    }
+
     RedisInfo read(RedisAsyncCommands<String, String> commands, RedisFuture<String> sent) throws Exception {
         return lastSentLight ? readLight(commands, sent) : readFull(commands, sent);
     }

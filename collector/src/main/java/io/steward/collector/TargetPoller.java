@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls one target over one long-lived connection. Each poll pipelines {@code INFO}, {@code MEMORY STATS},
  * {@code LATENCY LATEST} and the slow log summary in a single round trip; {@code CONFIG GET} of the few
- * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls; how INFO
- * is asked for is {@link InfoReader}'s business.
+ * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls. On servers
+ * that allow it, INFO's latency percentiles, {@code MEMORY STATS} and the newest slow log entry are refreshed only
+ * with the full INFO of every {@value InfoReader#FULL_POLLS}th poll (see {@link InfoReader}): they change slowly
+ * and make up most of what a poll costs Redis.
  *
  * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields
  * a snapshot; that command is not sent again until the next reconnect.
@@ -44,6 +46,8 @@ public final class TargetPoller implements AutoCloseable {
     private StatefulRedisConnection<String, String> connection;
     private final Set<Extra> refused = EnumSet.noneOf(Extra.class);
     private ServerConfig config = ServerConfig.unavailable();
+    private MemoryStats memoryStats = MemoryStats.empty();
+    private List<Object> slowlogEntry = List.of();
     private int pollsSinceConfig;
     private boolean configOneByOne;
 
@@ -67,23 +71,30 @@ public final class TargetPoller implements AutoCloseable {
             boolean refreshConfig = pollsSinceConfig == 0;
             // Everything is sent before anything is awaited: one round trip per poll.
             RedisFuture<String> info = infoReader.send(commands);
-            RedisFuture<List<Object>> memory = unless(Extra.MEMORY_STATS,
-                    () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")));
+            // The slow-changing details ride along with the full INFO; in between, the last ones stand.
+            boolean details = infoReader.sentFull();
+            RedisFuture<List<Object>> memory = details ? unless(Extra.MEMORY_STATS,
+                    () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")))
+                    : null;
             RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
                     () -> commands.dispatch(Latency.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
             RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
-            RedisFuture<List<Object>> slowlogNewest = unless(Extra.SLOWLOG, () -> commands.slowlogGet(1));
+            RedisFuture<List<Object>> slowlogNewest = details ? unless(Extra.SLOWLOG, () -> commands.slowlogGet(1)) : null;
             RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
                     ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
                     : null;
 
             RedisInfo parsed = infoReader.read(commands, info);
-            MemoryStats memoryStats = optional(Extra.MEMORY_STATS, memory,
-                    () -> MemoryStatsParser.parse(Replies.await(memory, timeout())), MemoryStats.empty());
+            if (details) {
+                memoryStats = optional(Extra.MEMORY_STATS, memory,
+                        () -> MemoryStatsParser.parse(Replies.await(memory, timeout())), MemoryStats.empty());
+                slowlogEntry = optional(Extra.SLOWLOG, slowlogNewest,
+                        () -> Replies.await(slowlogNewest, timeout()), List.of());
+            }
             List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency,
                     () -> LatencyEvent.parseLatest(Replies.await(latency, timeout())), List.of());
             SlowlogSummary slowlog = optional(Extra.SLOWLOG, slowlogLength,
-                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), Replies.await(slowlogNewest, timeout())), null);
+                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), slowlogEntry), null);
             if (refreshConfig && !refused.contains(Extra.CONFIG)) {
                 config = optional(Extra.CONFIG, Boolean.TRUE, () -> readConfig(commands, configValues), ServerConfig.unavailable());
             }
