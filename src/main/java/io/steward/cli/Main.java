@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, VersionCommand.class},
+        subcommands = {ServeCommand.class, DoctorCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -57,6 +57,9 @@ public final class Main implements Runnable {
         public <K> K create(Class<K> type) throws Exception {
             if (type == ServeCommand.class) {
                 return type.cast(new ServeCommand(env));
+            }
+            if (type == DoctorCommand.class) {
+                return type.cast(new DoctorCommand(env, () -> System.console() != null));
             }
             return CommandLine.defaultFactory().create(type);
         }

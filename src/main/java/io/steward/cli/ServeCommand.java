@@ -24,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
     static final String DEFAULT_LISTEN = ":9739";
     static final String DEFAULT_TARGET = "redis://localhost:6379";
+    static final String DEFAULT_DOCTOR_INTERVAL = "1m";
 
     private final Map<String, String> env;
 
@@ -61,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--doctor.interval", paramLabel = "DURATION",
+            description = "How often the doctor diagnoses each target (config doctor.interval; default " + DEFAULT_DOCTOR_INTERVAL + ").")
+    String doctorInterval;
+
     ServeCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -69,7 +74,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply);
+        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply,
+                settings.doctorInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             stopped.countDown();
@@ -80,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     record Settings(List<Target> targets, InetSocketAddress listen, Duration timeout,
-            java.util.function.Function<String, Target> onDemand) {
+            java.util.function.Function<String, Target> onDemand, Duration doctorInterval) {
     }
 
     /** Flags, then environment, then the config file, then defaults. */
@@ -110,8 +116,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
+        Duration doctorEvery = doctorInterval != null ? Durations.parse(doctorInterval, "--doctor.interval")
+                : Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true));
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorEvery);
     }
 
     private Credentials flagCredentials() {

@@ -107,7 +107,7 @@ public final class TargetPoller implements AutoCloseable {
             if (reason != PollFailure.REFUSED) {
                 dropConnection();
             }
-            return new PollResult.Failed(target, start, reason, describe(reason, failure));
+            return new PollResult.Failed(target, start, reason, reason.describe(target, failure));
         }
     }
 
@@ -196,7 +196,7 @@ public final class TargetPoller implements AutoCloseable {
         } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
                 logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
-                        target, extra.name().replace('_', ' '), rootMessage(failure));
+                        target, extra.name().replace('_', ' '), PollFailure.rootMessage(failure));
             }
             return fallback;
         }
@@ -216,30 +216,6 @@ public final class TargetPoller implements AutoCloseable {
             args.add(word);
         }
         return args;
-    }
-
-    private String describe(PollFailure reason, Throwable failure) {
-        String detail = rootMessage(failure);
-        return switch (reason) {
-            case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
-            case AUTH -> "authentication to " + target.address() + " failed: " + detail
-                    + " (check the username and the password file or variable)";
-            case TLS -> "TLS with " + target.address() + " failed: " + detail
-                    + " (check the CA file, the client certificate and that the port speaks TLS)";
-            case TIMEOUT -> target.address() + " did not answer within " + target.uri().getTimeout().toMillis() + " ms";
-            case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
-            case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
-            case ERROR -> "polling " + target.address() + " failed: " + detail;
-        };
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
     }
 
     private void dropConnection() {
