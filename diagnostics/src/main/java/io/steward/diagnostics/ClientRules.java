@@ -67,7 +67,7 @@ final class ClientRules {
             }
             double max = o.number("maxclients").orElse(o.config("maxclients").orElse(0));
             return Optional.of(new Symptom(Severity.WARNING,
-                    "Redis refused " + count(rejected) + " connection(s) during the sample: maxclients is reached",
+                    "Redis refused " + count(rejected, "connection") + " during the sample: maxclients is reached",
                     List.of("rejected_connections grew by " + count(rejected) + " in " + duration(o.seconds()) + " ("
                                     + count(o.number("rejected_connections", 0)) + " since start)",
                             "connected_clients " + count(o.number("connected_clients", 0)) + ", maxclients " + count(max)),
@@ -90,7 +90,7 @@ final class ClientRules {
             evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + o.extras().clients().total()
                     + " clients in CLIENT LIST");
             return Optional.of(new Symptom(Severity.WARNING,
-                    big.size() + " client(s) do not read their replies: " + bytes(big.get(0).omem()) + " waiting",
+                    count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their") + " replies: " + bytes(big.get(0).omem()) + " waiting",
                     evidence, "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
                             + " (HGETALL or LRANGE of a big key)\nCap the damage: CONFIG SET maxmemory-clients 5%"
                             + " (Redis 7+) or client-output-buffer-limit \"normal 256mb 64mb 60\""
@@ -125,7 +125,7 @@ final class ClientRules {
             }
             List<String> evidence = new ArrayList<>();
             evidence.add("mem_clients_slaves " + bytes(buffers) + " for " + count(o.number("connected_slaves", 0))
-                    + " replica(s) (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
+                    + (o.number("connected_slaves", 0) == 1 ? " replica" : " replicas") + " (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big replica buffers").ifPresent(evidence::add);
             return Optional.of(new Symptom(Severity.WARNING,
                     "Replication buffers hold " + bytes(buffers) + ": a replica is not keeping up", evidence,
@@ -140,7 +140,7 @@ final class ClientRules {
             if (blocked <= 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO, count(blocked) + " client(s) are blocked waiting for data",
+            return Optional.of(new Symptom(Severity.INFO, count(blocked, "client") + " blocked, waiting for data",
                     List.of("blocked_clients " + count(blocked)),
                     "Normal if the application uses BLPOP, BRPOP, BLMOVE, XREAD BLOCK or WAIT; otherwise find them"
                             + " in CLIENT LIST (flags=b, cmd shows the command)"));

@@ -43,7 +43,7 @@ final class ConfigRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            used.forEach(k -> evidence.add(k.db() + ": " + k.keys() + " keys"));
+            used.forEach(k -> evidence.add(k.db() + ": " + count(k.keys(), "key")));
             return Optional.of(new Symptom(Severity.INFO, used.size() + " logical databases hold keys", evidence,
                     "Databases share one thread, one memory limit and one persistence file, and Redis Cluster has"
                             + " only db0: use separate instances, or key prefixes in db0"));
@@ -57,12 +57,12 @@ final class ConfigRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("cmdstat_keys: " + count(calls) + " calls since start, "
+            evidence.add("cmdstat_keys: " + count(calls, "call") + " since start, "
                     + Units.millis(o.nested("cmdstat_keys", "usec_per_call") / 1000) + " each on average, over "
                     + count(o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum()) + " keys now");
             o.nestedDelta("cmdstat_keys", "calls").ifPresent(d -> {
                 if (d > 0) {
-                    evidence.add("still in use: " + count(d) + " calls during the " + duration(o.seconds()) + " sample");
+                    evidence.add("still in use: " + count(d, "call") + " during the " + duration(o.seconds()) + " sample");
                 }
             });
             return Optional.of(new Symptom(Severity.WARNING,

@@ -51,8 +51,9 @@ final class LatencyRules {
             ServerAdvice.forkRate(o).ifPresent(evidence::add);
             LatencyEvent worst = events.get(0);
             return Optional.of(new Symptom(recent ? Severity.WARNING : Severity.INFO,
-                    "Redis stalled: " + events.size() + " kind(s) of latency spike, the worst " + millis(worst.maxMillis())
-                            + " (" + worst.event() + ")" + (recent ? "" : ", none in the last hour"),
+                    "Redis stalled for up to " + millis(worst.maxMillis()) + " (" + worst.event() + ")"
+                            + (events.size() > 1 ? " and " + count(events.size() - 1, "other kind") + " of spike" : "")
+                            + (recent ? "" : ", none in the last hour"),
                     evidence, String.join("\n", advice) + "\nAfter fixing: LATENCY RESET, so new spikes stand out"));
         });
     }
@@ -77,7 +78,7 @@ final class LatencyRules {
                     .mapToObj(t -> " (slowlog-log-slower-than " + t + " µs)").findFirst().orElse("") + ", 95th percentile "
                     + millis(p95) + (recent ? "" : ", none in the last hour"));
             byCommand.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
-                    .forEach(e -> evidence.add(e.getKey() + ": " + e.getValue()[0] + " time(s), slowest "
+                    .forEach(e -> evidence.add(e.getKey() + ": " + count(e.getValue()[0], "time") + ", slowest "
                             + millis(e.getValue()[1] / 1000.0)));
             return Optional.of(new Symptom(recent && p95 > SLOW_P95_MS ? Severity.WARNING : Severity.INFO,
                     "Slow commands block every other client: 95% of the logged ones took up to " + millis(p95), evidence,

@@ -29,8 +29,11 @@ public final class MarkdownReport {
         return out.toString();
     }
 
-    /** Keeps Redis text (key patterns like {@code *}, underscores in field names) from turning into emphasis. */
+    /**
+     * Keeps Redis text from turning into markup: {@code *} in bind addresses and patterns, {@code <} in placeholders.
+     * Underscores inside field names need nothing: GitHub-flavoured Markdown ignores them within words.
+     */
     private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;");
+        return text.replace("*", "\\*").replace("<", "&lt;");
     }
 }

@@ -267,23 +267,26 @@ final class PersistenceRules {
         });
     }
 
-    /** The save point that should have fired by now ({@code save 300 100: ...}), if any. */
+    /** The earliest save point that should have fired by now ({@code save 300 100: ...}), if any. */
     static Optional<String> missedSavePoint(String save, double age, double changes) {
         String[] words = save.strip().split("\\s+");
+        Optional<String> missed = Optional.empty();
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i + 1 < words.length; i += 2) {
             try {
                 long seconds = Long.parseLong(words[i]);
                 long needed = Long.parseLong(words[i + 1]);
                 // Twice the interval: a save in progress or a retry after a failure is not yet a missed save.
-                if (changes >= needed && age > 2.0 * seconds + 10) {
-                    return Optional.of("save point \"" + seconds + " " + needed + "\" asks for a snapshot after "
-                            + duration(seconds) + " with " + needed + " changes: it did not happen");
+                if (changes >= needed && age > 2.0 * seconds + 10 && seconds < earliest) {
+                    earliest = seconds;
+                    missed = Optional.of("save point \"" + seconds + " " + needed + "\" asks for a snapshot after "
+                            + duration(seconds) + " and " + count(needed, "change") + ": none was taken");
                 }
             } catch (NumberFormatException notAPoint) {
                 return Optional.empty();
             }
         }
-        return Optional.empty();
+        return missed;
     }
 
     private static List<String> forkReasons(Observation o) {

@@ -86,7 +86,7 @@ final class ReplicationRules {
             }
             evidence.add("warning when a replica's acknowledgement is older than " + maxLag + " s"
                     + " (min-replicas-max-lag) or it is more than " + bytes(LAG_BYTES) + " behind");
-            return Optional.of(new Symptom(Severity.WARNING, evidence.size() - 1 + " replica(s) falling behind",
+            return Optional.of(new Symptom(Severity.WARNING, count(evidence.size() - 1, "replica") + " falling behind",
                     evidence, "Find what slows the replica: its CPU, its disk if it persists, or the network between"
                             + " them (on the replica: INFO replication, master_last_io_seconds_ago)"));
         });

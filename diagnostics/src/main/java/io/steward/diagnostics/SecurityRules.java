@@ -135,7 +135,7 @@ final class SecurityRules {
                 return Optional.empty();
             }
             return Optional.of(new Symptom(Severity.WARNING,
-                    count(wrong + missing) + " failed authentication(s) during the sample",
+                    count(wrong + missing, "failed authentication") + " during the sample",
                     List.of("in " + duration(o.seconds()) + ": errorstat_WRONGPASS +" + count(wrong)
                             + ", errorstat_NOAUTH +" + count(missing)),
                     "ACL LOG shows which client address and user failed: fix that client's credentials, or block the"

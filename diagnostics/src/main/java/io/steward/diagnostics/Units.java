@@ -70,6 +70,11 @@ final class Units {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : format("%.1f", value);
     }
 
+    /** A count with its noun: {@code 1 call}, {@code 3 calls}. */
+    static String count(double value, String noun) {
+        return count(value) + " " + (value == 1 ? noun : noun + "s");
+    }
+
     /** {@code 12.3/s}. */
     static String perSecond(double value) {
         return format(value < 10 ? "%.2f/s" : "%.0f/s", value);
