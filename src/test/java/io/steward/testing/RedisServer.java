@@ -195,6 +195,8 @@ public final class RedisServer implements AutoCloseable {
         private Builder() {
             options.put("save", "");
             options.put("appendonly", "no");
+            // Redis 7 waits 5 s for more replicas before a diskless full sync; tests have one at a time.
+            options.put("repl-diskless-sync-delay", "0");
         }
 
         public Builder appendOnly(boolean on) {
