@@ -71,6 +71,8 @@ class PersistenceDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "persistence-rdb-failed");
             assertThat(text(finding)).contains("stop-writes-on-bgsave-error yes with save points: writes are refused");
+            // Otherwise the server would try, and fail, to save on its way down.
+            server.commands().configSet("save", "");
         }
     }
 
@@ -127,11 +129,11 @@ class PersistenceDoctorTest {
     @Test
     void warnsWhenWritesDuringASaveCopiedMostOfTheData() throws Exception {
         try (RedisServer server = RedisServer.builder().enableDebugCommand().start()) {
-            server.call("DEBUG", "POPULATE", "100000", "key", "100");
-            // Slow the save down (20 µs a key) and rewrite every key while the child writes the snapshot.
-            server.commands().configSet("rdb-key-save-delay", "20");
+            server.call("DEBUG", "POPULATE", "5000", "key", "4096");
+            // Slow the save down (100 µs a key) and rewrite every key while the child writes the snapshot.
+            server.commands().configSet("rdb-key-save-delay", "100");
             server.commands().bgsave();
-            server.call("EVAL", "for i = 0, 99999 do redis.call('SET', 'key:' .. i, string.rep('y', 100)) end", "0");
+            server.call("EVAL", "for i = 0, 4999 do redis.call('SET', 'key:' .. i, string.rep('y', 4096)) end", "0");
             awaitInfo(server, "rdb_bgsave_in_progress", "0");
 
             Finding finding = finding(doctor.examine(server), "persistence-copy-on-write");
