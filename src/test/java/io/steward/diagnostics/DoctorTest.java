@@ -81,6 +81,20 @@ class DoctorTest {
     }
 
     @Test
+    void theLeastPrivilegeUserOfTheReadmeSkipsNothing() throws Exception {
+        try (RedisServer server = RedisServer.start()) {
+            server.call("ACL", "SETUSER", "doctor", "on", ">doctor-pass", "+info", "+config|get", "+memory|stats",
+                    "+memory|doctor", "+latency|latest", "+latency|doctor", "+slowlog|get", "+slowlog|len", "+role",
+                    "+client|list", "+client|setname", "+acl|list", "+cluster|info", "+ping", "+hello");
+
+            Report report = doctor.examine(DoctorRuns.target(server, "doctor", "doctor-pass"), Duration.ofSeconds(1),
+                    Doctor.SLEEP);
+
+            assertThat(report.skipped()).isEmpty();
+        }
+    }
+
+    @Test
     void aServerWithoutConfigGetLikeAManagedRedisStillGetsAReport() throws Exception {
         try (RedisServer server = RedisServer.builder().option("rename-command", "CONFIG \"\"").start()) {
             Report report = doctor.examine(server);
