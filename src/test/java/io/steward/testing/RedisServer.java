@@ -75,7 +75,8 @@ public final class RedisServer implements AutoCloseable {
 
     private void signal(String signal) {
         try {
-            int exit = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).start().waitFor();
+            // The shell's own kill: a minimal Debian has no procps, hence no /bin/kill.
+            int exit = new ProcessBuilder("sh", "-c", "kill " + signal + " " + process.pid()).start().waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
             }

@@ -15,6 +15,7 @@ public final class Rules {
         rules.addAll(MemoryRules.all());
         rules.addAll(FragmentationRules.all());
         rules.addAll(PersistenceRules.all());
+        rules.addAll(ForkRules.all());
         rules.addAll(ReplicationRules.all());
         rules.addAll(LatencyRules.all());
         rules.addAll(ClientRules.all());
