@@ -195,7 +195,7 @@ public final class TargetPoller implements AutoCloseable {
             return read.read();
         } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
-                logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
+                logger.info("{} refuses {} ({}); what needs it is left out until it reconnects",
                         target, extra.name().replace('_', ' '), PollFailure.rootMessage(failure));
             }
             return fallback;
