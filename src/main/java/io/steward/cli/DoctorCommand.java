@@ -69,7 +69,7 @@ final class DoctorCommand implements Callable<Integer> {
             description = "Seconds between the two INFO samples that give rates (default ${DEFAULT-VALUE}; 0: one sample, no rates).")
     int sampleSeconds;
 
-    @Option(names = "--username", description = "ACL username for URI targets (env REDIS_USERNAME).")
+    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets (env REDIS_USERNAME).")
     String username;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password for URI targets (or env REDIS_PASSWORD).")

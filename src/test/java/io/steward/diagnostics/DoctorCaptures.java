@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.steward.collector.InfoParser;
 import io.steward.collector.LatencyEvent;
 import io.steward.collector.MemoryStats;
+import io.steward.collector.MemoryStatsParser;
 import io.steward.collector.RedisInfo;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.Snapshot;
@@ -100,15 +101,16 @@ final class DoctorCaptures {
                     latencyDoctor, Captures.text(DIR + "memory-doctor.txt"), slowlog,
                     ClientList.parse(Captures.text(DIR + "client-list.txt")),
                     AclUser.parse(Captures.text(DIR + "acl-list.txt").lines().toList()), "", unavailable);
-            Snapshot latest = snapshot(second);
+            Snapshot latest = snapshot(second, MemoryStatsParser.parse(json("memory-stats.json",
+                    new TypeReference<Map<String, Object>>() { })));
             return oneSample ? Observation.single(latest, extras, "one INFO sample only (--sample-seconds 0)")
-                    : Observation.of(snapshot(first), latest, extras);
+                    : Observation.of(snapshot(first, MemoryStats.empty()), latest, extras);
         }
 
-        private static Snapshot snapshot(String text) {
+        private static Snapshot snapshot(String text, MemoryStats memoryStats) {
             RedisInfo info = InfoParser.parse(text);
             Instant time = Instant.EPOCH.plusNanos((long) info.number("server_time_usec").getAsDouble() * 1000);
-            return new Snapshot(TARGET, time, Duration.ofMillis(2), info, MemoryStats.empty(), List.of(), null,
+            return new Snapshot(TARGET, time, Duration.ofMillis(2), info, memoryStats, List.of(), null,
                     ServerConfig.unavailable(), Map.of());
         }
     }

@@ -49,9 +49,9 @@ class DoctorParsersTest {
     @Test
     void keepsOnlyTheCommandNameOfSlowlogEntries() {
         List<SlowlogEntry> entries = SlowlogEntry.parse(List.of(
-                List.of(7L, 1795295889L, 30963L, List.of("set", "user:42", "secret-value"), "127.0.0.1:1", "")));
+                List.of(7L, 1795295889L, 30963L, List.of("set", "user:42", "secret-value"), "127.0.0.1:1", "worker")));
 
-        assertThat(entries).containsExactly(new SlowlogEntry(7, Instant.ofEpochSecond(1795295889L), 30963, "SET"));
+        assertThat(entries).containsExactly(new SlowlogEntry(7, Instant.ofEpochSecond(1795295889L), 30963, "SET", "worker"));
     }
 
     @Test

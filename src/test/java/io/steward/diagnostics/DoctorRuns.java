@@ -38,6 +38,7 @@ final class DoctorRuns implements AutoCloseable {
             uri.setCredentialsProvider(new StaticCredentialsProvider(username, password.toCharArray()));
         }
         uri.setTimeout(Duration.ofSeconds(5));
+        uri.setClientName("redis-steward"); // as the command line and the agent name their connections
         return new Target("test", uri, Duration.ofSeconds(15));
     }
 

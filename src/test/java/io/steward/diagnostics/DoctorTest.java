@@ -70,7 +70,7 @@ class DoctorTest {
 
             assertThat(report.skipped()).extracting(Skipped::id).containsExactlyInAnyOrder("memory-evictions",
                     "persistence-aof-delayed-fsync", "replication-backlog-window", "replication-full-syncs",
-                    "replication-sync-loop-risk", "latency-events", "latency-slow-commands",
+                    "replication-sync-loop-risk", "latency-events", "latency-slow-commands", "latency-expire-cycle",
                     "latency-transparent-huge-pages", "latency-cpu-saturated", "clients-rejected",
                     "clients-output-buffers", "clients-error-replies", "security-no-password", "security-auth-failures");
             assertThat(report.skipped()).filteredOn(s -> s.id().equals("security-no-password")).singleElement()

@@ -49,6 +49,34 @@ class LatencyDoctorTest {
     }
 
     @Test
+    void leavesItsOwnCommandsOutOfTheSlowCommands() throws Exception {
+        try (RedisServer server = RedisServer.builder().option("slowlog-log-slower-than", "0").start()) {
+            doctor.examine(server);
+
+            Finding finding = finding(doctor.examine(server), "latency-slow-commands");
+            assertThat(finding.evidence()).anySatisfy(line -> assertThat(line).startsWith("PING: 1 time"));
+            assertThat(finding.evidence()).noneSatisfy(line -> assertThat(line)
+                    .matches("(INFO|CONFIG|LATENCY|MEMORY|SLOWLOG|CLIENT|ACL|ROLE|HELLO): .*"));
+        }
+    }
+
+    @Test
+    void warnsWhenKeysExpireFasterThanTheExpireCycleRemovesThem() throws Exception {
+        try (RedisServer server = RedisServer.builder().enableDebugCommand().start()) {
+            server.call("DEBUG", "POPULATE", "500000", "key", "10");
+
+            Report report = doctor.examine(server, sample -> {
+                server.call("EVAL", "for i = 0, 499999 do redis.call('PEXPIRE', 'key:' .. i, 100) end", "0");
+                Thread.sleep(sample.toMillis());
+            });
+            Finding finding = finding(report, "latency-expire-cycle");
+            assertThat(finding.severity()).isEqualTo(Severity.WARNING);
+            assertThat(text(finding)).containsPattern("expired_time_cap_reached_count \\+\\d+").contains("hz 10",
+                    "CONFIG SET hz 100", "jitter");
+        }
+    }
+
+    @Test
     void seesTransparentHugePagesThroughLatencyDoctor() throws Exception {
         String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
         assertThat(thp).as("this test needs transparent huge pages available in the kernel (always or madvise)")

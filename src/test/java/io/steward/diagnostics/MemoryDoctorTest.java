@@ -34,6 +34,7 @@ class MemoryDoctorTest {
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.title()).startsWith("Memory is at 8").endsWith("the policy noeviction makes room for nothing");
             assertThat(finding.remedy()).contains("CONFIG SET maxmemory", "allkeys-lru");
+            assertThat(finding.evidence()).anySatisfy(line -> assertThat(line).startsWith("MEMORY STATS: the data is"));
         }
     }
 

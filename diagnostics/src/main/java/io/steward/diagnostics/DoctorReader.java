@@ -60,7 +60,7 @@ public final class DoctorReader implements AutoCloseable {
             String memoryDoctor = optional(Source.MEMORY_DOCTOR, unavailable,
                     () -> redis.dispatch(Keyword.MEMORY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
             List<SlowlogEntry> slowlog = optional(Source.SLOWLOG, unavailable,
-                    () -> SlowlogEntry.parse(redis.slowlogGet(SLOWLOG_ENTRIES)), List.of());
+                    () -> othersOnly(SlowlogEntry.parse(redis.slowlogGet(SLOWLOG_ENTRIES))), List.of());
             String linkState = optional(Source.ROLE, unavailable, () -> replicaLinkState(redis.role()), "");
             ClientList clients = optional(Source.CLIENT_LIST, unavailable, () -> ClientList.parse(redis.clientList()),
                     new ClientList(0, 0, 0, 0, List.of(), List.of()));
@@ -98,6 +98,15 @@ public final class DoctorReader implements AutoCloseable {
             unavailable.put(source, reason);
             return fallback;
         }
+    }
+
+    /**
+     * The slow log without the entries of the doctor's and the agent's own connections (named after the target's
+     * client name): LATENCY DOCTOR or CLIENT LIST on a busy server must not be reported as the application's.
+     */
+    private List<SlowlogEntry> othersOnly(List<SlowlogEntry> entries) {
+        String own = target.uri().getClientName();
+        return own == null ? entries : entries.stream().filter(entry -> !entry.clientName().equals(own)).toList();
     }
 
     /** Redis before 7.0 takes one parameter per CONFIG GET; such servers are asked one by one. */

@@ -26,7 +26,8 @@ final class LatencyRules {
     }
 
     static List<Rule> all() {
-        return List.of(events(), slowCommands(), transparentHugePages(), monitorOff(), slowlogOff(), cpuSaturated());
+        return List.of(events(), slowCommands(), expireCycle(), transparentHugePages(), monitorOff(), slowlogOff(),
+                cpuSaturated());
     }
 
     static Rule events() {
@@ -83,6 +84,29 @@ final class LatencyRules {
             return Optional.of(new Symptom(recent && p95 > SLOW_P95_MS ? Severity.WARNING : Severity.INFO,
                     "Slow commands block every other client: 95% of the logged ones took up to " + millis(p95), evidence,
                     LatencyAdvice.forCommands(byCommand.keySet())));
+        });
+    }
+
+    static Rule expireCycle() {
+        return Rule.of("latency-expire-cycle", Area.LATENCY, Set.of(Source.INFO, Source.RATES), o -> {
+            double capped = o.delta("expired_time_cap_reached_count").orElse(0);
+            if (capped <= 0) {
+                return Optional.empty();
+            }
+            List<String> evidence = new ArrayList<>();
+            evidence.add("expired_time_cap_reached_count +" + count(capped) + " in " + duration(o.seconds())
+                    + ": the expire cycle ran out of time and left expired keys behind");
+            evidence.add("expired_keys " + perSecond(o.rate("expired_keys").orElse(0)) + ", expired_stale_perc "
+                    + o.text("expired_stale_perc").orElse("?") + "% of sampled keys with a TTL are already expired"
+                    + " (they still take memory)");
+            o.config("hz").ifPresent(hz -> evidence.add("hz " + hz + ": the background tasks, the expire cycle among"
+                    + " them, run " + hz + " times a second"));
+            return Optional.of(new Symptom(Severity.WARNING,
+                    "Keys expire faster than Redis can remove them: the expire cycle hits its time limit", evidence,
+                    "Spread expirations: give keys written together TTLs with some random jitter instead of one"
+                            + " expiry time\n" + (o.config("hz").orElse(100) < 100 ? "CONFIG SET hz 100 (or"
+                            + " dynamic-hz yes) so the cycle runs more often\n" : "")
+                            + "CONFIG SET lazyfree-lazy-expire yes frees big expired values in the background"));
         });
     }
 

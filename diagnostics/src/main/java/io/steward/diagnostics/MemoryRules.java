@@ -51,12 +51,13 @@ final class MemoryRules {
             }
             String why = policy.equals("noeviction") ? "the policy noeviction makes room for nothing"
                     : policy + " can evict only keys with a TTL";
+            List<String> evidence = new ArrayList<>();
+            evidence.add(memoryUse(o, max) + " (warning from " + percent(NEAR_LIMIT) + ", critical from "
+                    + percent(AT_LIMIT) + ")");
+            evidence.add("maxmemory-policy " + policy + ": once the limit is reached, writes that need memory fail with OOM");
+            datasetShare(o).ifPresent(evidence::add);
             return Optional.of(new Symptom(fraction >= AT_LIMIT ? Severity.CRITICAL : Severity.WARNING,
-                    "Memory is at " + percent(fraction) + " of maxmemory and " + why,
-                    List.of(memoryUse(o, max) + " (warning from " + percent(NEAR_LIMIT) + ", critical from "
-                                    + percent(AT_LIMIT) + ")",
-                            "maxmemory-policy " + policy + ": once the limit is reached, writes that need memory fail"
-                                    + " with OOM"),
+                    "Memory is at " + percent(fraction) + " of maxmemory and " + why, evidence,
                     "Raise the limit if the host has room: CONFIG SET maxmemory " + configSize(countedMemory(o) / 0.6)
                             + "\nFor a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOtherwise delete data you no longer need, or give it a TTL (EXPIRE)"));
@@ -189,6 +190,18 @@ final class MemoryRules {
                     "Pass keys and values as KEYS/ARGV instead of building them into the script text, and call the"
                             + " script by EVALSHA; SCRIPT FLUSH ASYNC frees the cache now"));
         });
+    }
+
+    /** What MEMORY STATS says the memory holds: how much is data rather than overhead, and the cost per key. */
+    static Optional<String> datasetShare(Observation o) {
+        Double dataset = o.memoryStats().values().get("dataset.percentage");
+        Double perKey = o.memoryStats().values().get("keys.bytes-per-key");
+        if (dataset == null || perKey == null) {
+            return Optional.empty();
+        }
+        return Optional.of("MEMORY STATS: the data is " + String.format(java.util.Locale.ROOT, "%.0f%%", dataset)
+                + " of it (the rest is overhead: buffers, dictionaries, replication), " + count(perKey)
+                + " bytes per key");
     }
 
     /** {@code used_memory 950.0 MiB is 95.0% of maxmemory 1.0 GiB}. */

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One entry of {@code SLOWLOG GET}: when, how long, and the command's name. Arguments are not kept: they hold
- * keys and values, which are the user's data.
+ * One entry of {@code SLOWLOG GET}: when, how long, the command's name and the client's name. Arguments are not
+ * kept: they hold keys and values, which are the user's data.
  */
-public record SlowlogEntry(long id, Instant time, long durationMicros, String command) {
+public record SlowlogEntry(long id, Instant time, long durationMicros, String command, String clientName) {
 
     /** Parses the reply of {@code SLOWLOG GET}: entries of {@code [id, unix-time, micros, [args...], addr, name]}. */
     public static List<SlowlogEntry> parse(List<?> reply) {
@@ -18,8 +18,9 @@ public record SlowlogEntry(long id, Instant time, long durationMicros, String co
             if (row instanceof List<?> cells && cells.size() >= 4) {
                 String command = cells.get(3) instanceof List<?> args && !args.isEmpty()
                         ? String.valueOf(args.get(0)).toUpperCase(Locale.ROOT) : "?";
+                String client = cells.size() >= 6 ? String.valueOf(cells.get(5)) : "";
                 entries.add(new SlowlogEntry(asLong(cells.get(0)), Instant.ofEpochSecond(asLong(cells.get(1))),
-                        asLong(cells.get(2)), command));
+                        asLong(cells.get(2)), command, client));
             }
         }
         return List.copyOf(entries);
