@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steward.testing.RedisServer;
+import io.steward.testing.TestCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -164,6 +165,22 @@ class DoctorCommandTest {
             Run run = run("doctor", server.uri(), "--password-file", file.toString(), "--sample-seconds", "0");
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).startsWith("OK  127.0.0.1:" + server.port()).doesNotContain("file-password");
+        }
+    }
+
+    @Test
+    void examinesATlsServerWithTheGivenCa() {
+        TestCertificates certificates = TestCertificates.create(dir);
+        try (RedisServer server = RedisServer.builder().tls(certificates, false).start()) {
+            String uri = "rediss://127.0.0.1:" + server.port();
+
+            Run trusted = run("doctor", uri, "--tls-ca-file", certificates.caCert().toString(), "--sample-seconds", "0");
+            assertThat(trusted.exitCode()).isZero();
+            assertThat(trusted.out()).startsWith("WARNING  127.0.0.1:" + server.port());
+
+            Run untrusted = run("doctor", uri, "--sample-seconds", "0");
+            assertThat(untrusted.exitCode()).isEqualTo(3);
+            assertThat(untrusted.err()).startsWith("steward: TLS with 127.0.0.1:" + server.port() + " failed");
         }
     }
 
