@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steward.collector.InfoParser;
+import io.steward.testing.FreePort;
 import io.steward.testing.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,20 @@ class ReplicationDoctorTest {
             Finding finding = finding(doctor.examine(replica), "replication-link-down");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(finding.title()).contains("127.0.0.1:" + primary.port());
-            assertThat(text(finding)).containsPattern("ROLE says the link is (connect|connecting)");
+            assertThat(text(finding)).containsPattern("ROLE says the link is (connect|connecting)")
+                    .containsPattern("down for \\d");
+        }
+    }
+
+    @Test
+    void saysWhenAReplicaNeverReachedItsPrimary() throws Exception {
+        int nowhere = FreePort.find();
+        try (RedisServer replica = RedisServer.builder().option("replicaof", "127.0.0.1 " + nowhere).start()) {
+            Report report = doctor.examine(replica);
+
+            assertThat(text(finding(report, "replication-link-down")))
+                    .contains("master 127.0.0.1:" + nowhere + ", never linked since this replica started");
+            assertThat(new TextReport(false).render(report)).contains(" (replica), examined ");
         }
     }
 

@@ -50,9 +50,9 @@ final class ReplicationRules {
             }
             String primary = o.text("master_host").orElse("?") + ":" + o.text("master_port").orElse("?");
             List<String> evidence = new ArrayList<>();
+            double downFor = o.number("master_link_down_since_seconds", -1);
             evidence.add("master_link_status down, master " + primary
-                    + o.number("master_link_down_since_seconds").stream()
-                            .mapToObj(s -> ", down for " + duration(s)).findFirst().orElse(""));
+                    + (downFor >= 0 ? ", down for " + duration(downFor) : ", never linked since this replica started"));
             if (!o.extras().replicaLinkState().isEmpty()) {
                 evidence.add("ROLE says the link is " + o.extras().replicaLinkState());
             }

@@ -43,7 +43,8 @@ final class ReportLayout {
     static String context(Report report) {
         double seconds = report.window().toMillis() / 1000.0;
         String sample = seconds > 0 ? " over a " + Units.duration(seconds) + " sample" : " from one sample";
-        return "Redis " + report.redisVersion() + " (" + report.role() + "), examined " + report.startedAt() + sample
+        String role = report.role().equals("slave") ? "replica" : report.role();
+        return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample
                 + "; " + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
     }
 
