@@ -63,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
     String timeout;
 
     @Option(names = "--doctor.interval", paramLabel = "DURATION",
-            description = "How often the doctor diagnoses each target (config doctor.interval; default " + DEFAULT_DOCTOR_INTERVAL + ").")
+            description = "How often the doctor diagnoses each target (env STEWARD_DOCTOR_INTERVAL, config doctor.interval;"
+                    + " default " + DEFAULT_DOCTOR_INTERVAL + ").")
     String doctorInterval;
 
     ServeCommand(Map<String, String> env) {
@@ -116,10 +117,20 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
-        Duration doctorEvery = doctorInterval != null ? Durations.parse(doctorInterval, "--doctor.interval")
-                : Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorEvery);
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorInterval(file));
+    }
+
+    /** The doctor's interval; an error names where the bad value came from. */
+    private Duration doctorInterval(StewardConfig file) {
+        if (doctorInterval != null) {
+            return Durations.parse(doctorInterval, "--doctor.interval");
+        }
+        String fromEnv = env.get("STEWARD_DOCTOR_INTERVAL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Durations.parse(fromEnv, "STEWARD_DOCTOR_INTERVAL");
+        }
+        return Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
     }
 
     private Credentials flagCredentials() {

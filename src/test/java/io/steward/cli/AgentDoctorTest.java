@@ -91,12 +91,14 @@ class AgentDoctorTest {
     }
 
     @Test
-    void theIntervalComesFromTheFlagOrTheConfigFile() throws IOException {
+    void theIntervalComesFromTheFlagTheEnvironmentOrTheConfigFile() throws IOException {
         Path config = Files.writeString(dir.resolve("steward.yaml"), "doctor:\n  interval: 30s\n");
 
         assertThat(serve("--config", config.toString()).settings().doctorInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(serve("--config", config.toString(), "--doctor.interval", "5m").settings().doctorInterval())
                 .isEqualTo(Duration.ofMinutes(5));
+        assertThat(serve(Map.of("STEWARD_DOCTOR_INTERVAL", "2m"), "--config", config.toString()).settings()
+                .doctorInterval()).isEqualTo(Duration.ofMinutes(2));
         assertThat(serve().settings().doctorInterval()).isEqualTo(Duration.ofMinutes(1));
 
         Path wrong = Files.writeString(dir.resolve("wrong.yaml"), "doctor:\n  interval: soon\n");
@@ -108,7 +110,11 @@ class AgentDoctorTest {
     }
 
     private static ServeCommand serve(String... args) {
-        ServeCommand serve = new ServeCommand(Map.of());
+        return serve(Map.of(), args);
+    }
+
+    private static ServeCommand serve(Map<String, String> env, String... args) {
+        ServeCommand serve = new ServeCommand(env);
         new CommandLine(serve).parseArgs(args);
         return serve;
     }
