@@ -48,13 +48,16 @@ final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "URI", arity = "0..*", description = "Servers to examine: redis://host:port, rediss:// for TLS.")
+    @Parameters(paramLabel = "URI", arity = "0..*", description = "Servers to examine:"
+            + " redis://host:port, rediss:// for TLS.")
     List<String> uris = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env STEWARD_CONFIG when no URI is given).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env"
+            + " STEWARD_CONFIG when no URI is given).")
     Path config;
 
-    @Option(names = "--target", paramLabel = "NAME", description = "A target of the config file to examine, repeatable (default: all).")
+    @Option(names = "--target", paramLabel = "NAME", description = "A target of the config file to"
+            + " examine, repeatable (default: all).")
     List<String> targetNames = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
@@ -62,29 +65,35 @@ final class DoctorCommand implements Callable<Integer> {
     String output;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "critical",
-            description = "Exit 1 when a finding is at least this severe: info, warning or critical (default ${DEFAULT-VALUE}).")
+            description = "Exit 1 when a finding is at least this severe: info, warning or critical"
+                    + " (default ${DEFAULT-VALUE}).")
     String failOn;
 
     @Option(names = "--sample-seconds", paramLabel = "N", defaultValue = "5",
-            description = "Seconds between the two INFO samples that give rates (default ${DEFAULT-VALUE}; 0: one sample, no rates).")
+            description = "Seconds between the two INFO samples that give rates (default"
+                    + " ${DEFAULT-VALUE}; 0: one sample, no rates).")
     int sampleSeconds;
 
-    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets (env REDIS_USERNAME).")
+    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets"
+            + " (env REDIS_USERNAME).")
     String username;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password for URI targets (or env REDIS_PASSWORD).")
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password"
+            + " for URI targets (or env REDIS_PASSWORD).")
     Path passwordFile;
 
     @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// URI targets.")
     String tlsCaFile;
 
-    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate for rediss:// (servers with tls-auth-clients).")
+    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate"
+            + " for rediss:// (servers with tls-auth-clients).")
     String tlsCertFile;
 
     @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert-file.")
     String tlsKeyFile;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
     String timeout;
 
     DoctorCommand(Map<String, String> env, BooleanSupplier terminal) {
@@ -183,7 +192,8 @@ final class DoctorCommand implements Callable<Integer> {
     List<Target> targets(Duration commandTimeout) {
         Path configFile = config != null ? config : uris.isEmpty() ? pathFromEnv("STEWARD_CONFIG") : null;
         if (!targetNames.isEmpty() && configFile == null) {
-            throw new ConfigException("--target: names a target of the config file; give --config FILE (or STEWARD_CONFIG)");
+            throw new ConfigException(
+                    "--target: names a target of the config file; give --config FILE (or STEWARD_CONFIG)");
         }
         TargetFactory factory = new TargetFactory(env, commandTimeout);
         Credentials credentials = flagCredentials();
@@ -216,9 +226,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         List<Target> chosen = new ArrayList<>();
         for (String name : targetNames) {
-            chosen.add(all.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
-                    "--target: no target named '" + name + "' in " + configFile + " (known: "
-                            + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
+            chosen.add(all.stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new ConfigException("--target: no target named '" + name + "' in " + configFile
+                            + " (known: " + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
         }
         return chosen;
     }

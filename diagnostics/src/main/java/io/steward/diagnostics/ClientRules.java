@@ -90,7 +90,8 @@ final class ClientRules {
             evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + o.extras().clients().total()
                     + " clients in CLIENT LIST");
             return Optional.of(new Symptom(Severity.WARNING,
-                    count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their") + " replies: " + bytes(big.get(0).omem()) + " waiting",
+                    count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their")
+                            + " replies: " + bytes(big.get(0).omem()) + " waiting",
                     evidence, "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
                             + " (HGETALL or LRANGE of a big key)\nCap the damage: CONFIG SET maxmemory-clients 5%"
                             + " (Redis 7+) or client-output-buffer-limit \"normal 256mb 64mb 60\""
@@ -124,8 +125,8 @@ final class ClientRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("mem_clients_slaves " + bytes(buffers) + " for " + count(o.number("connected_slaves", 0))
-                    + (o.number("connected_slaves", 0) == 1 ? " replica" : " replicas") + " (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
+            evidence.add("mem_clients_slaves " + bytes(buffers) + " for " + count(o.number("connected_slaves", 0), "replica")
+                    + " (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big replica buffers").ifPresent(evidence::add);
             return Optional.of(new Symptom(Severity.WARNING,
                     "Replication buffers hold " + bytes(buffers) + ": a replica is not keeping up", evidence,
