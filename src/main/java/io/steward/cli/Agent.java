@@ -4,6 +4,9 @@ import io.steward.collector.Collector;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
 import io.steward.collector.TargetPoller;
+import io.steward.diagnostics.Diagnosis;
+import io.steward.diagnostics.DoctorMonitor;
+import io.steward.diagnostics.Rules;
 import io.steward.exporters.MetricsServer;
 import io.steward.exporters.PrometheusExporter;
 import java.io.IOException;
@@ -14,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-/** The running agent: collector and exporter, wired together. Closing it stops everything. */
+/** The running agent: collector, doctor and exporter, wired together. Closing it stops everything. */
 public final class Agent implements AutoCloseable {
 
     /** Config values are refreshed every this many polls (5 minutes at the default 15 s interval). */
@@ -22,12 +25,15 @@ public final class Agent implements AutoCloseable {
 
     private final RedisConnector connector;
     private final Collector collector;
+    private final DoctorMonitor doctor;
     private final PrometheusExporter exporter;
     private final int port;
 
-    private Agent(RedisConnector connector, Collector collector, PrometheusExporter exporter, int port) {
+    private Agent(RedisConnector connector, Collector collector, DoctorMonitor doctor, PrometheusExporter exporter,
+            int port) {
         this.connector = connector;
         this.collector = collector;
+        this.doctor = doctor;
         this.exporter = exporter;
         this.port = port;
     }
@@ -37,14 +43,18 @@ public final class Agent implements AutoCloseable {
      *
      * @param onDemandTarget turns a {@code /scrape?target=} value into a target, or throws
      *     {@link IllegalArgumentException}
+     * @param doctorInterval how often the doctor diagnoses each target
      */
     public static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
-            Function<String, Target> onDemandTarget) {
+            Function<String, Target> onDemandTarget, Duration doctorInterval) {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
         Collector collector = new Collector(targets, connector, exporter.registry(), clock, CONFIG_REFRESH_POLLS);
         exporter.exposeTargets(() -> collector.latest().values());
+        DoctorMonitor doctor = new DoctorMonitor(targets, connector, exporter.registry(), doctorInterval,
+                new Diagnosis(Rules.standard()));
+        collector.addListener(doctor::accept);
         MetricsServer.OnDemandPoller onDemand = uri -> {
             try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
                 return poller.poll();
@@ -52,8 +62,10 @@ public final class Agent implements AutoCloseable {
         };
         int port;
         try {
-            port = exporter.serve(listen, onDemand, () -> collector.latest().size() == collector.targets().size());
+            port = exporter.serve(listen, onDemand, () -> collector.latest().size() == collector.targets().size(),
+                    doctor::status);
         } catch (IOException failure) {
+            doctor.close();
             exporter.close();
             connector.close();
             String hint = failure instanceof BindException
@@ -62,7 +74,7 @@ public final class Agent implements AutoCloseable {
                     + failure.getMessage() + hint);
         }
         collector.start();
-        return new Agent(connector, collector, exporter, port);
+        return new Agent(connector, collector, doctor, exporter, port);
     }
 
     public int port() {
@@ -73,6 +85,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         exporter.close();
         collector.close();
+        doctor.close();
         connector.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, DashboardsCommand.class, VersionCommand.class},
+        subcommands = {ServeCommand.class, DoctorCommand.class, DashboardsCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -31,7 +32,12 @@ public final class Main implements Runnable {
 
     /** The command line with its error handling: a user's mistake is one line on stderr, never a stack trace. */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(env));
+        return commandLine(env, () -> System.console() != null);
+    }
+
+    /** @param terminal whether stdout is a terminal, where reports may use colour */
+    static CommandLine commandLine(Map<String, String> env, BooleanSupplier terminal) {
+        CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(env, terminal));
         commandLine.setExecutionExceptionHandler((failure, cmd, parseResult) -> {
             if (failure instanceof ConfigException) {
                 cmd.getErr().println("steward: " + failure.getMessage());
@@ -56,11 +62,14 @@ public final class Main implements Runnable {
     }
 
     /** Hands the process environment to the commands that need it, so tests can give their own. */
-    private record CommandFactory(Map<String, String> env) implements CommandLine.IFactory {
+    private record CommandFactory(Map<String, String> env, BooleanSupplier terminal) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == ServeCommand.class) {
                 return type.cast(new ServeCommand(env));
+            }
+            if (type == DoctorCommand.class) {
+                return type.cast(new DoctorCommand(env, terminal));
             }
             return CommandLine.defaultFactory().create(type);
         }

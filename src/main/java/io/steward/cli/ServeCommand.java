@@ -24,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
     static final String DEFAULT_LISTEN = ":9739";
     static final String DEFAULT_TARGET = "redis://localhost:6379";
+    static final String DEFAULT_DOCTOR_INTERVAL = "1m";
 
     private final Map<String, String> env;
 
@@ -61,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--doctor.interval", paramLabel = "DURATION",
+            description = "How often the doctor diagnoses each target (env STEWARD_DOCTOR_INTERVAL, config doctor.interval;"
+                    + " default " + DEFAULT_DOCTOR_INTERVAL + ").")
+    String doctorInterval;
+
     ServeCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -69,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply);
+        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply,
+                settings.doctorInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             stopped.countDown();
@@ -80,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     record Settings(List<Target> targets, InetSocketAddress listen, Duration timeout,
-            java.util.function.Function<String, Target> onDemand) {
+            java.util.function.Function<String, Target> onDemand, Duration doctorInterval) {
     }
 
     /** Flags, then environment, then the config file, then defaults. */
@@ -111,7 +118,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true));
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorInterval(file));
+    }
+
+    /** The doctor's interval; an error names where the bad value came from. */
+    private Duration doctorInterval(StewardConfig file) {
+        if (doctorInterval != null) {
+            return Durations.parse(doctorInterval, "--doctor.interval");
+        }
+        String fromEnv = env.get("STEWARD_DOCTOR_INTERVAL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Durations.parse(fromEnv, "STEWARD_DOCTOR_INTERVAL");
+        }
+        return Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
     }
 
     private Credentials flagCredentials() {

@@ -41,8 +41,8 @@ class DashboardsEndToEndTest {
             "RedisSlowFork", "a fork of over 100 ms per GB needs a large RSS on a slow hypervisor",
             "RedisAofWriteFailed", "an AOF write error needs a full disk, which root in the sandbox cannot make");
 
-    /** Panels that read the backup and doctor capabilities, which the agent gains in their own issues. */
-    private static final Set<String> NOT_YET_IN_THE_AGENT = Set.of("steward_backup_", "steward_doctor_");
+    /** Panels that read the backup capability, which the agent gains in its own issue. */
+    private static final Set<String> NOT_YET_IN_THE_AGENT = Set.of("steward_backup_");
 
     private static final List<RedisServer> servers = new ArrayList<>();
     private static RedisServer primary;
@@ -92,7 +92,7 @@ class DashboardsEndToEndTest {
         traffic.setDaemon(true);
         traffic.start();
 
-        agent = TestAgents.start(Map.of(),
+        agent = TestAgents.start(Map.of(), Duration.ofSeconds(2),
                 TestAgents.entry("primary", primary.uri()), TestAgents.entry("replica", replica.uri()),
                 TestAgents.entry("victim", victim.uri()), TestAgents.entry("victim-replica", victimReplica.uri()),
                 TestAgents.entry("fragmented", fragmented.uri()), TestAgents.entry("full", full.uri()),
@@ -207,7 +207,7 @@ class DashboardsEndToEndTest {
     }
 
     @Test
-    void bgsaveAndAofRewriteFailuresFireWhenTheServerCannotWriteItsFiles() throws IOException {
+    void bgsaveRewriteAndDoctorAlertsFireWhenTheServerCannotWriteItsFiles() throws IOException {
         Map<String, String> alerts = alertExpressions();
         // Not even root can create files in /proc: the next save and rewrite fail as they would on a broken disk.
         failingSave.commands().configSet("dir", "/proc");
@@ -222,6 +222,8 @@ class DashboardsEndToEndTest {
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(targetsOf(prometheus.query(alerts.get("RedisBgsaveFailed")))).contains("failing-save");
             assertThat(targetsOf(prometheus.query(alerts.get("RedisAofRewriteFailed")))).contains("failing-save");
+            // The agent's doctor sees it too, as a critical finding.
+            assertThat(targetsOf(prometheus.query(alerts.get("StewardDoctorCritical")))).contains("failing-save");
         });
     }
 

@@ -16,13 +16,19 @@ final class TestAgents {
     }
 
     static Agent start(Map<String, String> env, StewardConfig.TargetEntry... entries) {
+        return start(env, Duration.ofMinutes(1), entries);
+    }
+
+    /** An agent whose doctor diagnoses each target every {@code doctorInterval}. */
+    static Agent start(Map<String, String> env, Duration doctorInterval, StewardConfig.TargetEntry... entries) {
         TargetFactory factory = new TargetFactory(env, Duration.ofSeconds(2));
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < entries.length; i++) {
             targets.add(factory.fromEntry(entries[i], i));
         }
         return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true));
+                uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
+                doctorInterval);
     }
 
     /** A target polled every 300 ms with a 2 s timeout. */

@@ -64,6 +64,30 @@ public final class RedisServer implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Freezes the process (SIGSTOP), as a hung or partitioned server looks from outside; {@link #resume()} thaws it. */
+    public void suspend() {
+        signal("-STOP");
+    }
+
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            // The shell's own kill: a minimal Debian has no procps, hence no /bin/kill.
+            int exit = new ProcessBuilder("sh", "-c", "kill " + signal + " " + process.pid()).start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException failure) {
+            throw new IllegalStateException("cannot signal redis-server: " + failure.getMessage(), failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
     /** A connection for the test's own commands (authenticated when the server has a password). */
     public synchronized RedisCommands<String, String> commands() {
         if (connection == null || !connection.isOpen()) {
@@ -163,6 +187,7 @@ public final class RedisServer implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, String> options = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
         private Integer port;
         private Path dir;
         private String password;
@@ -171,6 +196,8 @@ public final class RedisServer implements AutoCloseable {
         private Builder() {
             options.put("save", "");
             options.put("appendonly", "no");
+            // Redis 7 waits 5 s for more replicas before a diskless full sync; tests have one at a time.
+            options.put("repl-diskless-sync-delay", "0");
         }
 
         public Builder appendOnly(boolean on) {
@@ -220,6 +247,12 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /** An environment variable of the server process ({@code MALLOC_CONF} for jemalloc, ...). */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
         public RedisServer start() {
             String binary = findRedisServer();
             try {
@@ -236,8 +269,10 @@ public final class RedisServer implements AutoCloseable {
                     command.add("--" + name);
                     command.addAll(value.isEmpty() ? List.of("") : List.of(value.split(" ")));
                 });
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve("redis.stdout").toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(workDir.resolve("redis.stdout").toFile());
+                builder.environment().putAll(environment);
+                Process process = builder.start();
                 RedisServer server = new RedisServer(process, chosenPort, workDir, password);
                 if (tls == null) {
                     awaitPing(server);

@@ -69,6 +69,32 @@ public enum PollFailure {
         return ERROR;
     }
 
+    /** A sentence for the operator: what failed on which server and what to check. Never holds credentials. */
+    public String describe(Target target, Throwable failure) {
+        String detail = rootMessage(failure);
+        return switch (this) {
+            case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
+            case AUTH -> "authentication to " + target.address() + " failed: " + detail
+                    + " (check the username and the password file or variable)";
+            case TLS -> "TLS with " + target.address() + " failed: " + detail
+                    + " (check the CA file, the client certificate and that the port speaks TLS)";
+            case TIMEOUT -> target.address() + " did not answer within " + target.uri().getTimeout().toMillis() + " ms";
+            case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
+            case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
+            case ERROR -> "polling " + target.address() + " failed: " + detail;
+        };
+    }
+
+    /** The message of the innermost cause, or its type when it has none. */
+    public static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
+    }
+
     private static boolean anyMessage(List<Throwable> chain, String... fragments) {
         return chain.stream().anyMatch(t -> Arrays.stream(fragments).anyMatch(upper(t)::contains));
     }

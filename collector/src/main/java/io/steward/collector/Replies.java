@@ -32,14 +32,4 @@ final class Replies {
         }
         return args;
     }
-
-    /** The innermost message of a failure, for logs; never null. */
-    static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
-    }
 }

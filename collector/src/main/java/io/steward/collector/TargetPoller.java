@@ -114,7 +114,7 @@ public final class TargetPoller implements AutoCloseable {
             if (reason != PollFailure.REFUSED) {
                 dropConnection();
             }
-            return new PollResult.Failed(target, start, reason, describe(reason, failure));
+            return new PollResult.Failed(target, start, reason, reason.describe(target, failure));
         }
     }
 
@@ -171,26 +171,11 @@ public final class TargetPoller implements AutoCloseable {
             return read.read();
         } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
-                logger.info("{} refuses {} ({}); the series that need it are left out until it reconnects",
-                        target, extra.name().replace('_', ' '), Replies.rootMessage(failure));
+                logger.info("{} refuses {} ({}); what needs it is left out until it reconnects",
+                        target, extra.name().replace('_', ' '), PollFailure.rootMessage(failure));
             }
             return fallback;
         }
-    }
-
-    private String describe(PollFailure reason, Throwable failure) {
-        String detail = Replies.rootMessage(failure);
-        return switch (reason) {
-            case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
-            case AUTH -> "authentication to " + target.address() + " failed: " + detail
-                    + " (check the username and the password file or variable)";
-            case TLS -> "TLS with " + target.address() + " failed: " + detail
-                    + " (check the CA file, the client certificate and that the port speaks TLS)";
-            case TIMEOUT -> target.address() + " did not answer within " + target.uri().getTimeout().toMillis() + " ms";
-            case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
-            case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
-            case ERROR -> "polling " + target.address() + " failed: " + detail;
-        };
     }
 
     private Duration timeout() {

@@ -7,6 +7,8 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.steward.collector.PollResult;
+import io.steward.diagnostics.DoctorStatus;
+import io.steward.diagnostics.JsonReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,9 +16,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's HTTP endpoints: {@code /metrics} (everything the registry holds, in the text format or
  * OpenMetrics as the Accept header asks), {@code /scrape?target=URI} (one on-demand poll, no target label),
- * {@code /-/healthy}, {@code /-/ready} and a landing page.
+ * {@code /doctor?target=NAME} (the doctor's latest report on a configured target, as JSON), {@code /-/healthy},
+ * {@code /-/ready} and a landing page.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -49,13 +54,16 @@ public final class MetricsServer implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final OnDemandPoller onDemand;
     private final BooleanSupplier ready;
+    private final Function<String, Optional<DoctorStatus>> doctor;
     private final ExpositionFormats formats = ExpositionFormats.init();
+    private final JsonReport json = new JsonReport();
 
     public MetricsServer(InetSocketAddress address, PrometheusRegistry registry, OnDemandPoller onDemand,
-            BooleanSupplier ready) throws IOException {
+            BooleanSupplier ready, Function<String, Optional<DoctorStatus>> doctor) throws IOException {
         this.registry = registry;
         this.onDemand = onDemand;
         this.ready = ready;
+        this.doctor = doctor;
         this.server = HttpServer.create(address, 64);
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "steward-http");
@@ -81,6 +89,7 @@ public final class MetricsServer implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> writeMetrics(exchange, registry.scrape());
                 case "/scrape" -> scrape(exchange);
+                case "/doctor" -> doctorReport(exchange);
                 case "/-/healthy" -> send(exchange, 200, "text/plain; charset=utf-8", "OK\n");
                 case "/-/ready" -> {
                     boolean isReady = ready.getAsBoolean();
@@ -111,6 +120,26 @@ public final class MetricsServer implements AutoCloseable {
             return;
         }
         writeMetrics(exchange, new RedisMetricsCollector(() -> List.of(result), false).collect());
+    }
+
+    private void doctorReport(HttpExchange exchange) throws IOException {
+        String target = queryParameter(exchange, "target");
+        if (target == null || target.isBlank()) {
+            send(exchange, 400, "text/plain; charset=utf-8", "missing parameter: target (a configured target's name,"
+                    + " for example /doctor?target=cache-1)\n");
+            return;
+        }
+        Optional<DoctorStatus> status = doctor.apply(target);
+        if (status.isEmpty()) {
+            send(exchange, 404, "text/plain; charset=utf-8", "no configured target is named '" + target + "'\n");
+        } else if (status.get() instanceof DoctorStatus.Diagnosed diagnosed) {
+            send(exchange, 200, "application/json; charset=utf-8", json.render(diagnosed.report()));
+        } else if (status.get() instanceof DoctorStatus.Down down) {
+            send(exchange, 503, "text/plain; charset=utf-8", "no diagnosis: " + down.message() + "\n");
+        } else {
+            send(exchange, 503, "text/plain; charset=utf-8", "no diagnosis of " + target
+                    + " yet: the doctor needs two polls to measure rates\n");
+        }
     }
 
     private void writeMetrics(HttpExchange exchange, MetricSnapshots snapshots) throws IOException {
@@ -181,6 +210,7 @@ public final class MetricsServer implements AutoCloseable {
             <ul>
             <li><a href="/metrics">/metrics</a>: every configured target, labelled with <code>target</code></li>
             <li><a href="/scrape?target=redis://localhost:6379">/scrape?target=URI</a>: one target on demand, for Prometheus relabelling</li>
+            <li>/doctor?target=NAME: the doctor's latest report on a configured target, as JSON</li>
             <li><a href="/-/healthy">/-/healthy</a> and <a href="/-/ready">/-/ready</a></li>
             </ul>
             </body></html>

@@ -5,10 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.steward.collector.PollResult;
+import io.steward.diagnostics.DoctorStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,10 +38,14 @@ public final class PrometheusExporter implements AutoCloseable {
         registry.getPrometheusRegistry().register(new RedisMetricsCollector(latest, true));
     }
 
-    /** Starts the HTTP server; throws {@link java.net.BindException} when the address is taken. */
-    public int serve(InetSocketAddress address, MetricsServer.OnDemandPoller onDemand, BooleanSupplier ready)
-            throws IOException {
-        server = new MetricsServer(address, registry.getPrometheusRegistry(), onDemand, ready);
+    /**
+     * Starts the HTTP server; throws {@link java.net.BindException} when the address is taken.
+     *
+     * @param doctor the doctor's state of a target by name, empty for an unknown name
+     */
+    public int serve(InetSocketAddress address, MetricsServer.OnDemandPoller onDemand, BooleanSupplier ready,
+            Function<String, Optional<DoctorStatus>> doctor) throws IOException {
+        server = new MetricsServer(address, registry.getPrometheusRegistry(), onDemand, ready, doctor);
         server.start();
         return server.port();
     }

@@ -1,0 +1,165 @@
+package io.steward.diagnostics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.steward.collector.PollResult;
+import io.steward.collector.RedisConnector;
+import io.steward.collector.Snapshot;
+import io.steward.collector.Target;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The doctor inside {@code steward serve}: it runs the rules on the collector's snapshots, at most once per
+ * interval per target, with rates measured between the snapshot of the previous diagnosis and the latest one.
+ * Each current finding is a {@code steward_doctor_finding{target,rule,severity}} series of value 1; a finding
+ * that goes away, or a target that goes down, removes its series.
+ */
+public final class DoctorMonitor implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(DoctorMonitor.class);
+
+    private final Duration interval;
+    private final Diagnosis diagnosis;
+    private final MeterRegistry registry;
+    private final Map<String, Watch> watches = new HashMap<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "steward-doctor");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DoctorMonitor(List<Target> targets, RedisConnector connector, MeterRegistry registry, Duration interval,
+            Diagnosis diagnosis) {
+        this.interval = interval;
+        this.diagnosis = diagnosis;
+        this.registry = registry;
+        for (Target target : targets) {
+            Watch watch = new Watch(new DoctorReader(target, connector));
+            watches.put(target.name(), watch);
+            Gauge.builder("steward.doctor.last.run.timestamp", watch.lastRunSeconds, AtomicReference::get)
+                    .description("Unix time of the doctor's last diagnosis of the target")
+                    .baseUnit("seconds").tag("target", target.name()).strongReference(true).register(registry);
+        }
+    }
+
+    /** Takes every poll result (a collector listener); the diagnosis itself runs on the doctor's own thread. */
+    public void accept(PollResult result) {
+        Watch watch = watches.get(result.target().name());
+        if (watch == null) {
+            return;
+        }
+        if (result instanceof PollResult.Failed failed) {
+            watch.forget();
+            executor.execute(() -> withdraw(watch, failed.message()));
+            return;
+        }
+        Snapshot latest = ((PollResult.Polled) result).snapshot();
+        Optional<Snapshot> earlier = watch.due(latest, interval);
+        earlier.ifPresent(first -> executor.execute(() -> diagnose(watch, first, latest)));
+    }
+
+    /** The target's state; empty for a name the agent does not watch. */
+    public Optional<DoctorStatus> status(String target) {
+        return Optional.ofNullable(watches.get(target)).map(watch -> watch.status);
+    }
+
+    private void diagnose(Watch watch, Snapshot earlier, Snapshot latest) {
+        Extras extras;
+        try {
+            extras = watch.reader.read();
+        } catch (DoctorException unreadable) {
+            extras = Extras.none("could not read beyond INFO: " + unreadable.getMessage());
+        }
+        try {
+            Report report = diagnosis.examine(Observation.of(earlier, latest, extras), latest.time());
+            publish(watch, latest.target(), report);
+            watch.status = new DoctorStatus.Diagnosed(report);
+            watch.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
+        } catch (RuntimeException bug) {
+            logger.warn("diagnosing {} failed", latest.target(), bug);
+        }
+    }
+
+    private void publish(Watch watch, Target target, Report report) {
+        Map<String, Severity> current = new HashMap<>();
+        report.findings().forEach(f -> current.put(f.id(), f.severity()));
+        watch.gauges.entrySet().removeIf(entry -> {
+            boolean gone = current.get(entry.getKey()) != severityOf(entry.getValue());
+            if (gone) {
+                registry.remove(entry.getValue());
+            }
+            return gone;
+        });
+        current.forEach((rule, severity) -> watch.gauges.computeIfAbsent(rule, r ->
+                Gauge.builder("steward.doctor.finding", () -> 1)
+                        .description("A finding of the doctor: 1 while the rule fires on the target")
+                        .tags("target", target.name(), "rule", rule, "severity", severity.label())
+                        .strongReference(true).register(registry)));
+    }
+
+    private void withdraw(Watch watch, String message) {
+        watch.gauges.values().forEach(registry::remove);
+        watch.gauges.clear();
+        watch.status = new DoctorStatus.Down(message);
+    }
+
+    private static Severity severityOf(Gauge gauge) {
+        return Severity.parse(gauge.getId().getTag("severity"));
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        watches.values().forEach(watch -> watch.reader.close());
+    }
+
+    /** One target's doctor state. Gauges and status change on the doctor's thread only. */
+    private static final class Watch {
+        final DoctorReader reader;
+        final Map<String, Gauge> gauges = new HashMap<>();
+        final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
+        volatile DoctorStatus status = new DoctorStatus.Pending();
+        private Snapshot baseline;
+        private Instant lastDiagnosis;
+
+        Watch(DoctorReader reader) {
+            this.reader = reader;
+        }
+
+        /** The snapshot to measure rates from, when a diagnosis is due: at the second poll, then once per interval. */
+        synchronized Optional<Snapshot> due(Snapshot latest, Duration interval) {
+            if (baseline == null) {
+                baseline = latest;
+                return Optional.empty();
+            }
+            if (lastDiagnosis != null && Duration.between(lastDiagnosis, latest.time()).compareTo(interval) < 0) {
+                return Optional.empty();
+            }
+            Snapshot earlier = baseline;
+            baseline = latest;
+            lastDiagnosis = latest.time();
+            return Optional.of(earlier);
+        }
+
+        synchronized void forget() {
+            baseline = null;
+            lastDiagnosis = null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.steward.diagnostics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the text and markdown forms share: the verdict sentence and findings grouped by area, worst area first. */
+final class ReportLayout {
+
+    private ReportLayout() {
+    }
+
+    /** {@code cache-1 (10.0.0.5:6379)}, or just the address when the target is named after it. */
+    static String name(Report report) {
+        return report.target().equals(report.address()) ? report.target() : report.target() + " (" + report.address() + ")";
+    }
+
+    /** {@code 1 critical, 2 warnings, 1 info}, or {@code no findings}. */
+    static String counts(Report report) {
+        if (report.findings().isEmpty()) {
+            return "no findings";
+        }
+        List<String> parts = new ArrayList<>();
+        long critical = report.count(Severity.CRITICAL);
+        long warnings = report.count(Severity.WARNING);
+        long info = report.count(Severity.INFO);
+        if (critical > 0) {
+            parts.add(critical + " critical");
+        }
+        if (warnings > 0) {
+            parts.add(warnings + (warnings == 1 ? " warning" : " warnings"));
+        }
+        if (info > 0) {
+            parts.add(info + " info");
+        }
+        return String.join(", ", parts);
+    }
+
+    /** {@code Redis 7.0.15 (master), examined 2026-...Z over a 5 s sample; 52 rules checked, 2 skipped}. */
+    static String context(Report report) {
+        double seconds = report.window().toMillis() / 1000.0;
+        String sample = seconds > 0 ? " over a " + Units.duration(seconds) + " sample" : " from one sample";
+        String role = report.role().equals("slave") ? "replica" : report.role();
+        return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample
+                + "; " + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
+    }
+
+    /** Findings by area: the area with the most severe finding first, then in the areas' own order. */
+    static Map<Area, List<Finding>> byArea(Report report) {
+        Map<Area, List<Finding>> grouped = new LinkedHashMap<>();
+        report.findings().stream()
+                .sorted(Comparator.comparing((Finding f) -> worst(report, f.area())).reversed()
+                        .thenComparing(Finding::area)
+                        .thenComparing(Comparator.comparing(Finding::severity).reversed())
+                        .thenComparing(Finding::id))
+                .forEach(f -> grouped.computeIfAbsent(f.area(), a -> new ArrayList<>()).add(f));
+        return grouped;
+    }
+
+    static String label(Severity severity) {
+        return severity.name().toUpperCase(Locale.ROOT);
+    }
+
+    private static Severity worst(Report report, Area area) {
+        return report.findings().stream().filter(f -> f.area() == area).map(Finding::severity)
+                .max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    }
+}

@@ -1,0 +1,248 @@
+package io.steward.cli;
+
+import io.steward.collector.RedisConnector;
+import io.steward.collector.Target;
+import io.steward.diagnostics.Diagnosis;
+import io.steward.diagnostics.Doctor;
+import io.steward.diagnostics.DoctorException;
+import io.steward.diagnostics.JsonReport;
+import io.steward.diagnostics.MarkdownReport;
+import io.steward.diagnostics.Report;
+import io.steward.diagnostics.Rules;
+import io.steward.diagnostics.Severity;
+import io.steward.diagnostics.TextReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Diagnose Redis: memory, persistence and fork, replication, latency, clients, security and"
+                + " configuration, with the numbers behind each finding and the change that fixes it.",
+            "Read-only. Targets come from URI arguments or --config (all its targets, or those named by --target);"
+                + " with neither, redis://localhost:6379."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no finding at or above --fail-on", "1:findings at or above --fail-on",
+            "2:usage or configuration error", "3:could not read a server (connect, auth, timeout)"})
+final class DoctorCommand implements Callable<Integer> {
+
+    enum Format { TEXT, MARKDOWN, JSON }
+
+    private final Map<String, String> env;
+    private final BooleanSupplier terminal;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "URI", arity = "0..*", description = "Servers to examine:"
+            + " redis://host:port, rediss:// for TLS.")
+    List<String> uris = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env"
+            + " STEWARD_CONFIG when no URI is given).")
+    Path config;
+
+    @Option(names = "--target", paramLabel = "NAME", description = "A target of the config file to"
+            + " examine, repeatable (default: all).")
+    List<String> targetNames = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, markdown or json (default ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "critical",
+            description = "Exit 1 when a finding is at least this severe: info, warning or critical"
+                    + " (default ${DEFAULT-VALUE}).")
+    String failOn;
+
+    @Option(names = "--sample-seconds", paramLabel = "N", defaultValue = "5",
+            description = "Seconds between the two INFO samples that give rates (default"
+                    + " ${DEFAULT-VALUE}; 0: one sample, no rates).")
+    int sampleSeconds;
+
+    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets"
+            + " (env REDIS_USERNAME).")
+    String username;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password"
+            + " for URI targets (or env REDIS_PASSWORD).")
+    Path passwordFile;
+
+    @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// URI targets.")
+    String tlsCaFile;
+
+    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate"
+            + " for rediss:// (servers with tls-auth-clients).")
+    String tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert-file.")
+    String tlsKeyFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    DoctorCommand(Map<String, String> env, BooleanSupplier terminal) {
+        this.env = env;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Format format = format();
+        Severity threshold = threshold();
+        if (sampleSeconds < 0 || sampleSeconds > 3600) {
+            throw new ConfigException("--sample-seconds: " + sampleSeconds + " is out of range (0 to 3600)");
+        }
+        Duration commandTimeout = Durations.parse(timeout, "--timeout");
+        List<Target> targets = targets(commandTimeout);
+        List<Report> reports = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try (RedisConnector connector = new RedisConnector(commandTimeout)) {
+            Doctor doctor = new Doctor(connector, Clock.systemUTC(), Doctor.SLEEP, new Diagnosis(Rules.standard()));
+            examineAll(doctor, targets, Duration.ofSeconds(sampleSeconds), reports, failures);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (!reports.isEmpty()) {
+            out.print(render(format, reports));
+            out.flush();
+        }
+        failures.forEach(message -> spec.commandLine().getErr().println("steward: " + message));
+        if (!failures.isEmpty()) {
+            return Main.COULD_NOT_RUN;
+        }
+        return reports.stream().anyMatch(r -> r.hasAtLeast(threshold)) ? Main.FAILED : 0;
+    }
+
+    /** Several targets are examined at once, so the run takes one sample window, not one per target. */
+    private static void examineAll(Doctor doctor, List<Target> targets, Duration sample, List<Report> reports,
+            List<String> failures) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, targets.size()), runnable -> {
+            Thread thread = new Thread(runnable, "steward-doctor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Report>> pending = new ArrayList<>();
+            for (Target target : targets) {
+                pending.add(pool.submit(() -> doctor.examine(target, sample)));
+            }
+            for (Future<Report> future : pending) {
+                try {
+                    reports.add(future.get());
+                } catch (ExecutionException failed) {
+                    if (!(failed.getCause() instanceof DoctorException unreadable)) {
+                        throw new IllegalStateException(failed.getCause());
+                    }
+                    failures.add(unreadable.getMessage());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private String render(Format format, List<Report> reports) {
+        return switch (format) {
+            case JSON -> new JsonReport().render(reports);
+            case MARKDOWN -> String.join("\n", reports.stream().map(new MarkdownReport()::render).toList());
+            case TEXT -> {
+                TextReport text = new TextReport(colour());
+                yield String.join("\n", reports.stream().map(text::render).toList());
+            }
+        };
+    }
+
+    /** Colour on a terminal only, and never with NO_COLOR (https://no-color.org) or TERM=dumb. */
+    private boolean colour() {
+        return terminal.getAsBoolean() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+    }
+
+    private Format format() {
+        try {
+            return Format.valueOf(output.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw new ConfigException("--output: '" + output + "' is not a format (use text, markdown or json)");
+        }
+    }
+
+    private Severity threshold() {
+        try {
+            return Severity.parse(failOn);
+        } catch (IllegalArgumentException unknown) {
+            throw new ConfigException("--fail-on: " + unknown.getMessage());
+        }
+    }
+
+    /** URI arguments, then the config file's targets (all, or those named); with neither, the local default. */
+    List<Target> targets(Duration commandTimeout) {
+        Path configFile = config != null ? config : uris.isEmpty() ? pathFromEnv("STEWARD_CONFIG") : null;
+        if (!targetNames.isEmpty() && configFile == null) {
+            throw new ConfigException(
+                    "--target: names a target of the config file; give --config FILE (or STEWARD_CONFIG)");
+        }
+        TargetFactory factory = new TargetFactory(env, commandTimeout);
+        Credentials credentials = flagCredentials();
+        StewardConfig.Tls tls = new StewardConfig.Tls(tlsCaFile, tlsCertFile, tlsKeyFile);
+        List<Target> targets = new ArrayList<>();
+        for (String uri : uris) {
+            targets.add(factory.fromUri(uri, "URI", credentials, tls, Target.DEFAULT_POLL_INTERVAL, false));
+        }
+        if (configFile != null) {
+            targets.addAll(fromConfig(configFile, factory));
+        }
+        if (targets.isEmpty()) {
+            targets.add(factory.fromUri(ServeCommand.DEFAULT_TARGET, "default target", credentials, tls,
+                    Target.DEFAULT_POLL_INTERVAL, false));
+        }
+        return targets;
+    }
+
+    private List<Target> fromConfig(Path configFile, TargetFactory factory) {
+        StewardConfig file = new ConfigLoader().load(configFile);
+        List<Target> all = new ArrayList<>();
+        for (int i = 0; i < file.targets().size(); i++) {
+            all.add(factory.fromEntry(file.targets().get(i), i));
+        }
+        if (targetNames.isEmpty()) {
+            if (all.isEmpty()) {
+                throw new ConfigException(configFile + ": no targets to examine (add targets: or give a URI)");
+            }
+            return all;
+        }
+        List<Target> chosen = new ArrayList<>();
+        for (String name : targetNames) {
+            chosen.add(all.stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new ConfigException("--target: no target named '" + name + "' in " + configFile
+                            + " (known: " + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
+        }
+        return chosen;
+    }
+
+    private Credentials flagCredentials() {
+        String user = username != null ? username : env.get("REDIS_USERNAME");
+        if (passwordFile != null) {
+            return new Credentials(user, Credentials.readPasswordFile(passwordFile, "--password-file"));
+        }
+        return new Credentials(user, env.get("REDIS_PASSWORD"));
+    }
+
+    private Path pathFromEnv(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : Path.of(value);
+    }
+}
