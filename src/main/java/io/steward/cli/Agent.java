@@ -23,13 +23,21 @@ public final class Agent implements AutoCloseable {
     private final RedisConnector connector;
     private final Collector collector;
     private final PrometheusExporter exporter;
+    private final ScheduledBackups backups;
     private final int port;
 
-    private Agent(RedisConnector connector, Collector collector, PrometheusExporter exporter, int port) {
+    private Agent(RedisConnector connector, Collector collector, PrometheusExporter exporter, ScheduledBackups backups,
+            int port) {
         this.connector = connector;
         this.collector = collector;
         this.exporter = exporter;
+        this.backups = backups;
         this.port = port;
+    }
+
+    public static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
+            Function<String, Target> onDemandTarget) {
+        return start(targets, listen, connectTimeout, onDemandTarget, null);
     }
 
     /**
@@ -37,9 +45,10 @@ public final class Agent implements AutoCloseable {
      *
      * @param onDemandTarget turns a {@code /scrape?target=} value into a target, or throws
      *     {@link IllegalArgumentException}
+     * @param backupSettings the backup schedule and storage; null or without schedules: no scheduled backups
      */
-    public static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
-            Function<String, Target> onDemandTarget) {
+    static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
+            Function<String, Target> onDemandTarget, BackupSettings backupSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
@@ -62,7 +71,9 @@ public final class Agent implements AutoCloseable {
                     + failure.getMessage() + hint);
         }
         collector.start();
-        return new Agent(connector, collector, exporter, port);
+        ScheduledBackups backups = backupSettings == null || backupSettings.schedules().isEmpty() ? null
+                : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
+        return new Agent(connector, collector, exporter, backups, port);
     }
 
     public int port() {
@@ -71,6 +82,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backups != null) {
+            backups.close();
+        }
         exporter.close();
         collector.close();
         connector.close();

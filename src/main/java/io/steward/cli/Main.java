@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.backup.BackupException;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, VersionCommand.class},
+        subcommands = {ServeCommand.class, BackupCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -41,6 +42,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("steward: " + failure.getMessage());
                 return COULD_NOT_RUN;
             }
+            if (failure instanceof BackupException backup) {
+                cmd.getErr().println("steward: " + backup.getMessage());
+                return backup.reason().couldNotRun() ? COULD_NOT_RUN : FAILED;
+            }
             throw failure;
         });
         return commandLine;
@@ -51,14 +56,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** Hands the process environment to the commands that need it, so tests can give their own. */
+    /**
+     * Hands the process environment to the commands that take it in their constructor, so tests can give their own.
+     */
     private record CommandFactory(Map<String, String> env) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            if (type == ServeCommand.class) {
-                return type.cast(new ServeCommand(env));
+            try {
+                return type.cast(type.getDeclaredConstructor(Map.class).newInstance(env));
+            } catch (NoSuchMethodException noEnvironment) {
+                return CommandLine.defaultFactory().create(type);
             }
-            return CommandLine.defaultFactory().create(type);
         }
     }
 }

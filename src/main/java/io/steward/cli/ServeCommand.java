@@ -69,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply);
+        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply,
+                settings.backups());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             stopped.countDown();
@@ -80,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     record Settings(List<Target> targets, InetSocketAddress listen, Duration timeout,
-            java.util.function.Function<String, Target> onDemand) {
+            java.util.function.Function<String, Target> onDemand, BackupSettings backups) {
     }
 
     /** Flags, then environment, then the config file, then defaults. */
@@ -97,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         for (int i = 0; i < file.targets().size(); i++) {
             targets.add(factory.fromEntry(file.targets().get(i), i));
         }
+        BackupSettings backups = BackupSettings.of(file, env, null, List.copyOf(targets));
         for (String uri : redis) {
             targets.add(factory.fromUri(uri, "--redis", flagCredentials, flagTls, interval, false));
         }
@@ -111,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true));
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), backups);
     }
 
     private Credentials flagCredentials() {
