@@ -46,6 +46,12 @@ public final class BackupMetrics {
         state.inProgress.set(0.0);
     }
 
+    /** A backup not started because another of the same server runs: counted, in_progress left as it is. */
+    void refused(String target) {
+        state(target);
+        failures(target, BackupFailure.BUSY).increment();
+    }
+
     void failed(String target, BackupFailure reason) {
         TargetState state = state(target);
         failures(target, reason).increment();

@@ -67,8 +67,17 @@ public final class BackupRunner {
     public Manifest run(Target target, Duration bgsaveTimeout, Progress progress) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
+        HeldLock lock;
+        try {
+            lock = lock(target);
+        } catch (BackupException | IOException busy) {
+            metrics.refused(target.name());
+            progress.finished();
+            throw busy instanceof BackupException refused ? refused : new BackupException(BackupFailure.BUSY,
+                    "cannot take the backup lock in " + lockDir + ": " + busy.getMessage(), busy);
+        }
         metrics.started(target.name());
-        try (HeldLock lock = lock(target)) {
+        try (lock) {
             Manifest manifest = backUp(target, new Bgsave(bgsaveTimeout, POLL_EVERY, FRESHNESS), started, progress);
             metrics.succeeded(target.name(), manifest.finished(), Duration.ofNanos(System.nanoTime() - startNanos),
                     manifest.rdb().size());
@@ -78,10 +87,6 @@ public final class BackupRunner {
         } catch (BackupException failure) {
             metrics.failed(target.name(), failure.reason());
             throw failure;
-        } catch (IOException lockFailure) {
-            metrics.failed(target.name(), BackupFailure.BUSY);
-            throw new BackupException(BackupFailure.BUSY, "cannot take the backup lock in " + lockDir + ": "
-                    + lockFailure.getMessage(), lockFailure);
         } finally {
             progress.finished();
         }

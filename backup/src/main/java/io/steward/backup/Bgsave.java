@@ -244,7 +244,11 @@ final class Bgsave {
             case CONNECT, TIMEOUT, TLS, PROTOCOL -> new BackupException(BackupFailure.REDIS_CONNECT, "lost "
                     + target.address() + " during the backup (" + reason.label() + ": " + detail
                     + "); nothing was stored");
-            case ERROR -> new BackupException(BackupFailure.BGSAVE_FAILED, target + " refused " + doing + ": " + detail);
+            // An error reply is the server's answer; anything else is the connection going away.
+            case ERROR -> failure instanceof RedisCommandExecutionException
+                    ? new BackupException(BackupFailure.BGSAVE_FAILED, target + " refused " + doing + ": " + detail)
+                    : new BackupException(BackupFailure.REDIS_CONNECT, "lost " + target.address() + " during the backup ("
+                            + detail + "); nothing was stored");
         };
     }
 
