@@ -4,6 +4,7 @@ import io.steward.backup.BackupStore;
 import io.steward.backup.Pruner;
 import io.steward.backup.RetentionPolicy;
 import io.steward.backup.StoredObject;
+import io.steward.backup.UnfinishedUpload;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,10 @@ final class BackupPruneCommand extends BackupSubcommand implements Callable<Inte
             }
             for (StoredObject leftover : plan.leftovers()) {
                 out().printf("%-12s %s  (incomplete: no manifest)%n", verb, leftover.key());
+            }
+            for (UnfinishedUpload upload : plan.unfinished()) {
+                out().printf("%-12s %s  (upload begun %s, never finished)%n", dryRun ? "would abort" : "abort",
+                        upload.key(), upload.initiated());
             }
             if (dryRun) {
                 out().println("dry run: nothing was deleted");

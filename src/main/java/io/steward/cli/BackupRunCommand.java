@@ -68,7 +68,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                     Manifest manifest = runner.run(each, settings.bgsaveTimeout(each), TerminalProgress.on(err()));
                     out().printf("backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n", manifest.id(),
                             manifest.target(), Sizes.human(manifest.rdb().size()), Sizes.human(manifest.stored().size()),
-                            store.location(), manifest.stored().object().substring(0,
+                            store.location().replaceAll("/+$", ""), manifest.stored().object().substring(0,
                                     manifest.stored().object().lastIndexOf('/')),
                             Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
                 } catch (BackupException failure) {

@@ -12,7 +12,10 @@ import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
 import io.steward.backup.FileStore;
+import io.steward.backup.ObjectWriter;
 import io.steward.backup.Progress;
+import io.steward.backup.Pruner;
+import io.steward.backup.RetentionPolicy;
 import io.steward.backup.S3Settings;
 import io.steward.backup.S3Store;
 import io.steward.collector.RedisConnector;
@@ -32,7 +35,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,13 +156,9 @@ class BackupFaultsTest {
             random.nextBytes(noise);
             redis.commands().set("noise:" + i, HexFormat.of().formatHex(noise));
         }
-        AtomicBoolean stopped = new AtomicBoolean();
-        Progress killS3AtAThird = (phase, done, total) -> {
-            if (phase.equals("uploading") && done > total / 3 && stopped.compareAndSet(false, true)) {
-                s3.stop();
-            }
-        };
-        BackupException failure = failingBackup(s3Store(), target(redis), BackupFailure.STORE_UNREACHABLE, killS3AtAThird);
+        // The store dies once the first 8 MiB part is on its way: the multipart upload exists, the backup cannot end.
+        BackupException failure = failingBackup(new StoreDyingAfter(s3Store(), 9 << 20, s3::stop), target(redis),
+                BackupFailure.STORE_UNREACHABLE, Progress.NONE);
         assertThat(failure.getMessage()).contains("cannot reach s3://backups/redis");
 
         s3.restart();
@@ -168,6 +166,100 @@ class BackupFaultsTest {
         Cli.Run list = Cli.run(ENV, "backup", "list", "--config", config.toString(), "-o", "json");
         assertThat(list.out().strip()).isEqualTo("[ ]");
         assertThat(objectsInBucket()).noneMatch(key -> key.endsWith("manifest.json"));
+
+        // The abort could not reach the dead store; an hour later, prune finishes the job.
+        try (S3Store store = s3Store()) {
+            Pruner later = new Pruner(store, new RetentionPolicy(1, 0, 0, 0), Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+            Pruner.Plan plan = later.plan(java.util.Optional.empty());
+            assertThat(plan.unfinished()).singleElement().satisfies(upload -> assertThat(upload.key()).endsWith("/dump.rdb.zst"));
+            later.execute(plan);
+            assertThat(later.plan(java.util.Optional.empty()).unfinished()).isEmpty();
+        }
+    }
+
+    /** The real S3 store, whose server is stopped once so many bytes of an object were written to it. */
+    private static final class StoreDyingAfter implements BackupStore {
+        private final BackupStore store;
+        private final long bytes;
+        private final Runnable kill;
+
+        StoreDyingAfter(BackupStore store, long bytes, Runnable kill) {
+            this.store = store;
+            this.bytes = bytes;
+            this.kill = kill;
+        }
+
+        @Override
+        public ObjectWriter create(String key, long expectedSize) {
+            ObjectWriter writer = store.create(key, expectedSize);
+            return new ObjectWriter() {
+                private long written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    writer.write(b, off, len);
+                    if (written < bytes && written + len >= bytes) {
+                        kill.run();
+                    }
+                    written += len;
+                }
+
+                @Override
+                public long commit() {
+                    return writer.commit();
+                }
+
+                @Override
+                public void abort() {
+                    writer.abort();
+                }
+            };
+        }
+
+        @Override
+        public String location() {
+            return store.location();
+        }
+
+        @Override
+        public void createSmall(String key, byte[] content) {
+            store.createSmall(key, content);
+        }
+
+        @Override
+        public java.io.InputStream open(String key) {
+            return store.open(key);
+        }
+
+        @Override
+        public List<io.steward.backup.StoredObject> list(String keyPrefix) {
+            return store.list(keyPrefix);
+        }
+
+        @Override
+        public void delete(java.util.Collection<String> keys) {
+            store.delete(keys);
+        }
+
+        @Override
+        public List<io.steward.backup.UnfinishedUpload> unfinishedUploads(java.time.Instant before) {
+            return store.unfinishedUploads(before);
+        }
+
+        @Override
+        public void abort(io.steward.backup.UnfinishedUpload upload) {
+            store.abort(upload);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
     }
 
     @Test

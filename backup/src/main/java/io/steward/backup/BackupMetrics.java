@@ -74,7 +74,10 @@ public final class BackupMetrics {
                     .description("1 while a backup of the target runs")
                     .tag("target", name).strongReference(true).register(registry);
             for (BackupFailure reason : BackupFailure.values()) {
-                failures(name, reason);
+                // Mismatches and restore targets come from verify and restore, which the agent does not run.
+                if (reason != BackupFailure.MISMATCH && reason != BackupFailure.RESTORE_TARGET) {
+                    failures(name, reason);
+                }
             }
             return state;
         });

@@ -81,8 +81,9 @@ public final class BackupRunner {
             Manifest manifest = backUp(target, new Bgsave(bgsaveTimeout, POLL_EVERY, FRESHNESS), started, progress);
             metrics.succeeded(target.name(), manifest.finished(), Duration.ofNanos(System.nanoTime() - startNanos),
                     manifest.rdb().size());
-            logger.info("backup {} of {} done: {} bytes of RDB stored as {} bytes in {}", manifest.id(), target,
-                    manifest.rdb().size(), manifest.stored().size(), store.location());
+            logger.info("backup {} of {} done in {} s: {} bytes of RDB stored as {} bytes in {}", manifest.id(), target,
+                    Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0, manifest.rdb().size(),
+                    manifest.stored().size(), store.location());
             return manifest;
         } catch (BackupException failure) {
             metrics.failed(target.name(), failure.reason());
@@ -96,9 +97,11 @@ public final class BackupRunner {
         String id = BackupLayout.newId(started);
         Bgsave.Saved saved;
         progress.update("saving", 0, 0);
+        long saveNanos = System.nanoTime();
         try (StatefulRedisConnection<String, String> connection = connect(target)) {
             saved = bgsave.run(connection.sync(), target);
         }
+        logger.info("BGSAVE of {} done in {} s", target, Duration.ofNanos(System.nanoTime() - saveNanos).toMillis() / 1000.0);
         String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
         Upload upload = upload(saved.file(), dataKey, progress);
         try {

@@ -1,6 +1,7 @@
 package io.steward.backup;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -30,6 +31,12 @@ public interface BackupStore extends AutoCloseable {
     List<StoredObject> list(String keyPrefix);
 
     void delete(Collection<String> keys);
+
+    /** Uploads begun before {@code before} that were never finished (the agent or the store died mid-upload). */
+    List<UnfinishedUpload> unfinishedUploads(Instant before);
+
+    /** Drops an unfinished upload and its parts. */
+    void abort(UnfinishedUpload upload);
 
     @Override
     void close();

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -107,6 +108,17 @@ public final class FileStore implements BackupStore {
                 throw storeError("cannot delete " + file, failure);
             }
         }
+    }
+
+    /** None here: a write cut short leaves a temporary file, which {@link #list} shows and prune removes. */
+    @Override
+    public List<UnfinishedUpload> unfinishedUploads(Instant before) {
+        return List.of();
+    }
+
+    @Override
+    public void abort(UnfinishedUpload upload) {
+        throw new IllegalArgumentException("a directory store has no uploads to abort: " + upload.key());
     }
 
     private void deleteEmptyParents(Path dir) throws IOException {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link RetentionPolicy} per target, and removes leftovers of backups that never got their manifest
- * (older than an hour, so a backup being written by another agent is left alone). A backup's manifest is deleted
+ * and aborts uploads never finished (both older than an hour, so a backup being written by another agent is left
+ * alone). A backup's manifest is deleted
  * before its data, so a prune cut short leaves a leftover, never a listed backup without data.
  */
 public final class Pruner {
@@ -32,8 +33,12 @@ public final class Pruner {
         this.clock = clock;
     }
 
-    /** What a prune would do: per backup, keep or delete and why; and the leftovers it would remove. */
-    public record Plan(List<RetentionPolicy.Decision> decisions, List<StoredObject> leftovers) {
+    /**
+     * What a prune would do: per backup, keep or delete and why; the leftovers of backups without a manifest, and
+     * uploads that were never finished, that it would remove.
+     */
+    public record Plan(List<RetentionPolicy.Decision> decisions, List<StoredObject> leftovers,
+            List<UnfinishedUpload> unfinished) {
         public List<Manifest> deletions() {
             return decisions.stream().filter(d -> !d.keep()).map(RetentionPolicy.Decision::backup).toList();
         }
@@ -46,8 +51,11 @@ public final class Pruner {
         }
         List<RetentionPolicy.Decision> decisions = new ArrayList<>();
         byTarget.values().forEach(backups -> decisions.addAll(policy.apply(backups)));
-        List<StoredObject> leftovers = target.isPresent() ? List.of() : catalog.leftovers(clock.instant().minus(LEFTOVER_AGE));
-        return new Plan(decisions, leftovers);
+        if (target.isPresent()) {
+            return new Plan(decisions, List.of(), List.of());
+        }
+        java.time.Instant before = clock.instant().minus(LEFTOVER_AGE);
+        return new Plan(decisions, catalog.leftovers(before), store.unfinishedUploads(before));
     }
 
     public void execute(Plan plan) {
@@ -61,6 +69,10 @@ public final class Pruner {
         if (!plan.leftovers().isEmpty()) {
             store.delete(plan.leftovers().stream().map(StoredObject::key).toList());
             logger.info("removed {} object(s) of incomplete backups", plan.leftovers().size());
+        }
+        for (UnfinishedUpload upload : plan.unfinished()) {
+            store.abort(upload);
+            logger.info("aborted the unfinished upload of {} begun {}", upload.key(), upload.initiated());
         }
     }
 }

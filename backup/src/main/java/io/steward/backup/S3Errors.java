@@ -1,9 +1,6 @@
 package io.steward.backup;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
+import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -39,8 +36,8 @@ final class S3Errors {
             return new BackupException(BackupFailure.STORE_ERROR, location + " failed while " + doing + " (HTTP "
                     + s3.statusCode() + " " + said + ")", failure);
         }
-        if (causedBy(failure, ConnectException.class, UnknownHostException.class, NoRouteToHostException.class,
-                SocketTimeoutException.class)) {
+        // Refused, timed out, reset mid-request: the store is not there (any more), after the SDK's retries.
+        if (causedBy(failure, IOException.class)) {
             return new BackupException(BackupFailure.STORE_UNREACHABLE, "cannot reach " + location
                     + (settings.endpoint() == null ? "" : " at " + settings.endpoint()) + " after " + settings.maxAttempts()
                     + " attempts (" + rootMessage(failure) + "); check storage.s3.endpoint and that the store is up",
@@ -50,13 +47,10 @@ final class S3Errors {
                 + rootMessage(failure), failure);
     }
 
-    @SafeVarargs
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable>... types) {
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (Class<? extends Throwable> type : types) {
-                if (type.isInstance(t)) {
-                    return true;
-                }
+            if (type.isInstance(t)) {
+                return true;
             }
         }
         return false;

@@ -1,6 +1,7 @@
 package io.steward.backup;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -132,6 +134,32 @@ public final class S3Store implements BackupStore {
             }
         } catch (SdkException failure) {
             throw errors.translate("deleting", failure);
+        }
+    }
+
+    @Override
+    public List<UnfinishedUpload> unfinishedUploads(Instant before) {
+        List<UnfinishedUpload> uploads = new ArrayList<>();
+        try {
+            for (MultipartUpload upload : client.listMultipartUploadsPaginator(list -> list.bucket(bucket).prefix(prefix))
+                    .uploads()) {
+                if (upload.initiated() != null && upload.initiated().isBefore(before)) {
+                    uploads.add(new UnfinishedUpload(upload.key().substring(prefix.length()), upload.uploadId(),
+                            upload.initiated()));
+                }
+            }
+        } catch (SdkException failure) {
+            throw errors.translate("listing unfinished uploads", failure);
+        }
+        return uploads;
+    }
+
+    @Override
+    public void abort(UnfinishedUpload upload) {
+        try {
+            client.abortMultipartUpload(abort -> abort.bucket(bucket).key(prefix + upload.key()).uploadId(upload.uploadId()));
+        } catch (SdkException failure) {
+            throw errors.translate("aborting the upload of " + upload.key(), failure);
         }
     }
 
