@@ -381,6 +381,19 @@ class BackupFaultsTest {
     }
 
     @Test
+    void aBackupDuringAnAofRewriteIsScheduledAfterIt() {
+        try (RedisServer aof = RedisServer.builder().appendOnly(true).enableDebugCommand().start()) {
+            aof.call("DEBUG", "POPULATE", "2000");
+            aof.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // the rewrite (RDB preamble) takes 2 s
+            aof.call("BGREWRITEAOF");
+            // A plain BGSAVE is refused while the rewrite runs; BGSAVE SCHEDULE has Redis save right after it.
+            var manifest = runner(new FileStore(dir.resolve("store"))).run(target(aof), Duration.ofSeconds(60), Progress.NONE);
+            assertThat(manifest.keys()).containsEntry("db0", 2000L);
+            assertThat(aof.commands().info("persistence")).contains("aof_rewrites:1");
+        }
+    }
+
+    @Test
     void aSaveAlreadyRunningIsWaitedForAndUsed() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // 1 s for the 1000 keys
         redis.call("BGSAVE");
