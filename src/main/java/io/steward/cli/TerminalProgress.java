@@ -12,7 +12,7 @@ final class TerminalProgress implements Progress {
     private long lastDraw;
     private boolean drawn;
 
-    private TerminalProgress(PrintWriter err) {
+    TerminalProgress(PrintWriter err) {
         this.err = err;
     }
 
@@ -21,18 +21,21 @@ final class TerminalProgress implements Progress {
     }
 
     @Override
-    public synchronized void update(String phase, long done, long total) {
+    public synchronized void update(Phase phase, long done, long total) {
         long now = System.nanoTime();
         if (drawn && now - lastDraw < REDRAW_NANOS) {
             return;
         }
         lastDraw = now;
         drawn = true;
-        String line = total > 0
-                ? String.format("%s %s of %s (%d%%)", phase, Sizes.human(done), Sizes.human(total), done * 100 / total)
-                : done > 0 ? phase + " " + Sizes.human(done) : phase + "...";
+        String line = phase.label() + " " + amount(phase, done)
+                + (total > 0 ? " of " + amount(phase, total) + " (" + done * 100 / total + "%)" : "");
         err.print("\r" + line + "\033[K");
         err.flush();
+    }
+
+    private static String amount(Phase phase, long count) {
+        return phase.unit().equals("bytes") ? Sizes.human(count) : count + " " + phase.unit();
     }
 
     @Override

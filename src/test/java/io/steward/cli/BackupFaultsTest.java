@@ -394,6 +394,16 @@ class BackupFaultsTest {
     }
 
     @Test
+    void progressFollowsTheSaveInKeysAndTheUploadInBytes() {
+        redis.call("CONFIG", "SET", "rdb-key-save-delay", "500"); // half a second for the 1000 keys
+        List<String> updates = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(30),
+                (phase, done, total) -> updates.add(phase + " " + done + "/" + total));
+        assertThat(updates).anyMatch(update -> update.matches("SAVING \\d+/1000"));
+        assertThat(updates.get(updates.size() - 1)).matches("UPLOADING (\\d+)/\\1");
+    }
+
+    @Test
     void aSaveAlreadyRunningIsWaitedForAndUsed() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // 1 s for the 1000 keys
         redis.call("BGSAVE");

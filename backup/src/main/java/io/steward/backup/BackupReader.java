@@ -107,7 +107,7 @@ public final class BackupReader {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     checker.update(buffer, 0, n);
                     write(out, buffer, n);
-                    progress.update("downloading", storedSize[0], manifest.stored().size());
+                    progress.update(Progress.Phase.DOWNLOADING, storedSize[0], manifest.stored().size());
                 }
                 counted.transferTo(OutputStream.nullOutputStream()); // hash any bytes after the compressed frame
             }

@@ -96,10 +96,9 @@ public final class BackupRunner {
     private Manifest backUp(Target target, Bgsave bgsave, Instant started, Progress progress) {
         String id = BackupLayout.newId(started);
         Bgsave.Saved saved;
-        progress.update("saving", 0, 0);
         long saveNanos = System.nanoTime();
         try (StatefulRedisConnection<String, String> connection = connect(target)) {
-            saved = bgsave.run(connection.sync(), target);
+            saved = bgsave.run(connection.sync(), target, progress);
         }
         logger.info("BGSAVE of {} done in {} s", target, Duration.ofNanos(System.nanoTime() - saveNanos).toMillis() / 1000.0);
         String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
@@ -131,7 +130,7 @@ public final class BackupRunner {
                     while (channel.read(buffer.clear()) >= 0) {
                         checker.update(buffer.array(), 0, buffer.position());
                         compressed.write(buffer.array(), 0, buffer.position());
-                        progress.update("uploading", checker.size(), size);
+                        progress.update(Progress.Phase.UPLOADING, checker.size(), size);
                     }
                 }
                 RdbDigest digest = checker.finish();

@@ -48,7 +48,7 @@ final class Bgsave {
         this.freshness = freshness;
     }
 
-    Saved run(RedisCommands<String, String> redis, Target target) {
+    Saved run(RedisCommands<String, String> redis, Target target, Progress progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path file = rdbFile(redis, target);
         RedisInfo before = info(redis, target);
@@ -56,7 +56,7 @@ final class Bgsave {
 
         if (saving(before)) {
             boolean fresh = before.number("rdb_current_bgsave_time_sec").orElse(0) <= freshness.toSeconds();
-            RedisInfo after = awaitIdle(redis, target, deadline, before);
+            RedisInfo after = awaitIdle(redis, target, deadline, before, progress);
             if (fresh && ok(after) && lastSave(after) > lastSave(before)) {
                 return new Saved(file, after);
             }
@@ -68,7 +68,7 @@ final class Bgsave {
             sleep(Duration.ofSeconds(1));
         }
         boolean theirs = send(redis, target);
-        RedisInfo after = awaitDone(redis, target, deadline, before, theirs || !countsSaves);
+        RedisInfo after = awaitDone(redis, target, deadline, before, theirs || !countsSaves, progress);
         if (!ok(after)) {
             throw new BackupException(BackupFailure.BGSAVE_FAILED, "BGSAVE on " + target + " failed"
                     + " (rdb_last_bgsave_status:err): Redis could not write " + file + "; its log says why, usually"
@@ -108,7 +108,7 @@ final class Bgsave {
      *     {@code rdb_saves}) rather than by the save counter
      */
     private RedisInfo awaitDone(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before,
-            boolean byTime) {
+            boolean byTime, Progress progress) {
         long savesBefore = (long) before.number("rdb_saves").orElse(0);
         boolean sawSaving = false;
         while (true) {
@@ -116,6 +116,7 @@ final class Bgsave {
             checkSameServer(before, now, target);
             if (saving(now)) {
                 sawSaving = true;
+                report(now, progress);
             } else {
                 boolean counted = byTime
                         ? lastSave(now) > lastSave(before) || (sawSaving && !ok(now))
@@ -128,9 +129,11 @@ final class Bgsave {
         }
     }
 
-    private RedisInfo awaitIdle(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before) {
+    private RedisInfo awaitIdle(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before,
+            Progress progress) {
         RedisInfo now = before;
         while (saving(now)) {
+            report(now, progress);
             waitOrTimeOut(deadline, target, now);
             now = info(redis, target);
             checkSameServer(before, now, target);
@@ -146,6 +149,11 @@ final class Bgsave {
                     + " large");
         }
         sleep(pollEvery);
+    }
+
+    private static void report(RedisInfo info, Progress progress) {
+        progress.update(Progress.Phase.SAVING, (long) info.number("current_save_keys_processed").orElse(0),
+                (long) info.number("current_save_keys_total").orElse(0));
     }
 
     private static void checkSameServer(RedisInfo before, RedisInfo now, Target target) {
