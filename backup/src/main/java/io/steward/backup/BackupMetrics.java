@@ -41,9 +41,7 @@ public final class BackupMetrics {
     }
 
     void succeeded(String target, Instant finished, Duration took, long rdbSize) {
-        TargetState state = state(target);
-        state.succeeded(finished, took, rdbSize);
-        state.inProgress.set(0.0);
+        state(target).succeeded(finished, took, rdbSize);
     }
 
     /** A backup not started because another of the same server runs: counted, in_progress left as it is. */
@@ -53,9 +51,13 @@ public final class BackupMetrics {
     }
 
     void failed(String target, BackupFailure reason) {
-        TargetState state = state(target);
+        state(target);
         failures(target, reason).increment();
-        state.inProgress.set(0.0);
+    }
+
+    /** The backup is over, however it ended. */
+    void stopped(String target) {
+        state(target).inProgress.set(0.0);
     }
 
     private TargetState state(String target) {

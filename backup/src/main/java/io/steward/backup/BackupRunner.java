@@ -89,6 +89,7 @@ public final class BackupRunner {
             metrics.failed(target.name(), failure.reason());
             throw failure;
         } finally {
+            metrics.stopped(target.name());
             progress.finished();
         }
     }

@@ -67,8 +67,8 @@ final class Bgsave {
             // rdb_last_save_time has a resolution of one second: let it tick before our save can finish.
             sleep(Duration.ofSeconds(1));
         }
-        boolean theirs = send(redis, target);
-        RedisInfo after = awaitDone(redis, target, deadline, before, theirs || !countsSaves, progress);
+        send(redis, target);
+        RedisInfo after = awaitDone(redis, target, deadline, before, !countsSaves, progress);
         if (!ok(after)) {
             throw new BackupException(BackupFailure.BGSAVE_FAILED, "BGSAVE on " + target + " failed"
                     + " (rdb_last_bgsave_status:err): Redis could not write " + file + "; its log says why, usually"
@@ -78,22 +78,22 @@ final class Bgsave {
     }
 
     /**
-     * Sends BGSAVE; true when a save started by someone else in the meantime is running instead of ours.
+     * Sends BGSAVE. A save that someone else started since {@code INFO} was read does as well as ours: it began
+     * after the backup was asked for, and it is counted the same.
      */
-    private boolean send(RedisCommands<String, String> redis, Target target) {
+    private static void send(RedisCommands<String, String> redis, Target target) {
         try {
             redis.bgsave();
-            return false;
         } catch (RedisCommandExecutionException refused) {
             String message = String.valueOf(refused.getMessage());
             if (message.contains("already in progress")) {
-                return true;
+                return;
             }
             if (message.contains("Another child process is active")) {
                 // An AOF rewrite or a module's fork runs; Redis starts our save when it is over.
                 call(target, () -> redis.dispatch(CommandType.BGSAVE, new StatusOutput<>(StringCodec.UTF8),
                         new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE")));
-                return false;
+                return;
             }
             throw redisFailure(target, "BGSAVE", refused);
         } catch (RedisException failure) {
@@ -104,8 +104,8 @@ final class Bgsave {
     /**
      * Waits until no save runs and ours is counted.
      *
-     * @param byTime judge by {@code rdb_last_save_time} (a save that was already counted, or a server without
-     *     {@code rdb_saves}) rather than by the save counter
+     * @param byTime judge by {@code rdb_last_save_time} (servers before 7.0, without {@code rdb_saves}) rather than
+     *     by the save counter; a failed save does not move that time, so a save seen running and then gone counts
      */
     private RedisInfo awaitDone(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before,
             boolean byTime, Progress progress) {
