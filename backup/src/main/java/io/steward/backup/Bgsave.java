@@ -156,6 +156,10 @@ final class Bgsave {
                 (long) info.number("current_save_keys_total").orElse(0));
     }
 
+    /**
+     * A direct connection breaks when Redis restarts; through a proxy that keeps client connections open, the new
+     * run_id is the only sign.
+     */
     private static void checkSameServer(RedisInfo before, RedisInfo now, Target target) {
         String was = before.text("run_id", "");
         if (!was.equals(now.text("run_id", was))) {
