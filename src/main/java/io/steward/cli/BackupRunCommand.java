@@ -59,10 +59,11 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         List<Target> chosen = chosen(configured);
         int exitCode = 0;
         try (BackupStore store = settings.openStore(); RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
-            BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
+            // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
+            BackupRunner runner = new BackupRunner(connector, store, settings.compression(),
+                    new BackupMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
+                    Path.of(System.getProperty("java.io.tmpdir")), BuildInfo.version());
             for (Target each : chosen) {
-                BackupRunner runner = new BackupRunner(connector, store, settings.compression(), metrics,
-                        Clock.systemUTC(), Path.of(System.getProperty("java.io.tmpdir")), BuildInfo.version());
                 long start = System.nanoTime();
                 try {
                     Manifest manifest = runner.run(each, settings.bgsaveTimeout(each), TerminalProgress.on(err()));
