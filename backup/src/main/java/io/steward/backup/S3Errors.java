@@ -30,8 +30,8 @@ final class S3Errors {
                         + " of the environment", failure);
             }
             if (s3.statusCode() == 412) {
-                return new BackupException(BackupFailure.STORE_ERROR, location + ": the object already exists while "
-                        + doing + "; nothing was overwritten", failure);
+                return new BackupException(BackupFailure.STORE_ERROR, location + ", " + doing + ": the object"
+                        + " already exists; nothing was overwritten", failure);
             }
             return new BackupException(BackupFailure.STORE_ERROR, location + " failed while " + doing + " (HTTP "
                     + s3.statusCode() + " " + said + ")", failure);
