@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,58 @@ class BgsaveTest {
             assertThat(failure.getMessage()).contains(dir + " has").contains("bytes free, less than the last RDB")
                     .contains("so it was not sent");
             assertThat(fake.received()).noneMatch(command -> command.get(0).equals("BGSAVE"));
+        }
+    }
+
+    /**
+     * A Redis 6.2 (no {@code rdb_saves}): after BGSAVE, INFO shows the save running twice, then done with
+     * {@code rdb_last_save_time} moved on, or failed with it unchanged.
+     */
+    private static String olderRedisSaving(List<String> command, Path rdbDir, AtomicInteger infosSinceBgsave,
+            boolean saveFails) {
+        if (command.get(0).equals("BGSAVE")) {
+            infosSinceBgsave.set(0);
+            return "+Background saving started\r\n";
+        }
+        if (!command.get(0).equals("INFO")) {
+            return redisSavingInto(command, rdbDir);
+        }
+        int seen = infosSinceBgsave.getAndIncrement();
+        boolean saving = seen >= 0 && seen < 2;
+        boolean done = seen >= 2;
+        return FakeRedis.bulk("# Server\r\nredis_version:6.2.14\r\nrun_id:beef\r\n# Persistence\r\n"
+                + "rdb_bgsave_in_progress:" + (saving ? 1 : 0) + "\r\n"
+                + "rdb_last_save_time:" + (done && !saveFails ? 1700000100 : 1700000000) + "\r\n"
+                + "rdb_last_bgsave_status:" + (done && saveFails ? "err" : "ok") + "\r\n"
+                + "rdb_current_bgsave_time_sec:" + (saving ? 0 : -1) + "\r\n");
+    }
+
+    private Bgsave.Saved save(FakeRedis fake) {
+        Target target = new Target("old", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
+        try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+                StatefulRedisConnection<String, String> connection = connector.connect(target)) {
+            return new Bgsave(Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofMinutes(1))
+                    .run(connection.sync(), target, Progress.NONE);
+        }
+    }
+
+    @Test
+    void onServersWithoutASaveCounterTheLastSaveTimeTellsTheSaveIsDone() throws IOException {
+        AtomicInteger infos = new AtomicInteger(-100);
+        try (FakeRedis fake = new FakeRedis(command -> olderRedisSaving(command, dir, infos, false))) {
+            Bgsave.Saved saved = save(fake);
+            assertThat(saved.file()).isEqualTo(dir.resolve("dump.rdb"));
+            assertThat(saved.info().text("rdb_last_save_time", "")).isEqualTo("1700000100");
+        }
+    }
+
+    @Test
+    void onServersWithoutASaveCounterAFailedSaveIsSeenAndReported() throws IOException {
+        AtomicInteger infos = new AtomicInteger(-100);
+        try (FakeRedis fake = new FakeRedis(command -> olderRedisSaving(command, dir, infos, true))) {
+            BackupException failure = catchThrowableOfType(BackupException.class, () -> save(fake));
+            assertThat(failure.reason()).isEqualTo(BackupFailure.BGSAVE_FAILED);
+            assertThat(failure.getMessage()).contains("failed (rdb_last_bgsave_status:err)");
         }
     }
 
