@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-/** The running agent: collector, doctor and exporter, wired together. Closing it stops everything. */
+/** The running agent: collector, doctor, scheduled backups and exporter, wired together. Closing it stops everything. */
 public final class Agent implements AutoCloseable {
 
     /** Config values are refreshed every this many polls (5 minutes at the default 15 s interval). */
@@ -27,14 +27,16 @@ public final class Agent implements AutoCloseable {
     private final Collector collector;
     private final DoctorMonitor doctor;
     private final PrometheusExporter exporter;
+    private final ScheduledBackups backups;
     private final int port;
 
     private Agent(RedisConnector connector, Collector collector, DoctorMonitor doctor, PrometheusExporter exporter,
-            int port) {
+            ScheduledBackups backups, int port) {
         this.connector = connector;
         this.collector = collector;
         this.doctor = doctor;
         this.exporter = exporter;
+        this.backups = backups;
         this.port = port;
     }
 
@@ -44,9 +46,10 @@ public final class Agent implements AutoCloseable {
      * @param onDemandTarget turns a {@code /scrape?target=} value into a target, or throws
      *     {@link IllegalArgumentException}
      * @param doctorInterval how often the doctor diagnoses each target
+     * @param backupSettings the backup schedule and storage; null or without schedules: no scheduled backups
      */
-    public static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
-            Function<String, Target> onDemandTarget, Duration doctorInterval) {
+    static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
+            Function<String, Target> onDemandTarget, Duration doctorInterval, BackupSettings backupSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
@@ -74,7 +77,9 @@ public final class Agent implements AutoCloseable {
                     + failure.getMessage() + hint);
         }
         collector.start();
-        return new Agent(connector, collector, doctor, exporter, port);
+        ScheduledBackups backups = backupSettings == null || backupSettings.schedules().isEmpty() ? null
+                : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
+        return new Agent(connector, collector, doctor, exporter, backups, port);
     }
 
     public int port() {
@@ -83,6 +88,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backups != null) {
+            backups.close();
+        }
         exporter.close();
         collector.close();
         doctor.close();

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.backup.BackupException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, DoctorCommand.class, DashboardsCommand.class, VersionCommand.class},
+        subcommands = {ServeCommand.class, DoctorCommand.class, BackupCommand.class, DashboardsCommand.class,
+            VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -51,6 +53,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("steward: " + failure.getMessage());
                 return COULD_NOT_RUN;
             }
+            if (failure instanceof BackupException backup) {
+                cmd.getErr().println("steward: " + backup.getMessage());
+                return backup.reason().couldNotRun() ? COULD_NOT_RUN : FAILED;
+            }
             throw failure;
         });
         return commandLine;
@@ -61,17 +67,21 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** Hands the process environment to the commands that need it, so tests can give their own. */
+    /**
+     * Hands the process environment to the commands that take it in their constructor (and the doctor whether it
+     * writes to a terminal), so tests can give their own.
+     */
     private record CommandFactory(Map<String, String> env, BooleanSupplier terminal) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            if (type == ServeCommand.class) {
-                return type.cast(new ServeCommand(env));
-            }
             if (type == DoctorCommand.class) {
                 return type.cast(new DoctorCommand(env, terminal));
             }
-            return CommandLine.defaultFactory().create(type);
+            try {
+                return type.cast(type.getDeclaredConstructor(Map.class).newInstance(env));
+            } catch (NoSuchMethodException noEnvironment) {
+                return CommandLine.defaultFactory().create(type);
+            }
         }
     }
 }

@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
         Settings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
         Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply,
-                settings.doctorInterval());
+                settings.doctorInterval(), settings.backups());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             stopped.countDown();
@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     record Settings(List<Target> targets, InetSocketAddress listen, Duration timeout,
-            java.util.function.Function<String, Target> onDemand, Duration doctorInterval) {
+            java.util.function.Function<String, Target> onDemand, Duration doctorInterval, BackupSettings backups) {
     }
 
     /** Flags, then environment, then the config file, then defaults. */
@@ -104,6 +104,7 @@ final class ServeCommand implements Callable<Integer> {
         for (int i = 0; i < file.targets().size(); i++) {
             targets.add(factory.fromEntry(file.targets().get(i), i));
         }
+        BackupSettings backups = BackupSettings.of(file, env, null, List.copyOf(targets));
         for (String uri : redis) {
             targets.add(factory.fromUri(uri, "--redis", flagCredentials, flagTls, interval, false));
         }
@@ -118,7 +119,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
         return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorInterval(file));
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorInterval(file),
+                backups);
     }
 
     /** The doctor's interval; an error names where the bad value came from. */

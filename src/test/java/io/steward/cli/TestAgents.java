@@ -28,16 +28,29 @@ final class TestAgents {
         }
         return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
                 uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
-                doctorInterval);
+                doctorInterval, null);
+    }
+
+    /** An agent configured by a config file, scheduled backups included, as {@code serve --config} would start it. */
+    static Agent fromConfig(java.nio.file.Path file, Duration doctorInterval) {
+        StewardConfig config = new ConfigLoader().load(file);
+        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < config.targets().size(); i++) {
+            targets.add(factory.fromEntry(config.targets().get(i), i));
+        }
+        return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
+                uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
+                doctorInterval, BackupSettings.of(config, Map.of(), null, targets));
     }
 
     /** A target polled every 300 ms with a 2 s timeout. */
     static StewardConfig.TargetEntry entry(String name, String uri) {
-        return new StewardConfig.TargetEntry(name, uri, null, null, null, "300ms", "2s", null);
+        return new StewardConfig.TargetEntry(name, uri, null, null, null, "300ms", "2s", null, null);
     }
 
     static StewardConfig.TargetEntry entry(String name, String uri, String passwordEnv) {
-        return new StewardConfig.TargetEntry(name, uri, null, null, passwordEnv, "300ms", "2s", null);
+        return new StewardConfig.TargetEntry(name, uri, null, null, passwordEnv, "300ms", "2s", null, null);
     }
 
     static String base(Agent agent) {

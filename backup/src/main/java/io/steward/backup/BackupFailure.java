@@ -1,0 +1,53 @@
+package io.steward.backup;
+
+/**
+ * Why a backup, verify or restore failed: the {@code reason} label of {@code steward_backup_failures_total} and
+ * whether the command could not run at all (exit 3) rather than finding something wrong (exit 1).
+ */
+public enum BackupFailure {
+    /** Redis could not be reached, refused the credentials or did not answer in time. */
+    REDIS_CONNECT("redis_connect", true),
+    /** Redis refused a command the backup needs (ACL, managed service). */
+    REDIS_REFUSED("redis_refused", true),
+    /** BGSAVE ended with {@code rdb_last_bgsave_status:err} or could not start. */
+    BGSAVE_FAILED("bgsave_failed", false),
+    /** BGSAVE did not finish in time. */
+    BGSAVE_TIMEOUT("bgsave_timeout", false),
+    /** Not enough free space beside the RDB for the next save; BGSAVE was not sent. */
+    DISK_SPACE("disk_space", false),
+    /** The RDB file is not where Redis says, or not readable by the agent. */
+    RDB_UNREADABLE("rdb_unreadable", true),
+    /** The RDB's header, CRC-64 or end marker is wrong, or the file is truncated. */
+    RDB_CORRUPT("rdb_corrupt", false),
+    /** The storage endpoint could not be reached (after retries). */
+    STORE_UNREACHABLE("store_unreachable", true),
+    /** The storage refused the credentials or the access. */
+    STORE_AUTH("store_auth", true),
+    /** The bucket does not exist. */
+    STORE_BUCKET("store_bucket", true),
+    /** The storage failed in another way (an error reply, a broken connection mid-upload, a full disk). */
+    STORE_ERROR("store_error", false),
+    /** A stored backup does not match its manifest. */
+    MISMATCH("mismatch", false),
+    /** Another backup of the same target is running. */
+    BUSY("busy", false),
+    /** The restore directory cannot be written, or the file exists and --force was not given. */
+    RESTORE_TARGET("restore_target", false);
+
+    private final String label;
+    private final boolean couldNotRun;
+
+    BackupFailure(String label, boolean couldNotRun) {
+        this.label = label;
+        this.couldNotRun = couldNotRun;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** True when the command could not run (exit 3) rather than failed at what it did (exit 1). */
+    public boolean couldNotRun() {
+        return couldNotRun;
+    }
+}

@@ -1,0 +1,74 @@
+package io.steward.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.steward.backup.BackupCatalog;
+import io.steward.backup.BackupStore;
+import io.steward.backup.Manifest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List complete backups, newest first (a backup without its manifest is never listed).")
+final class BackupListCommand extends BackupSubcommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    enum Format { text, json }
+
+    @Option(names = "--target", paramLabel = "NAME", description = "Only this target's backups.")
+    String target;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
+    String storage;
+
+    BackupListCommand(Map<String, String> env) {
+        super(env);
+    }
+
+    @Override
+    String storageFlag() {
+        return storage;
+    }
+
+    /** One line of {@code -o json}. */
+    record Entry(String id, String target, String startedAt, String finishedAt, long rdbSize, long storedSize,
+            String compression, String redisVersion, int rdbVersion, String status, String object) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BackupSettings settings = settings(loadConfig());
+        try (BackupStore store = settings.openStore()) {
+            List<Manifest> backups = new BackupCatalog(store).list(Optional.ofNullable(target));
+            if (format == Format.json) {
+                List<Entry> entries = backups.stream().map(m -> new Entry(m.id(), m.target(), m.startedAt(), m.finishedAt(),
+                        m.rdb().size(), m.stored().size(), m.stored().compression(), m.source().redisVersion(),
+                        m.rdb().version(), "complete", m.stored().object())).toList();
+                out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(entries));
+                return 0;
+            }
+            if (backups.isEmpty()) {
+                err().println("no backups in " + store.location() + (target == null ? "" : " for target " + target));
+                return 0;
+            }
+            String row = "%-26s  %-20s  %-19s  %10s  %10s  %-8s  %s%n";
+            out().printf(row, "ID", "TARGET", "STARTED (UTC)", "RDB", "STORED", "REDIS", "STATUS");
+            for (Manifest m : backups) {
+                out().printf(row, m.id(), m.target(), TIME.format(m.started()), Sizes.human(m.rdb().size()),
+                        Sizes.human(m.stored().size()), m.source().redisVersion(), "complete");
+            }
+        }
+        return 0;
+    }
+}

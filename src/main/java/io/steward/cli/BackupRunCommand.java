@@ -1,0 +1,108 @@
+package io.steward.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.steward.backup.BackupException;
+import io.steward.backup.BackupMetrics;
+import io.steward.backup.BackupRunner;
+import io.steward.backup.BackupStore;
+import io.steward.backup.Manifest;
+import io.steward.collector.RedisConnector;
+import io.steward.collector.Target;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Take a backup now: BGSAVE, verify the RDB, compress, upload, write the manifest.",
+            "Without --target or --redis: every target of the config (or redis://localhost:6379).",
+            "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."})
+final class BackupRunCommand extends BackupSubcommand implements Callable<Integer> {
+
+    /** A rediss:// target that needs CA or client files belongs in the config; --redis takes the JVM's trust store. */
+    private static final StewardConfig.Tls NO_TLS = new StewardConfig.Tls(null, null, null);
+
+    @Option(names = "--target", paramLabel = "NAME", description = "The config's target of this name.")
+    String target;
+
+    @Option(names = "--redis", paramLabel = "URI", description = "A Redis not in the config: redis://host:port.")
+    String redis;
+
+    @Option(names = "--to", paramLabel = "URL", description = "Where to store: s3://bucket/prefix or file:///dir "
+            + "(env STEWARD_STORAGE_URL; default storage.url, then file:./backups).")
+    String to;
+
+    @Option(names = "--username", description = "ACL username for --redis (env REDIS_USERNAME).")
+    String username;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Password for --redis (or env REDIS_PASSWORD).")
+    Path passwordFile;
+
+    BackupRunCommand(Map<String, String> env) {
+        super(env);
+    }
+
+    @Override
+    String storageFlag() {
+        return to;
+    }
+
+    @Override
+    public Integer call() {
+        StewardConfig file = loadConfig();
+        List<Target> configured = configuredTargets(file);
+        BackupSettings settings = BackupSettings.of(file, env, to, configured);
+        List<Target> chosen = chosen(configured);
+        int exitCode = 0;
+        try (BackupStore store = settings.openStore(); RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
+            // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
+            BackupRunner runner = new BackupRunner(connector, store, settings.compression(),
+                    new BackupMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
+                    Path.of(System.getProperty("java.io.tmpdir")), BuildInfo.version());
+            for (Target each : chosen) {
+                long start = System.nanoTime();
+                try {
+                    Manifest manifest = runner.run(each, settings.bgsaveTimeout(each), TerminalProgress.on(err()));
+                    out().printf("backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n", manifest.id(),
+                            manifest.target(), Sizes.human(manifest.rdb().size()), Sizes.human(manifest.stored().size()),
+                            store.location().replaceAll("/+$", ""), manifest.stored().object().substring(0,
+                                    manifest.stored().object().lastIndexOf('/')),
+                            Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+                } catch (BackupException failure) {
+                    err().println("steward: " + failure.getMessage());
+                    exitCode = Math.max(exitCode, failure.reason().couldNotRun() ? Main.COULD_NOT_RUN : Main.FAILED);
+                }
+            }
+        }
+        return exitCode;
+    }
+
+    private List<Target> chosen(List<Target> configured) {
+        if (target != null && redis != null) {
+            throw new ConfigException("give --target or --redis, not both");
+        }
+        if (redis != null) {
+            Credentials credentials = passwordFile != null
+                    ? new Credentials(username, Credentials.readPasswordFile(passwordFile, "--password-file"))
+                    : new Credentials(username != null ? username : env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD"));
+            return List.of(targetFactory().fromUri(redis, "--redis", credentials, NO_TLS,
+                    Target.DEFAULT_POLL_INTERVAL, false));
+        }
+        if (target != null) {
+            return List.of(configured.stream().filter(t -> t.name().equals(target)).findFirst()
+                    .orElseThrow(() -> new ConfigException("--target: no target named '" + target + "' in the config"
+                            + (configured.isEmpty() ? "" : " (known: " + String.join(", ",
+                                    configured.stream().map(Target::name).toList()) + ")"))));
+        }
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return List.of(targetFactory().fromUri(ServeCommand.DEFAULT_TARGET, "default target",
+                new Credentials(env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD")), NO_TLS,
+                Target.DEFAULT_POLL_INTERVAL, false));
+    }
+}

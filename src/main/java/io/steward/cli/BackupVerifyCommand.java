@@ -1,0 +1,59 @@
+package io.steward.cli;
+
+import io.steward.backup.BackupCatalog;
+import io.steward.backup.BackupReader;
+import io.steward.backup.BackupStore;
+import io.steward.backup.Manifest;
+import io.steward.backup.RdbDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Download a backup and check it against its manifest: SHA-256 of the stored object, then the",
+            "RDB's header, CRC-64, SHA-256 and size. Exit 1 on any mismatch."})
+final class BackupVerifyCommand extends BackupSubcommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "BACKUP_ID", arity = "0..1", description = "The backup (see steward backup list).")
+    String id;
+
+    @Option(names = "--latest", description = "The newest backup (of --target, when given).")
+    boolean latest;
+
+    @Option(names = "--target", paramLabel = "NAME", description = "With --latest: the newest backup of this target.")
+    String target;
+
+    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
+    String storage;
+
+    BackupVerifyCommand(Map<String, String> env) {
+        super(env);
+    }
+
+    @Override
+    String storageFlag() {
+        return storage;
+    }
+
+    @Override
+    public Integer call() {
+        if ((id == null) == !latest) {
+            throw new ConfigException("give a BACKUP_ID or --latest");
+        }
+        BackupSettings settings = settings(loadConfig());
+        try (BackupStore store = settings.openStore()) {
+            BackupCatalog catalog = new BackupCatalog(store);
+            Manifest manifest = latest
+                    ? catalog.list(Optional.ofNullable(target)).stream().findFirst().orElseThrow(() -> new ConfigException(
+                            "--latest: no backups in " + store.location() + (target == null ? "" : " for target " + target)))
+                    : find(catalog, store, id);
+            RdbDigest rdb = new BackupReader(store).verify(manifest, TerminalProgress.on(err()));
+            out().printf("backup %s of %s verified: RDB version %d, %s, CRC-64 %s, SHA-256 %s%n", manifest.id(),
+                    manifest.target(), rdb.rdbVersion(), Sizes.human(rdb.size()), rdb.crc64(), rdb.sha256());
+        }
+        return 0;
+    }
+}
