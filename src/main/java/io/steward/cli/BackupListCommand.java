@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List complete backups, newest first (a backup without its manifest is never listed).")
-final class BackupListCommand extends BackupSubcommand implements Callable<Integer> {
+final class BackupListCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -29,16 +29,8 @@ final class BackupListCommand extends BackupSubcommand implements Callable<Integ
             description = "text or json (default ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
-    String storage;
-
     BackupListCommand(Map<String, String> env) {
         super(env);
-    }
-
-    @Override
-    String storageFlag() {
-        return storage;
     }
 
     /** One line of {@code -o json}. */

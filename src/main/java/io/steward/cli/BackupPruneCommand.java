@@ -15,21 +15,13 @@ import picocli.CommandLine.Option;
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Delete the backups the config's retention does not keep, per target, and the leftovers of",
             "backups that never got a manifest. The newest backup of each target is always kept."})
-final class BackupPruneCommand extends BackupSubcommand implements Callable<Integer> {
+final class BackupPruneCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
-    String storage;
-
     BackupPruneCommand(Map<String, String> env) {
         super(env);
-    }
-
-    @Override
-    String storageFlag() {
-        return storage;
     }
 
     @Override

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Download a backup, verify it, and write it as DIR/dump.rdb (atomically: the file appears",
             "whole or not at all). An existing dump.rdb is replaced only with --force."})
-final class BackupRestoreCommand extends BackupSubcommand implements Callable<Integer> {
+final class BackupRestoreCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKUP_ID", description = "The backup (see steward backup list).")
     String id;
@@ -28,16 +28,8 @@ final class BackupRestoreCommand extends BackupSubcommand implements Callable<In
     @Option(names = "--force", description = "Replace an existing dump.rdb.")
     boolean force;
 
-    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
-    String storage;
-
     BackupRestoreCommand(Map<String, String> env) {
         super(env);
-    }
-
-    @Override
-    String storageFlag() {
-        return storage;
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -22,9 +23,6 @@ import picocli.CommandLine.Option;
             "Without --target or --redis: every target of the config (or redis://localhost:6379).",
             "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."})
 final class BackupRunCommand extends BackupSubcommand implements Callable<Integer> {
-
-    /** A rediss:// target that needs CA or client files belongs in the config; --redis takes the JVM's trust store. */
-    private static final StewardConfig.Tls NO_TLS = new StewardConfig.Tls(null, null, null);
 
     @Option(names = "--target", paramLabel = "NAME", description = "The config's target of this name.")
     String target;
@@ -36,11 +34,8 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             + "(env STEWARD_STORAGE_URL; default storage.url, then file:./backups).")
     String to;
 
-    @Option(names = "--username", description = "ACL username for --redis (env REDIS_USERNAME).")
-    String username;
-
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Password for --redis (or env REDIS_PASSWORD).")
-    Path passwordFile;
+    @Mixin
+    ConnectionOptions connection;
 
     BackupRunCommand(Map<String, String> env) {
         super(env);
@@ -86,10 +81,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             throw new ConfigException("give --target or --redis, not both");
         }
         if (redis != null) {
-            Credentials credentials = passwordFile != null
-                    ? new Credentials(username, Credentials.readPasswordFile(passwordFile, "--password-file"))
-                    : new Credentials(username != null ? username : env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD"));
-            return List.of(targetFactory().fromUri(redis, "--redis", credentials, NO_TLS,
+            return List.of(targetFactory().fromUri(redis, "--redis", connection.credentials(env), connection.tls(),
                     Target.DEFAULT_POLL_INTERVAL, false));
         }
         if (target != null) {
@@ -102,7 +94,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             return configured;
         }
         return List.of(targetFactory().fromUri(ServeCommand.DEFAULT_TARGET, "default target",
-                new Credentials(env.get("REDIS_USERNAME"), env.get("REDIS_PASSWORD")), NO_TLS,
+                connection.credentials(env), connection.tls(),
                 Target.DEFAULT_POLL_INTERVAL, false));
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Download a backup and check it against its manifest: SHA-256 of the stored object, then the",
             "RDB's header, CRC-64, SHA-256 and size. Exit 1 on any mismatch."})
-final class BackupVerifyCommand extends BackupSubcommand implements Callable<Integer> {
+final class BackupVerifyCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKUP_ID", arity = "0..1", description = "The backup (see steward backup list).")
     String id;
@@ -26,16 +26,8 @@ final class BackupVerifyCommand extends BackupSubcommand implements Callable<Int
     @Option(names = "--target", paramLabel = "NAME", description = "With --latest: the newest backup of this target.")
     String target;
 
-    @Option(names = "--storage", paramLabel = "URL", description = "Where the backups are (default storage.url).")
-    String storage;
-
     BackupVerifyCommand(Map<String, String> env) {
         super(env);
-    }
-
-    @Override
-    String storageFlag() {
-        return storage;
     }
 
     @Override

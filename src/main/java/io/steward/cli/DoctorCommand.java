@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -74,23 +75,8 @@ final class DoctorCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; 0: one sample, no rates).")
     int sampleSeconds;
 
-    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets"
-            + " (env REDIS_USERNAME).")
-    String username;
-
-    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password"
-            + " for URI targets (or env REDIS_PASSWORD).")
-    Path passwordFile;
-
-    @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// URI targets.")
-    String tlsCaFile;
-
-    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate"
-            + " for rediss:// (servers with tls-auth-clients).")
-    String tlsCertFile;
-
-    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert-file.")
-    String tlsKeyFile;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
@@ -196,8 +182,8 @@ final class DoctorCommand implements Callable<Integer> {
                     "--target: names a target of the config file; give --config FILE (or STEWARD_CONFIG)");
         }
         TargetFactory factory = new TargetFactory(env, commandTimeout);
-        Credentials credentials = flagCredentials();
-        StewardConfig.Tls tls = new StewardConfig.Tls(tlsCaFile, tlsCertFile, tlsKeyFile);
+        Credentials credentials = connection.credentials(env);
+        StewardConfig.Tls tls = connection.tls();
         List<Target> targets = new ArrayList<>();
         for (String uri : uris) {
             targets.add(factory.fromUri(uri, "URI", credentials, tls, Target.DEFAULT_POLL_INTERVAL, false));
@@ -231,14 +217,6 @@ final class DoctorCommand implements Callable<Integer> {
                             + " (known: " + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
         }
         return chosen;
-    }
-
-    private Credentials flagCredentials() {
-        String user = username != null ? username : env.get("REDIS_USERNAME");
-        if (passwordFile != null) {
-            return new Credentials(user, Credentials.readPasswordFile(passwordFile, "--password-file"));
-        }
-        return new Credentials(user, env.get("REDIS_PASSWORD"));
     }
 
     private Path pathFromEnv(String name) {

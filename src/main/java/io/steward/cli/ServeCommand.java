@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -38,21 +39,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where to serve HTTP (env STEWARD_WEB_LISTEN_ADDRESS; default " + DEFAULT_LISTEN + ").")
     String listenAddress;
 
-    @Option(names = "--username", description = "ACL username for --redis targets and /scrape (env REDIS_USERNAME).")
-    String username;
-
-    @Option(names = "--password-file", paramLabel = "FILE",
-            description = "File holding the password for --redis targets and /scrape (or env REDIS_PASSWORD).")
-    Path passwordFile;
-
-    @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// targets given by --redis and /scrape.")
-    String tlsCaFile;
-
-    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "PEM client certificate for rediss:// (servers with tls-auth-clients).")
-    String tlsCertFile;
-
-    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert-file.")
-    String tlsKeyFile;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "15s",
             description = "Poll interval for --redis targets (default ${DEFAULT-VALUE}).")
@@ -97,8 +85,8 @@ final class ServeCommand implements Callable<Integer> {
         Duration commandTimeout = Durations.parse(timeout, "--timeout");
         Duration interval = Durations.parse(pollInterval, "--poll-interval");
         TargetFactory factory = new TargetFactory(env, commandTimeout);
-        Credentials flagCredentials = flagCredentials();
-        StewardConfig.Tls flagTls = new StewardConfig.Tls(tlsCaFile, tlsCertFile, tlsKeyFile);
+        Credentials flagCredentials = connection.credentials(env);
+        StewardConfig.Tls flagTls = connection.tls();
 
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < file.targets().size(); i++) {
@@ -133,14 +121,6 @@ final class ServeCommand implements Callable<Integer> {
             return Durations.parse(fromEnv, "STEWARD_DOCTOR_INTERVAL");
         }
         return Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
-    }
-
-    private Credentials flagCredentials() {
-        String user = firstOf(username, env.get("REDIS_USERNAME"), null, null);
-        if (passwordFile != null) {
-            return new Credentials(user, Credentials.readPasswordFile(passwordFile, "--password-file"));
-        }
-        return new Credentials(user, env.get("REDIS_PASSWORD"));
     }
 
     private Path pathFromEnv(String name) {
