@@ -45,6 +45,21 @@ class AgentDoctorTest {
     }
 
     @Test
+    void diagnosesEveryIntervalButReadsTheCostlyExtrasRarely() {
+        try (RedisServer server = RedisServer.start();
+                Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+            String base = TestAgents.base(agent);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
+            double first = Metrics.value(metrics(base), "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}").orElseThrow();
+            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base),
+                    "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}").orElseThrow() > first + 1);
+            // Several diagnoses, one CLIENT LIST and one LATENCY DOCTOR: the rest stand for fifteen minutes.
+            String commandstats = server.commands().info("commandstats");
+            assertThat(commandstats).contains("cmdstat_client|list:calls=1,").contains("cmdstat_latency|doctor:calls=1,");
+        }
+    }
+
+    @Test
     void servesTheLatestReportAsJsonWithRatesMeasuredBetweenPolls() throws IOException {
         try (RedisServer server = RedisServer.start();
                 Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {

@@ -29,6 +29,13 @@ public final class DoctorMonitor implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(DoctorMonitor.class);
 
+    /**
+     * The doctor's own reads ({@code CLIENT LIST}, {@code LATENCY DOCTOR}, {@code SLOWLOG GET 128}, ...) cost Redis
+     * far more than a poll, {@code CLIENT LIST} in proportion to the clients; in the agent they are refreshed at
+     * most this often, while the rules over INFO run every interval.
+     */
+    static final Duration EXTRAS_INTERVAL = Duration.ofMinutes(15);
+
     private final Duration interval;
     private final Diagnosis diagnosis;
     private final MeterRegistry registry;
@@ -75,12 +82,15 @@ public final class DoctorMonitor implements AutoCloseable {
     }
 
     private void diagnose(Watch watch, Snapshot earlier, Snapshot latest) {
-        Extras extras;
-        try {
-            extras = watch.reader.read();
-        } catch (DoctorException unreadable) {
-            extras = Extras.none("could not read beyond INFO: " + unreadable.getMessage());
+        if (watch.extrasReadAt == null || Duration.between(watch.extrasReadAt, latest.time()).compareTo(EXTRAS_INTERVAL) >= 0) {
+            try {
+                watch.extras = watch.reader.read();
+            } catch (DoctorException unreadable) {
+                watch.extras = Extras.none("could not read beyond INFO: " + unreadable.getMessage());
+            }
+            watch.extrasReadAt = latest.time();
         }
+        Extras extras = watch.extras;
         try {
             Report report = diagnosis.examine(Observation.of(earlier, latest, extras), latest.time());
             publish(watch, latest.target(), report);
@@ -135,6 +145,9 @@ public final class DoctorMonitor implements AutoCloseable {
         final Map<String, Gauge> gauges = new HashMap<>();
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
         volatile DoctorStatus status = new DoctorStatus.Pending();
+        // Read and written on the doctor's thread only.
+        private Extras extras;
+        private Instant extrasReadAt;
         private Snapshot baseline;
         private Instant lastDiagnosis;
 
