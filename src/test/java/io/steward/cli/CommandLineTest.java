@@ -3,8 +3,6 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,21 +18,12 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
+    private static Cli.Run run(Map<String, String> env, String... args) {
+        return Cli.run(env, args);
     }
 
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(env);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static Run run(String... args) {
-        return run(Map.of(), args);
+    private static Cli.Run run(String... args) {
+        return Cli.run(Map.of(), args);
     }
 
     private Path config(String yaml) throws IOException {
@@ -45,21 +34,21 @@ class CommandLineTest {
 
     @Test
     void helpListsTheCommandsAndTheExitCodes() {
-        Run run = run("--help");
+        Cli.Run run = run("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("serve").contains("version").contains("Exit codes:").contains("usage or configuration error");
     }
 
     @Test
     void versionPrintsTheBuildVersion() {
-        Run run = run("version");
+        Cli.Run run = run("version");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("steward ").doesNotContain("unknown");
     }
 
     @Test
     void anUnknownOptionIsAUsageError() {
-        Run run = run("serve", "--no-such-flag");
+        Cli.Run run = run("serve", "--no-such-flag");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("Unknown option: '--no-such-flag'");
     }
@@ -67,7 +56,7 @@ class CommandLineTest {
     @Test
     void anUnknownConfigKeyIsNamedByItsPath() throws IOException {
         Path file = config("targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n    pol-interval: 5s\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown key 'targets[0].pol-interval'").contains("poll-interval")
                 .doesNotContain("\tat ");
@@ -76,7 +65,7 @@ class CommandLineTest {
     @Test
     void aBadDurationNamesTheKeyAndTheExpectedForm() throws IOException {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    poll-interval: soon\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("targets[0].poll-interval: 'soon' is not a duration (write it like 500ms, 15s, 5m or 1h)");
     }
@@ -84,7 +73,7 @@ class CommandLineTest {
     @Test
     void invalidYamlIsReportedWithItsLine() throws IOException {
         Path file = config("targets:\n\t- uri: redis://x\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("not valid YAML at line 2");
     }
@@ -92,21 +81,21 @@ class CommandLineTest {
     @Test
     void aListWhereAValueBelongsIsNamed() throws IOException {
         Path file = config("targets:\n  - uri: [redis://a, redis://b]\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("'targets[0].uri' has the wrong form (expected a single value)");
     }
 
     @Test
     void aMissingConfigFileIsNamed() {
-        Run run = run("serve", "--config", dir.resolve("absent.yaml").toString());
+        Cli.Run run = run("serve", "--config", dir.resolve("absent.yaml").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("absent.yaml does not exist");
     }
 
     @Test
     void aPasswordInACommandLineUriIsRefusedWithoutEchoingIt() {
-        Run run = run("serve", "--redis", "redis://:hunter2-secret@127.0.0.1:6390");
+        Cli.Run run = run("serve", "--redis", "redis://:hunter2-secret@127.0.0.1:6390");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--redis: put the password in --password-file or REDIS_PASSWORD")
                 .doesNotContain("hunter2-secret");
@@ -114,7 +103,7 @@ class CommandLineTest {
 
     @Test
     void aUriWithAnotherSchemeIsRefused() {
-        Run run = run("serve", "--redis", "http://127.0.0.1:6390");
+        Cli.Run run = run("serve", "--redis", "http://127.0.0.1:6390");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--redis: unsupported scheme 'http' (use redis://, rediss:// or redis-socket://)");
     }
@@ -122,14 +111,14 @@ class CommandLineTest {
     @Test
     void anUnsetPasswordVariableIsNamed() throws IOException {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    password-env: CACHE_PASS\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("targets[0].password-env: environment variable CACHE_PASS is not set");
     }
 
     @Test
     void anUnreadablePasswordFileIsNamedWithoutItsContent() {
-        Run run = run("serve", "--password-file", dir.resolve("nope.pass").toString());
+        Cli.Run run = run("serve", "--password-file", dir.resolve("nope.pass").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--password-file: cannot read password file").contains("nope.pass");
     }
@@ -137,14 +126,14 @@ class CommandLineTest {
     @Test
     void twoTargetsWithOneNameAreRefused() throws IOException {
         Path file = config("targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n  - name: a\n    uri: redis://127.0.0.1:2\n");
-        Run run = run("serve", "--config", file.toString());
+        Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("two targets are named 'a'");
     }
 
     @Test
     void aBadListenAddressIsNamed() {
-        Run run = run(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "localhost"), "serve");
+        Cli.Run run = run(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "localhost"), "serve");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--web.listen-address: 'localhost' is not HOST:PORT");
     }
@@ -152,7 +141,7 @@ class CommandLineTest {
     @Test
     void aPortInUseMeansCouldNotRun() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run = run("serve", "--redis", "redis://127.0.0.1:1", "--web.listen-address", "127.0.0.1:" + taken.getLocalPort());
+            Cli.Run run = run("serve", "--redis", "redis://127.0.0.1:1", "--web.listen-address", "127.0.0.1:" + taken.getLocalPort());
             assertThat(run.exitCode()).isEqualTo(3);
             assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("--web.listen-address");
         }

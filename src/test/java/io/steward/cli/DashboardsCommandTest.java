@@ -3,8 +3,6 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,23 +10,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DashboardsCommandTest {
 
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(Map.of());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return new Run(commandLine.execute(args), out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(Map.of(), args);
     }
 
     @Test
@@ -43,7 +32,7 @@ class DashboardsCommandTest {
     @Test
     void exportWritesTheDashboardsAndRulesAsTheyAreInTheTree() throws IOException {
         Path target = dir.resolve("out");
-        Run run = run("dashboards", "export", target.toString());
+        Cli.Run run = run("dashboards", "export", target.toString());
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("wrote " + target.resolve("grafana/overview.json"));
         for (String name : DashboardsCommand.BUNDLED) {
@@ -56,13 +45,13 @@ class DashboardsCommandTest {
         Path edited = dir.resolve("grafana/overview.json");
         Files.createDirectories(edited.getParent());
         Files.writeString(edited, "{\"my\": \"edits\"}");
-        Run refused = run("dashboards", "export", dir.toString());
+        Cli.Run refused = run("dashboards", "export", dir.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("not overwriting 1 file(s) with other content, first " + edited).contains("--force");
         assertThat(edited).hasContent("{\"my\": \"edits\"}");
         assertThat(dir.resolve("grafana/memory.json")).doesNotExist();
 
-        Run forced = run("dashboards", "export", "--force", dir.toString());
+        Cli.Run forced = run("dashboards", "export", "--force", dir.toString());
         assertThat(forced.exitCode()).isZero();
         assertThat(edited).hasSameBinaryContentAs(Path.of("dashboards/grafana/overview.json"));
     }
@@ -70,7 +59,7 @@ class DashboardsCommandTest {
     @Test
     void exportingTwiceChangesNothing() {
         assertThat(run("dashboards", "export", dir.toString()).exitCode()).isZero();
-        Run again = run("dashboards", "export", dir.toString());
+        Cli.Run again = run("dashboards", "export", dir.toString());
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).doesNotContain("wrote").contains("unchanged");
     }
@@ -79,7 +68,7 @@ class DashboardsCommandTest {
     void anUnwritableDirectoryIsNamed() throws IOException {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "not a directory");
-        Run run = run("dashboards", "export", file.toString());
+        Cli.Run run = run("dashboards", "export", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("steward: cannot write " + file.resolve("grafana"));
     }
