@@ -7,8 +7,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.ProtocolKeyword;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +75,7 @@ public final class TargetPoller implements AutoCloseable {
                     () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")))
                     : null;
             RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
-                    () -> commands.dispatch(Latency.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
+                    () -> commands.dispatch(RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
             RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
             RedisFuture<List<Object>> slowlogNewest = details ? unless(Extra.SLOWLOG, () -> commands.slowlogGet(1)) : null;
             RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
@@ -192,17 +190,5 @@ public final class TargetPoller implements AutoCloseable {
     @Override
     public synchronized void close() {
         dropConnection();
-    }
-
-    /** Commands Lettuce has no {@link CommandType} for. */
-    private enum Latency implements ProtocolKeyword {
-        LATENCY;
-
-        private final byte[] bytes = name().getBytes(StandardCharsets.US_ASCII);
-
-        @Override
-        public byte[] getBytes() {
-            return bytes;
-        }
     }
 }

@@ -7,13 +7,13 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.CommandType;
 import io.steward.collector.LatencyEvent;
 import io.steward.collector.PollFailure;
+import io.steward.collector.RedisKeyword;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.Target;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -53,12 +53,12 @@ public final class DoctorReader implements AutoCloseable {
             Map<Source, String> unavailable = new EnumMap<>(Source.class);
             ServerConfig config = new ServerConfig(optional(Source.CONFIG, unavailable, () -> configGet(redis), Map.of()));
             List<LatencyEvent> latency = optional(Source.LATENCY, unavailable,
-                    () -> LatencyEvent.parseLatest(redis.dispatch(Keyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8),
+                    () -> LatencyEvent.parseLatest(redis.dispatch(RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8),
                             args("LATEST"))), List.of());
             String latencyDoctor = optional(Source.LATENCY_DOCTOR, unavailable,
-                    () -> redis.dispatch(Keyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
+                    () -> redis.dispatch(RedisKeyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
             String memoryDoctor = optional(Source.MEMORY_DOCTOR, unavailable,
-                    () -> redis.dispatch(Keyword.MEMORY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
+                    () -> redis.dispatch(CommandType.MEMORY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
             List<SlowlogEntry> slowlog = optional(Source.SLOWLOG, unavailable,
                     () -> othersOnly(SlowlogEntry.parse(redis.slowlogGet(SLOWLOG_ENTRIES))), List.of());
             String linkState = optional(Source.ROLE, unavailable, () -> replicaLinkState(redis.role()), "");
@@ -145,14 +145,4 @@ public final class DoctorReader implements AutoCloseable {
     }
 
     /** Commands Lettuce has no typed method for. */
-    private enum Keyword implements ProtocolKeyword {
-        LATENCY, MEMORY;
-
-        private final byte[] bytes = name().getBytes(StandardCharsets.US_ASCII);
-
-        @Override
-        public byte[] getBytes() {
-            return bytes;
-        }
-    }
 }

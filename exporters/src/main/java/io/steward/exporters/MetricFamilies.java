@@ -56,10 +56,6 @@ final class MetricFamilies {
         family.points.add(point);
     }
 
-    boolean isEmpty() {
-        return families.isEmpty();
-    }
-
     MetricSnapshots build() {
         List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
         families.forEach((name, family) -> snapshots.add(build(name, family)));
