@@ -21,16 +21,26 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.steward\\.[a-z]+|io\\.prometheus|io\\.micrometer\\.prometheusmetrics)\\b");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\b(io\\.steward\\.[a-z]+|io\\.prometheus|io\\.micrometer\\.prometheusmetrics)\\b");
 
     /** What each capability may refer to besides itself. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "collector", Set.of(),
             "diagnostics", Set.of("io.steward.collector"),
             "backup", Set.of("io.steward.collector"),
-            "exporters", Set.of("io.steward.collector", "io.steward.diagnostics", "io.prometheus",
-                    "io.micrometer.prometheusmetrics"),
-            "cli", Set.of("io.steward.collector", "io.steward.diagnostics", "io.steward.backup", "io.steward.exporters"));
+            "exporters",
+                    Set.of(
+                            "io.steward.collector",
+                            "io.steward.diagnostics",
+                            "io.prometheus",
+                            "io.micrometer.prometheusmetrics"),
+            "cli",
+                    Set.of(
+                            "io.steward.collector",
+                            "io.steward.diagnostics",
+                            "io.steward.backup",
+                            "io.steward.exporters"));
 
     private static final Map<String, Path> ROOTS = Map.of(
             "collector", Path.of("collector/src/main/java/io/steward/collector"),

@@ -30,8 +30,13 @@ public final class Agent implements AutoCloseable {
     private final ScheduledBackups backups;
     private final int port;
 
-    private Agent(RedisConnector connector, Collector collector, DoctorMonitor doctor, PrometheusExporter exporter,
-            ScheduledBackups backups, int port) {
+    private Agent(
+            RedisConnector connector,
+            Collector collector,
+            DoctorMonitor doctor,
+            PrometheusExporter exporter,
+            ScheduledBackups backups,
+            int port) {
         this.connector = connector;
         this.collector = collector;
         this.doctor = doctor;
@@ -48,15 +53,20 @@ public final class Agent implements AutoCloseable {
      * @param doctorInterval how often the doctor diagnoses each target
      * @param backupSettings the backup schedule and storage; null or without schedules: no scheduled backups
      */
-    static Agent start(List<Target> targets, InetSocketAddress listen, Duration connectTimeout,
-            Function<String, Target> onDemandTarget, Duration doctorInterval, BackupSettings backupSettings) {
+    static Agent start(
+            List<Target> targets,
+            InetSocketAddress listen,
+            Duration connectTimeout,
+            Function<String, Target> onDemandTarget,
+            Duration doctorInterval,
+            BackupSettings backupSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
         Collector collector = new Collector(targets, connector, exporter.registry(), clock, CONFIG_REFRESH_POLLS);
         exporter.exposeTargets(() -> collector.latest().values());
-        DoctorMonitor doctor = new DoctorMonitor(targets, connector, exporter.registry(), doctorInterval,
-                new Diagnosis(Rules.standard()));
+        DoctorMonitor doctor = new DoctorMonitor(
+                targets, connector, exporter.registry(), doctorInterval, new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
         MetricsServer.OnDemandPoller onDemand = uri -> {
             try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
@@ -65,20 +75,26 @@ public final class Agent implements AutoCloseable {
         };
         int port;
         try {
-            port = exporter.serve(listen, onDemand, () -> collector.latest().size() == collector.targets().size(),
+            port = exporter.serve(
+                    listen,
+                    onDemand,
+                    () -> collector.latest().size() == collector.targets().size(),
                     doctor::status);
         } catch (IOException failure) {
             doctor.close();
             exporter.close();
             connector.close();
             String hint = failure instanceof BindException
-                    ? " (is another agent running? choose another address with --web.listen-address)" : "";
+                    ? " (is another agent running? choose another address with --web.listen-address)"
+                    : "";
             throw new CouldNotRunException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": "
                     + failure.getMessage() + hint);
         }
         collector.start();
-        ScheduledBackups backups = backupSettings == null || backupSettings.schedules().isEmpty() ? null
-                : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
+        ScheduledBackups backups =
+                backupSettings == null || backupSettings.schedules().isEmpty()
+                        ? null
+                        : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
         return new Agent(connector, collector, doctor, exporter, backups, port);
     }
 

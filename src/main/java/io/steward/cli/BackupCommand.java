@@ -3,11 +3,20 @@ package io.steward.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Take, list, verify, restore and prune backups of Redis.",
-            "Backups go to storage.url of the config (s3://bucket/prefix or file:///dir; default file:./backups)."},
-        subcommands = {BackupRunCommand.class, BackupListCommand.class, BackupVerifyCommand.class,
-            BackupRestoreCommand.class, BackupPruneCommand.class})
+@Command(
+        name = "backup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Take, list, verify, restore and prune backups of Redis.",
+            "Backups go to storage.url of the config (s3://bucket/prefix or file:///dir; default file:./backups)."
+        },
+        subcommands = {
+            BackupRunCommand.class,
+            BackupListCommand.class,
+            BackupVerifyCommand.class,
+            BackupRestoreCommand.class,
+            BackupPruneCommand.class
+        })
 final class BackupCommand implements Runnable {
 
     @CommandLine.Spec

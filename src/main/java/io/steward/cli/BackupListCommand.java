@@ -14,18 +14,27 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
         description = "List complete backups, newest first (a backup without its manifest is never listed).")
 final class BackupListCommand extends StoredBackupsCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
     @Option(names = "--target", paramLabel = "NAME", description = "Only this target's backups.")
     String target;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "text or json (default ${DEFAULT-VALUE}).")
     Format format;
 
@@ -34,9 +43,18 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
     }
 
     /** One line of {@code -o json}. */
-    record Entry(String id, String target, String startedAt, String finishedAt, long rdbSize, long storedSize,
-            String compression, String redisVersion, int rdbVersion, String status, String object) {
-    }
+    record Entry(
+            String id,
+            String target,
+            String startedAt,
+            String finishedAt,
+            long rdbSize,
+            long storedSize,
+            String compression,
+            String redisVersion,
+            int rdbVersion,
+            String status,
+            String object) {}
 
     @Override
     public Integer call() throws Exception {
@@ -44,10 +62,23 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
         try (BackupStore store = settings.openStore()) {
             List<Manifest> backups = new BackupCatalog(store).list(Optional.ofNullable(target));
             if (format == Format.json) {
-                List<Entry> entries = backups.stream().map(m -> new Entry(m.id(), m.target(), m.startedAt(), m.finishedAt(),
-                        m.rdb().size(), m.stored().size(), m.stored().compression(), m.source().redisVersion(),
-                        m.rdb().version(), "complete", m.stored().object())).toList();
-                out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(entries));
+                List<Entry> entries = backups.stream()
+                        .map(m -> new Entry(
+                                m.id(),
+                                m.target(),
+                                m.startedAt(),
+                                m.finishedAt(),
+                                m.rdb().size(),
+                                m.stored().size(),
+                                m.stored().compression(),
+                                m.source().redisVersion(),
+                                m.rdb().version(),
+                                "complete",
+                                m.stored().object()))
+                        .toList();
+                out().println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(entries));
                 return 0;
             }
             if (backups.isEmpty()) {
@@ -57,8 +88,15 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
             String row = "%-26s  %-20s  %-19s  %10s  %10s  %-8s  %s%n";
             out().printf(row, "ID", "TARGET", "STARTED (UTC)", "RDB", "STORED", "REDIS", "STATUS");
             for (Manifest m : backups) {
-                out().printf(row, m.id(), m.target(), TIME.format(m.started()), Sizes.human(m.rdb().size()),
-                        Sizes.human(m.stored().size()), m.source().redisVersion(), "complete");
+                out().printf(
+                                row,
+                                m.id(),
+                                m.target(),
+                                TIME.format(m.started()),
+                                Sizes.human(m.rdb().size()),
+                                Sizes.human(m.stored().size()),
+                                m.source().redisVersion(),
+                                "complete");
             }
         }
         return 0;

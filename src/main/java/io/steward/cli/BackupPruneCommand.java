@@ -12,9 +12,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Delete the backups the config's retention does not keep, per target, and the leftovers of",
-            "backups that never got a manifest. The newest backup of each target is always kept."})
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Delete the backups the config's retention does not keep, per target, and the leftovers of",
+            "backups that never got a manifest. The newest backup of each target is always kept."
+        })
 final class BackupPruneCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.")
@@ -27,22 +31,28 @@ final class BackupPruneCommand extends StoredBackupsCommand implements Callable<
     @Override
     public Integer call() {
         BackupSettings settings = settings(loadConfig());
-        RetentionPolicy policy = settings.retention().orElseThrow(() -> new ConfigException("retention: prune needs"
-                + " a retention section in the config, for example retention: {keep-last: 24, keep-daily: 7}"));
+        RetentionPolicy policy = settings.retention()
+                .orElseThrow(() -> new ConfigException("retention: prune needs"
+                        + " a retention section in the config, for example retention: {keep-last: 24, keep-daily: 7}"));
         try (BackupStore store = settings.openStore()) {
             Pruner pruner = new Pruner(store, policy, Clock.systemUTC());
             Pruner.Plan plan = pruner.plan(Optional.empty());
             String verb = dryRun ? "would delete" : "delete";
             for (RetentionPolicy.Decision decision : plan.decisions()) {
-                out().printf("%-12s %s  %s%s%n", decision.keep() ? "keep" : verb, decision.backup().id(),
-                        decision.backup().target(), decision.keep() ? "  (" + String.join(", ", decision.keptFor()) + ")" : "");
+                out().printf(
+                                "%-12s %s  %s%s%n",
+                                decision.keep() ? "keep" : verb,
+                                decision.backup().id(),
+                                decision.backup().target(),
+                                decision.keep() ? "  (" + String.join(", ", decision.keptFor()) + ")" : "");
             }
             for (StoredObject leftover : plan.leftovers()) {
                 out().printf("%-12s %s  (incomplete: no manifest)%n", verb, leftover.key());
             }
             for (UnfinishedUpload upload : plan.unfinished()) {
-                out().printf("%-12s %s  (upload begun %s, never finished)%n", dryRun ? "would abort" : "abort",
-                        upload.key(), upload.initiated());
+                out().printf(
+                                "%-12s %s  (upload begun %s, never finished)%n",
+                                dryRun ? "would abort" : "abort", upload.key(), upload.initiated());
             }
             if (dryRun) {
                 out().println("dry run: nothing was deleted");

@@ -14,9 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Download a backup, verify it, and write it as DIR/dump.rdb (atomically: the file appears",
-            "whole or not at all). An existing dump.rdb is replaced only with --force."})
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Download a backup, verify it, and write it as DIR/dump.rdb (atomically: the file appears",
+            "whole or not at all). An existing dump.rdb is replaced only with --force."
+        })
 final class BackupRestoreCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKUP_ID", description = "The backup (see steward backup list).")
@@ -41,8 +45,13 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
         try (BackupStore store = settings.openStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
             Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));
-            out().printf("restored backup %s of %s (%s, taken %s) to %s; verified%n", manifest.id(), manifest.target(),
-                    Sizes.human(manifest.rdb().size()), manifest.startedAt(), written);
+            out().printf(
+                            "restored backup %s of %s (%s, taken %s) to %s; verified%n",
+                            manifest.id(),
+                            manifest.target(),
+                            Sizes.human(manifest.rdb().size()),
+                            manifest.startedAt(),
+                            written);
         }
         err().println("note: Redis loads dump.rdb at start only when appendonly is no. With appendonly yes it loads"
                 + " the AOF instead and ignores this file: start it once with --appendonly no, then run"

@@ -18,10 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Take a backup now: BGSAVE, verify the RDB, compress, upload, write the manifest.",
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Take a backup now: BGSAVE, verify the RDB, compress, upload, write the manifest.",
             "Without --target or --redis: every target of the config (or redis://localhost:6379).",
-            "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."})
+            "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."
+        })
 final class BackupRunCommand extends BackupSubcommand implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "NAME", description = "The config's target of this name.")
@@ -30,8 +34,11 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
     @Option(names = "--redis", paramLabel = "URI", description = "A Redis not in the config: redis://host:port.")
     String redis;
 
-    @Option(names = "--to", paramLabel = "URL", description = "Where to store: s3://bucket/prefix or file:///dir "
-            + "(env STEWARD_STORAGE_URL; default storage.url, then file:./backups).")
+    @Option(
+            names = "--to",
+            paramLabel = "URL",
+            description = "Where to store: s3://bucket/prefix or file:///dir "
+                    + "(env STEWARD_STORAGE_URL; default storage.url, then file:./backups).")
     String to;
 
     @Mixin
@@ -53,20 +60,34 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         BackupSettings settings = BackupSettings.of(file, env, to, configured);
         List<Target> chosen = chosen(configured);
         int exitCode = 0;
-        try (BackupStore store = settings.openStore(); RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
+        try (BackupStore store = settings.openStore();
+                RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
             // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
-            BackupRunner runner = new BackupRunner(connector, store, settings.compression(),
-                    new BackupMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
-                    Path.of(System.getProperty("java.io.tmpdir")), BuildInfo.version());
+            BackupRunner runner = new BackupRunner(
+                    connector,
+                    store,
+                    settings.compression(),
+                    new BackupMetrics(new SimpleMeterRegistry()),
+                    Clock.systemUTC(),
+                    Path.of(System.getProperty("java.io.tmpdir")),
+                    BuildInfo.version());
             for (Target each : chosen) {
                 long start = System.nanoTime();
                 try {
                     Manifest manifest = runner.run(each, settings.bgsaveTimeout(each), TerminalProgress.on(err()));
-                    out().printf("backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n", manifest.id(),
-                            manifest.target(), Sizes.human(manifest.rdb().size()), Sizes.human(manifest.stored().size()),
-                            store.location().replaceAll("/+$", ""), manifest.stored().object().substring(0,
-                                    manifest.stored().object().lastIndexOf('/')),
-                            Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+                    out().printf(
+                                    "backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n",
+                                    manifest.id(),
+                                    manifest.target(),
+                                    Sizes.human(manifest.rdb().size()),
+                                    Sizes.human(manifest.stored().size()),
+                                    store.location().replaceAll("/+$", ""),
+                                    manifest.stored()
+                                            .object()
+                                            .substring(
+                                                    0,
+                                                    manifest.stored().object().lastIndexOf('/')),
+                                    Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
                 } catch (BackupException failure) {
                     err().println("steward: " + failure.getMessage());
                     exitCode = Math.max(exitCode, failure.reason().couldNotRun() ? Main.COULD_NOT_RUN : Main.FAILED);
@@ -81,20 +102,39 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             throw new ConfigException("give --target or --redis, not both");
         }
         if (redis != null) {
-            return List.of(targetFactory().fromUri(redis, "--redis", connection.credentials(env), connection.tls(),
-                    Target.DEFAULT_POLL_INTERVAL, false));
+            return List.of(targetFactory()
+                    .fromUri(
+                            redis,
+                            "--redis",
+                            connection.credentials(env),
+                            connection.tls(),
+                            Target.DEFAULT_POLL_INTERVAL,
+                            false));
         }
         if (target != null) {
-            return List.of(configured.stream().filter(t -> t.name().equals(target)).findFirst()
+            return List.of(configured.stream()
+                    .filter(t -> t.name().equals(target))
+                    .findFirst()
                     .orElseThrow(() -> new ConfigException("--target: no target named '" + target + "' in the config"
-                            + (configured.isEmpty() ? "" : " (known: " + String.join(", ",
-                                    configured.stream().map(Target::name).toList()) + ")"))));
+                            + (configured.isEmpty()
+                                    ? ""
+                                    : " (known: "
+                                            + String.join(
+                                                    ", ",
+                                                    configured.stream()
+                                                            .map(Target::name)
+                                                            .toList()) + ")"))));
         }
         if (!configured.isEmpty()) {
             return configured;
         }
-        return List.of(targetFactory().fromUri(ServeCommand.DEFAULT_TARGET, "default target",
-                connection.credentials(env), connection.tls(),
-                Target.DEFAULT_POLL_INTERVAL, false));
+        return List.of(targetFactory()
+                .fromUri(
+                        ServeCommand.DEFAULT_TARGET,
+                        "default target",
+                        connection.credentials(env),
+                        connection.tls(),
+                        Target.DEFAULT_POLL_INTERVAL,
+                        false));
     }
 }

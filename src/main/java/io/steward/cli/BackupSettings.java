@@ -19,9 +19,13 @@ import java.util.Optional;
  * The backup part of the configuration, checked: where backups go, how they are compressed, what retention
  * keeps, and which targets are backed up on what schedule. Every mistake names its key path.
  */
-record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Optional<RetentionPolicy> retention,
-        List<BackupScheduler.Scheduled> schedules, Map<String, Duration> timeouts) {
-
+record BackupSettings(
+        StorageUrl url,
+        S3Settings s3,
+        Compression compression,
+        Optional<RetentionPolicy> retention,
+        List<BackupScheduler.Scheduled> schedules,
+        Map<String, Duration> timeouts) {
 
     static final String DEFAULT_URL = "file:./backups";
     static final Duration DEFAULT_BGSAVE_TIMEOUT = Duration.ofHours(1);
@@ -36,18 +40,22 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
                     + " memory is (each agent keeps its own schedule)");
         }
         StewardConfig.Storage storage = config.storage();
-        String urlText = urlFlag != null ? urlFlag
-                : env.get("STEWARD_STORAGE_URL") != null ? env.get("STEWARD_STORAGE_URL")
-                : storage.url() != null ? storage.url() : DEFAULT_URL;
-        String where = urlFlag != null ? "storage URL" : env.get("STEWARD_STORAGE_URL") != null ? "STEWARD_STORAGE_URL"
-                : "storage.url";
+        String urlText = urlFlag != null
+                ? urlFlag
+                : env.get("STEWARD_STORAGE_URL") != null
+                        ? env.get("STEWARD_STORAGE_URL")
+                        : storage.url() != null ? storage.url() : DEFAULT_URL;
+        String where = urlFlag != null
+                ? "storage URL"
+                : env.get("STEWARD_STORAGE_URL") != null ? "STEWARD_STORAGE_URL" : "storage.url";
         StorageUrl url;
         try {
             url = StorageUrl.parse(urlText);
         } catch (IllegalArgumentException invalid) {
             throw new ConfigException(where + ": " + invalid.getMessage());
         }
-        Compression compression = storage.compression() == null ? Compression.ZSTD : Compression.parse(storage.compression());
+        Compression compression =
+                storage.compression() == null ? Compression.ZSTD : Compression.parse(storage.compression());
         if (compression == null) {
             throw new ConfigException("storage.compression: '" + storage.compression() + "' is not zstd or none");
         }
@@ -59,7 +67,8 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
                 continue;
             }
             String at = "targets[" + i + "].backup";
-            Duration timeout = backup.timeout() == null ? DEFAULT_BGSAVE_TIMEOUT
+            Duration timeout = backup.timeout() == null
+                    ? DEFAULT_BGSAVE_TIMEOUT
                     : Durations.parse(backup.timeout(), at + ".timeout");
             timeouts.put(targets.get(i).name(), timeout);
             if (backup.schedule() != null) {
@@ -71,8 +80,13 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
                 schedules.add(new BackupScheduler.Scheduled(targets.get(i), backup.schedule(), timeout));
             }
         }
-        return new BackupSettings(url, url.isS3() ? s3(storage.s3(), env) : null, compression, retention(config.retention()),
-                List.copyOf(schedules), Map.copyOf(timeouts));
+        return new BackupSettings(
+                url,
+                url.isS3() ? s3(storage.s3(), env) : null,
+                compression,
+                retention(config.retention()),
+                List.copyOf(schedules),
+                Map.copyOf(timeouts));
     }
 
     BackupStore openStore() {
@@ -92,7 +106,8 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
             } catch (IllegalArgumentException invalid) {
                 endpoint = null;
             }
-            if (endpoint == null || endpoint.getHost() == null
+            if (endpoint == null
+                    || endpoint.getHost() == null
                     || !List.of("http", "https").contains(String.valueOf(endpoint.getScheme()))) {
                 throw new ConfigException("storage.s3.endpoint: '" + given.endpoint() + "' is not an http(s) URL"
                         + " (for example http://127.0.0.1:9000)");
@@ -104,7 +119,8 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
         }
         String accessKey = given.accessKeyEnv() == null ? null : required(env, given.accessKeyEnv(), "access-key-env");
         String secretKey = given.secretKeyEnv() == null ? null : required(env, given.secretKeyEnv(), "secret-key-env");
-        String checksums = given.checksums() == null ? "when-supported" : given.checksums().toLowerCase(Locale.ROOT);
+        String checksums =
+                given.checksums() == null ? "when-supported" : given.checksums().toLowerCase(Locale.ROOT);
         if (!checksums.equals("when-supported") && !checksums.equals("when-required")) {
             throw new ConfigException("storage.s3.checksums: '" + given.checksums() + "' is not when-supported or"
                     + " when-required (use when-required for stores that reject the AWS SDK's default checksums)");
@@ -113,9 +129,14 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
         if (attempts < 1) {
             throw new ConfigException("storage.s3.max-attempts: must be at least 1");
         }
-        return new S3Settings(endpoint, given.region() == null ? "us-east-1" : given.region(),
-                given.pathStyle() != null ? given.pathStyle() : endpoint != null, accessKey, secretKey,
-                checksums.equals("when-required"), attempts);
+        return new S3Settings(
+                endpoint,
+                given.region() == null ? "us-east-1" : given.region(),
+                given.pathStyle() != null ? given.pathStyle() : endpoint != null,
+                accessKey,
+                secretKey,
+                checksums.equals("when-required"),
+                attempts);
     }
 
     private static String required(Map<String, String> env, String variable, String key) {
@@ -135,7 +156,8 @@ record BackupSettings(StorageUrl url, S3Settings s3, Compression compression, Op
         int weekly = count(retention.keepWeekly(), "keep-weekly");
         int monthly = count(retention.keepMonthly(), "keep-monthly");
         if (last + daily + weekly + monthly == 0) {
-            throw new ConfigException("retention: every count is 0 or missing; give at least one, for example keep-last: 24");
+            throw new ConfigException(
+                    "retention: every count is 0 or missing; give at least one, for example keep-last: 24");
         }
         return Optional.of(new RetentionPolicy(last, daily, weekly, monthly));
     }

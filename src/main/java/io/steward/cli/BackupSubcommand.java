@@ -34,8 +34,11 @@ abstract class BackupSubcommand {
     abstract String storageFlag();
 
     StewardConfig loadConfig() {
-        Path file = config != null ? config : env.get("STEWARD_CONFIG") == null || env.get("STEWARD_CONFIG").isBlank()
-                ? null : Path.of(env.get("STEWARD_CONFIG"));
+        Path file = config != null
+                ? config
+                : env.get("STEWARD_CONFIG") == null || env.get("STEWARD_CONFIG").isBlank()
+                        ? null
+                        : Path.of(env.get("STEWARD_CONFIG"));
         return file == null ? StewardConfig.empty() : new ConfigLoader().load(file);
     }
 
@@ -59,8 +62,9 @@ abstract class BackupSubcommand {
 
     /** The backup with this id, or a usage error that says where to find the ids. */
     static Manifest find(BackupCatalog catalog, BackupStore store, String id) {
-        return catalog.find(id).orElseThrow(() -> new ConfigException("BACKUP_ID: no backup '" + id + "' in "
-                + store.location() + " (steward backup list shows the ids)"));
+        return catalog.find(id)
+                .orElseThrow(() -> new ConfigException("BACKUP_ID: no backup '" + id + "' in " + store.location()
+                        + " (steward backup list shows the ids)"));
     }
 
     PrintWriter out() {

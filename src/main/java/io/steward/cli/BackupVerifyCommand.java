@@ -12,9 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Download a backup and check it against its manifest: SHA-256 of the stored object, then the",
-            "RDB's header, CRC-64, SHA-256 and size. Exit 1 on any mismatch."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Download a backup and check it against its manifest: SHA-256 of the stored object, then the",
+            "RDB's header, CRC-64, SHA-256 and size. Exit 1 on any mismatch."
+        })
 final class BackupVerifyCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKUP_ID", arity = "0..1", description = "The backup (see steward backup list).")
@@ -39,12 +43,20 @@ final class BackupVerifyCommand extends StoredBackupsCommand implements Callable
         try (BackupStore store = settings.openStore()) {
             BackupCatalog catalog = new BackupCatalog(store);
             Manifest manifest = latest
-                    ? catalog.list(Optional.ofNullable(target)).stream().findFirst().orElseThrow(() -> new ConfigException(
-                            "--latest: no backups in " + store.location() + (target == null ? "" : " for target " + target)))
+                    ? catalog.list(Optional.ofNullable(target)).stream()
+                            .findFirst()
+                            .orElseThrow(() -> new ConfigException("--latest: no backups in " + store.location()
+                                    + (target == null ? "" : " for target " + target)))
                     : find(catalog, store, id);
             RdbDigest rdb = new BackupReader(store).verify(manifest, TerminalProgress.on(err()));
-            out().printf("backup %s of %s verified: RDB version %d, %s, CRC-64 %s, SHA-256 %s%n", manifest.id(),
-                    manifest.target(), rdb.rdbVersion(), Sizes.human(rdb.size()), rdb.crc64(), rdb.sha256());
+            out().printf(
+                            "backup %s of %s verified: RDB version %d, %s, CRC-64 %s, SHA-256 %s%n",
+                            manifest.id(),
+                            manifest.target(),
+                            rdb.rdbVersion(),
+                            Sizes.human(rdb.size()),
+                            rdb.crc64(),
+                            rdb.sha256());
         }
         return 0;
     }

@@ -40,7 +40,9 @@ public final class ConfigLoader {
         try {
             return mapper.readValue(text, StewardConfig.class);
         } catch (UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+            String known = unknown.getKnownPropertyIds().stream()
+                    .map(String::valueOf)
+                    .sorted()
                     .collect(Collectors.joining(", "));
             throw new ConfigException(file + ": unknown key '" + path(unknown) + "' (known here: " + known + ")");
         } catch (MismatchedInputException wrongShape) {
@@ -56,11 +58,20 @@ public final class ConfigLoader {
 
     /** The YAML parser's own words: its problem line and the line number of its mark, when it gives one. */
     private static String describeSyntaxError(JsonProcessingException syntax) {
-        List<String> lines = syntax.getOriginalMessage().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines = syntax.getOriginalMessage()
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
         Matcher mark = Pattern.compile("line (\\d+), column (\\d+)").matcher(syntax.getOriginalMessage());
-        String where = mark.find() ? " at line " + mark.group(1)
-                : syntax.getLocation() == null ? "" : " at line " + syntax.getLocation().getLineNr();
-        String problem = lines.stream().filter(l -> !l.startsWith("in ") && !l.startsWith("while ")).findFirst()
+        String where = mark.find()
+                ? " at line " + mark.group(1)
+                : syntax.getLocation() == null
+                        ? ""
+                        : " at line " + syntax.getLocation().getLineNr();
+        String problem = lines.stream()
+                .filter(l -> !l.startsWith("in ") && !l.startsWith("while "))
+                .findFirst()
                 .orElse(lines.isEmpty() ? "" : lines.get(0));
         return where + ": " + problem;
     }

@@ -11,17 +11,25 @@ import picocli.CommandLine.Option;
  */
 final class ConnectionOptions {
 
-    @Option(names = "--username", paramLabel = "USER", description = "ACL username for URI targets (env REDIS_USERNAME).")
+    @Option(
+            names = "--username",
+            paramLabel = "USER",
+            description = "ACL username for URI targets (env REDIS_USERNAME).")
     String username;
 
-    @Option(names = "--password-file", paramLabel = "FILE",
-            description = "File holding the password for URI targets (or env REDIS_PASSWORD; never on the command line).")
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            description =
+                    "File holding the password for URI targets (or env REDIS_PASSWORD; never on the command line).")
     Path passwordFile;
 
     @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// URI targets.")
     String tlsCaFile;
 
-    @Option(names = "--tls-cert-file", paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert-file",
+            paramLabel = "FILE",
             description = "PEM client certificate for rediss:// (servers with tls-auth-clients).")
     String tlsCertFile;
 

@@ -19,8 +19,8 @@ record Credentials(String username, String password) {
      *
      * @param where the key path or flag, for error messages
      */
-    static Credentials resolve(String username, String passwordFile, String passwordEnv, Map<String, String> env,
-            String where) {
+    static Credentials resolve(
+            String username, String passwordFile, String passwordEnv, Map<String, String> env, String where) {
         if (passwordFile != null && passwordEnv != null) {
             throw new ConfigException(where + ": give password-file or password-env, not both");
         }

@@ -16,15 +16,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "dashboards", mixinStandardHelpOptions = true, description = "The bundled Grafana dashboards and Prometheus alert rules.",
+@Command(
+        name = "dashboards",
+        mixinStandardHelpOptions = true,
+        description = "The bundled Grafana dashboards and Prometheus alert rules.",
         subcommands = DashboardsCommand.Export.class)
 final class DashboardsCommand implements Runnable {
 
     /** Every file under dashboards/ in the source tree; a test keeps this list complete. */
     static final List<String> BUNDLED = List.of(
-            "grafana/overview.json", "grafana/memory.json", "grafana/persistence.json", "grafana/replication.json",
-            "grafana/commands-latency.json", "grafana/backups.json",
-            "prometheus/alerts.yml", "prometheus/alerts_test.yml");
+            "grafana/overview.json",
+            "grafana/memory.json",
+            "grafana/persistence.json",
+            "grafana/replication.json",
+            "grafana/commands-latency.json",
+            "grafana/backups.json",
+            "prometheus/alerts.yml",
+            "prometheus/alerts_test.yml");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,9 +42,13 @@ final class DashboardsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Write the dashboards (grafana/) and alert rules (prometheus/) to DIR.",
-                "Files that exist with other content are left alone unless --force is given."})
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Write the dashboards (grafana/) and alert rules (prometheus/) to DIR.",
+                "Files that exist with other content are left alone unless --force is given."
+            })
     static final class Export implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -61,8 +73,8 @@ final class DashboardsCommand implements Runnable {
                 }
             });
             if (!inTheWay.isEmpty() && !force) {
-                throw new OperationFailedException("not overwriting " + inTheWay.size() + " file(s) with other content, first "
-                        + inTheWay.get(0) + " (use --force to overwrite)");
+                throw new OperationFailedException("not overwriting " + inTheWay.size()
+                        + " file(s) with other content, first " + inTheWay.get(0) + " (use --force to overwrite)");
             }
             files.forEach((path, content) -> write(path, content));
             return 0;

@@ -31,17 +31,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Diagnose Redis: memory, persistence and fork, replication, latency, clients, security and"
-                + " configuration, with the numbers behind each finding and the change that fixes it.",
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Diagnose Redis: memory, persistence and fork, replication, latency, clients, security and"
+                    + " configuration, with the numbers behind each finding and the change that fixes it.",
             "Read-only. Targets come from URI arguments or --config (all its targets, or those named by --target);"
-                + " with neither, redis://localhost:6379."},
+                    + " with neither, redis://localhost:6379."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no finding at or above --fail-on", "1:findings at or above --fail-on",
-            "2:usage or configuration error", "3:could not read a server (connect, auth, timeout)"})
+        exitCodeList = {
+            "0:no finding at or above --fail-on",
+            "1:findings at or above --fail-on",
+            "2:usage or configuration error",
+            "3:could not read a server (connect, auth, timeout)"
+        })
 final class DoctorCommand implements Callable<Integer> {
 
-    enum Format { TEXT, MARKDOWN, JSON }
+    enum Format {
+        TEXT,
+        MARKDOWN,
+        JSON
+    }
 
     private final Map<String, String> env;
     private final BooleanSupplier terminal;
@@ -49,28 +61,43 @@ final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "URI", arity = "0..*", description = "Servers to examine:"
-            + " redis://host:port, rediss:// for TLS.")
+    @Parameters(
+            paramLabel = "URI",
+            arity = "0..*",
+            description = "Servers to examine:" + " redis://host:port, rediss:// for TLS.")
     List<String> uris = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env"
-            + " STEWARD_CONFIG when no URI is given).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration file (env" + " STEWARD_CONFIG when no URI is given).")
     Path config;
 
-    @Option(names = "--target", paramLabel = "NAME", description = "A target of the config file to"
-            + " examine, repeatable (default: all).")
+    @Option(
+            names = "--target",
+            paramLabel = "NAME",
+            description = "A target of the config file to" + " examine, repeatable (default: all).")
     List<String> targetNames = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "text, markdown or json (default ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "critical",
+    @Option(
+            names = "--fail-on",
+            paramLabel = "SEVERITY",
+            defaultValue = "critical",
             description = "Exit 1 when a finding is at least this severe: info, warning or critical"
                     + " (default ${DEFAULT-VALUE}).")
     String failOn;
 
-    @Option(names = "--sample-seconds", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--sample-seconds",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "Seconds between the two INFO samples that give rates (default"
                     + " ${DEFAULT-VALUE}; 0: one sample, no rates).")
     int sampleSeconds;
@@ -78,7 +105,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
             description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
     String timeout;
 
@@ -115,8 +145,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /** Several targets are examined at once, so the run takes one sample window, not one per target. */
-    private static void examineAll(Doctor doctor, List<Target> targets, Duration sample, List<Report> reports,
-            List<String> failures) throws InterruptedException {
+    private static void examineAll(
+            Doctor doctor, List<Target> targets, Duration sample, List<Report> reports, List<String> failures)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, targets.size()), runnable -> {
             Thread thread = new Thread(runnable, "steward-doctor");
             thread.setDaemon(true);
@@ -145,7 +176,9 @@ final class DoctorCommand implements Callable<Integer> {
     private String render(Format format, List<Report> reports) {
         return switch (format) {
             case JSON -> new JsonReport().render(reports);
-            case MARKDOWN -> String.join("\n", reports.stream().map(new MarkdownReport()::render).toList());
+            case MARKDOWN ->
+                String.join(
+                        "\n", reports.stream().map(new MarkdownReport()::render).toList());
             case TEXT -> {
                 TextReport text = new TextReport(colour());
                 yield String.join("\n", reports.stream().map(text::render).toList());
@@ -192,8 +225,13 @@ final class DoctorCommand implements Callable<Integer> {
             targets.addAll(fromConfig(configFile, factory));
         }
         if (targets.isEmpty()) {
-            targets.add(factory.fromUri(ServeCommand.DEFAULT_TARGET, "default target", credentials, tls,
-                    Target.DEFAULT_POLL_INTERVAL, false));
+            targets.add(factory.fromUri(
+                    ServeCommand.DEFAULT_TARGET,
+                    "default target",
+                    credentials,
+                    tls,
+                    Target.DEFAULT_POLL_INTERVAL,
+                    false));
         }
         return targets;
     }
@@ -212,9 +250,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         List<Target> chosen = new ArrayList<>();
         for (String name : targetNames) {
-            chosen.add(all.stream().filter(t -> t.name().equals(name)).findFirst()
+            chosen.add(all.stream()
+                    .filter(t -> t.name().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new ConfigException("--target: no target named '" + name + "' in " + configFile
-                            + " (known: " + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
+                            + " (known: "
+                            + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
         }
         return chosen;
     }

@@ -9,13 +9,13 @@ final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static Duration parse(String text, String where) {
         Matcher m = FORM.matcher(text == null ? "" : text.strip());
         if (!m.matches()) {
-            throw new ConfigException(where + ": '" + text + "' is not a duration (write it like 500ms, 15s, 5m or 1h)");
+            throw new ConfigException(
+                    where + ": '" + text + "' is not a duration (write it like 500ms, 15s, 5m or 1h)");
         }
         long amount = Long.parseLong(m.group(1));
         Duration duration = switch (m.group(2)) {

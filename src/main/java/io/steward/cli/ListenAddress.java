@@ -5,13 +5,13 @@ import java.net.InetSocketAddress;
 /** Parses {@code HOST:PORT}, {@code :PORT} (all interfaces) and {@code [::1]:PORT}. */
 final class ListenAddress {
 
-    private ListenAddress() {
-    }
+    private ListenAddress() {}
 
     static InetSocketAddress parse(String text, String where) {
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
-            throw new ConfigException(where + ": '" + text + "' is not HOST:PORT (for example :9739 or 127.0.0.1:9739)");
+            throw new ConfigException(
+                    where + ": '" + text + "' is not HOST:PORT (for example :9739 or 127.0.0.1:9739)");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {

@@ -7,18 +7,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code steward} command. */
-@Command(name = "steward",
+@Command(
+        name = "steward",
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Watches, diagnoses and backs up Redis.",
-        subcommands = {ServeCommand.class, DoctorCommand.class, BackupCommand.class, DashboardsCommand.class,
-            VersionCommand.class},
+        subcommands = {
+            ServeCommand.class,
+            DoctorCommand.class,
+            BackupCommand.class,
+            DashboardsCommand.class,
+            VersionCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:the operation failed",
             "2:usage or configuration error",
-            "3:could not run (connect, auth, timeout, port in use)"})
+            "3:could not run (connect, auth, timeout, port in use)"
+        })
 public final class Main implements Runnable {
 
     public static final int FAILED = 1;

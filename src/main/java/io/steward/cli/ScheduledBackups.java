@@ -29,24 +29,38 @@ final class ScheduledBackups implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    static ScheduledBackups start(BackupSettings settings, RedisConnector connector, MeterRegistry registry, Clock clock) {
+    static ScheduledBackups start(
+            BackupSettings settings, RedisConnector connector, MeterRegistry registry, Clock clock) {
         BackupStore store = settings.openStore();
         BackupMetrics metrics = new BackupMetrics(registry);
         BackupCatalog catalog = new BackupCatalog(store);
         for (BackupScheduler.Scheduled scheduled : settings.schedules()) {
             metrics.register(scheduled.target().name());
-            metrics.scheduled(scheduled.target().name(), BackupScheduler.longestInterval(scheduled.cron(), clock.instant()));
+            metrics.scheduled(
+                    scheduled.target().name(), BackupScheduler.longestInterval(scheduled.cron(), clock.instant()));
             try {
                 // After a restart the metrics start from the newest backup already stored, not from "never".
-                Optional<Manifest> newest = catalog.list(Optional.of(scheduled.target().name())).stream().findFirst();
+                Optional<Manifest> newest = catalog
+                        .list(Optional.of(scheduled.target().name()))
+                        .stream()
+                        .findFirst();
                 newest.ifPresent(metrics::restoreFrom);
             } catch (BackupException unreachable) {
-                logger.warn("cannot read the backups of {} in {}: {}", scheduled.target(), store.location(),
+                logger.warn(
+                        "cannot read the backups of {} in {}: {}",
+                        scheduled.target(),
+                        store.location(),
                         unreachable.getMessage());
             }
         }
-        BackupRunner runner = new BackupRunner(connector, store, settings.compression(), metrics, clock,
-                Path.of(System.getProperty("java.io.tmpdir")), BuildInfo.version());
+        BackupRunner runner = new BackupRunner(
+                connector,
+                store,
+                settings.compression(),
+                metrics,
+                clock,
+                Path.of(System.getProperty("java.io.tmpdir")),
+                BuildInfo.version());
         Optional<Pruner> pruner = settings.retention().map(policy -> new Pruner(store, policy, clock));
         BackupScheduler scheduler = new BackupScheduler(settings.schedules(), runner, catalog, pruner, clock);
         scheduler.start();

@@ -17,9 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Poll Redis targets and serve their metrics for Prometheus.",
-            "Targets come from --config and --redis; with neither, redis://localhost:6379."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Poll Redis targets and serve their metrics for Prometheus.",
+            "Targets come from --config and --redis; with neither, redis://localhost:6379."
+        })
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
@@ -32,27 +36,41 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env STEWARD_CONFIG).")
     Path config;
 
-    @Option(names = "--redis", paramLabel = "URI", description = "A target to poll, repeatable: redis://host:port, rediss:// for TLS.")
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "A target to poll, repeatable: redis://host:port, rediss:// for TLS.")
     List<String> redis = new ArrayList<>();
 
-    @Option(names = "--web.listen-address", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--web.listen-address",
+            paramLabel = "HOST:PORT",
             description = "Where to serve HTTP (env STEWARD_WEB_LISTEN_ADDRESS; default " + DEFAULT_LISTEN + ").")
     String listenAddress;
 
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "15s",
+    @Option(
+            names = "--poll-interval",
+            paramLabel = "DURATION",
+            defaultValue = "15s",
             description = "Poll interval for --redis targets (default ${DEFAULT-VALUE}).")
     String pollInterval;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
             description = "Connect and command timeout (default ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--doctor.interval", paramLabel = "DURATION",
-            description = "How often the doctor diagnoses each target (env STEWARD_DOCTOR_INTERVAL, config doctor.interval;"
-                    + " default " + DEFAULT_DOCTOR_INTERVAL + ").")
+    @Option(
+            names = "--doctor.interval",
+            paramLabel = "DURATION",
+            description =
+                    "How often the doctor diagnoses each target (env STEWARD_DOCTOR_INTERVAL, config doctor.interval;"
+                            + " default " + DEFAULT_DOCTOR_INTERVAL + ").")
     String doctorInterval;
 
     ServeCommand(Map<String, String> env) {
@@ -63,20 +81,32 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(settings.targets(), settings.listen(), settings.timeout(), settings.onDemand()::apply,
-                settings.doctorInterval(), settings.backups());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "steward-shutdown"));
+        Agent agent = Agent.start(
+                settings.targets(),
+                settings.listen(),
+                settings.timeout(),
+                settings.onDemand()::apply,
+                settings.doctorInterval(),
+                settings.backups());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            agent.close();
+                            stopped.countDown();
+                        },
+                        "steward-shutdown"));
         logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
         stopped.await();
         return 0;
     }
 
-    record Settings(List<Target> targets, InetSocketAddress listen, Duration timeout,
-            java.util.function.Function<String, Target> onDemand, Duration doctorInterval, BackupSettings backups) {
-    }
+    record Settings(
+            List<Target> targets,
+            InetSocketAddress listen,
+            Duration timeout,
+            java.util.function.Function<String, Target> onDemand,
+            Duration doctorInterval,
+            BackupSettings backups) {}
 
     /** Flags, then environment, then the config file, then defaults. */
     Settings settings() {
@@ -105,9 +135,14 @@ final class ServeCommand implements Callable<Integer> {
                 throw new ConfigException("two targets are named '" + target.name() + "': give each a distinct name");
             }
         }
-        String listen = firstOf(listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
-        return new Settings(List.copyOf(targets), ListenAddress.parse(listen, "--web.listen-address"), commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true), doctorInterval(file),
+        String listen = firstOf(
+                listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
+        return new Settings(
+                List.copyOf(targets),
+                ListenAddress.parse(listen, "--web.listen-address"),
+                commandTimeout,
+                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true),
+                doctorInterval(file),
                 backups);
     }
 
@@ -120,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Durations.parse(fromEnv, "STEWARD_DOCTOR_INTERVAL");
         }
-        return Durations.parse(firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
+        return Durations.parse(
+                firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
     }
 
     private Path pathFromEnv(String name) {

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Byte counts for people: {@code 812 B}, {@code 1.4 MiB}, {@code 2.0 GiB}. */
 final class Sizes {
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static String human(long bytes) {
         if (bytes < 1024) {

@@ -6,8 +6,8 @@ import java.util.List;
  * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link ConfigLoader}
  * checks and converts them, naming the key path of anything wrong.
  */
-public record StewardConfig(Web web, List<TargetEntry> targets, Doctor doctor, Storage storage, Retention retention,
-        Scheduler scheduler) {
+public record StewardConfig(
+        Web web, List<TargetEntry> targets, Doctor doctor, Storage storage, Retention retention, Scheduler scheduler) {
 
     public StewardConfig {
         web = web == null ? new Web(null) : web;
@@ -22,45 +22,58 @@ public record StewardConfig(Web web, List<TargetEntry> targets, Doctor doctor, S
     }
 
     /** {@code web:} */
-    public record Web(String listenAddress) {
-    }
+    public record Web(String listenAddress) {}
 
     /** {@code doctor:} how often {@code serve} diagnoses each target. */
-    public record Doctor(String interval) {
-    }
+    public record Doctor(String interval) {}
 
     /** One entry of {@code targets:}. */
-    public record TargetEntry(String name, String uri, String username, String passwordFile, String passwordEnv,
-            String pollInterval, String timeout, Tls tls, Backup backup) {
+    public record TargetEntry(
+            String name,
+            String uri,
+            String username,
+            String passwordFile,
+            String passwordEnv,
+            String pollInterval,
+            String timeout,
+            Tls tls,
+            Backup backup) {
 
-        public TargetEntry(String name, String uri, String username, String passwordFile, String passwordEnv,
-                String pollInterval, String timeout, Tls tls) {
+        public TargetEntry(
+                String name,
+                String uri,
+                String username,
+                String passwordFile,
+                String passwordEnv,
+                String pollInterval,
+                String timeout,
+                Tls tls) {
             this(name, uri, username, passwordFile, passwordEnv, pollInterval, timeout, tls, null);
         }
     }
 
     /** {@code tls:} of a target: PEM files for {@code rediss://}. */
-    public record Tls(String caFile, String certFile, String keyFile) {
-    }
+    public record Tls(String caFile, String certFile, String keyFile) {}
 
     /** {@code backup:} of a target: a Quartz cron schedule, and how long its BGSAVE may take (default 1h). */
-    public record Backup(String schedule, String timeout) {
-    }
+    public record Backup(String schedule, String timeout) {}
 
     /** {@code storage:} where backups go. */
-    public record Storage(String url, S3 s3, String compression) {
-    }
+    public record Storage(String url, S3 s3, String compression) {}
 
     /** {@code storage.s3:} how to reach an S3-compatible store. */
-    public record S3(String endpoint, String region, Boolean pathStyle, String accessKeyEnv, String secretKeyEnv,
-            String checksums, Integer maxAttempts) {
-    }
+    public record S3(
+            String endpoint,
+            String region,
+            Boolean pathStyle,
+            String accessKeyEnv,
+            String secretKeyEnv,
+            String checksums,
+            Integer maxAttempts) {}
 
     /** {@code retention:} how many backups to keep per target. */
-    public record Retention(Integer keepLast, Integer keepDaily, Integer keepWeekly, Integer keepMonthly) {
-    }
+    public record Retention(Integer keepLast, Integer keepDaily, Integer keepWeekly, Integer keepMonthly) {}
 
     /** {@code scheduler:} where the backup schedule lives; only {@code memory} so far. */
-    public record Scheduler(String store) {
-    }
+    public record Scheduler(String store) {}
 }

@@ -29,10 +29,13 @@ final class TargetFactory {
         if (entry.uri() == null || entry.uri().isBlank()) {
             throw new ConfigException(where + ".uri: missing (for example uri: redis://localhost:6379)");
         }
-        Credentials credentials = Credentials.resolve(entry.username(), entry.passwordFile(), entry.passwordEnv(), env, where);
-        Duration interval = entry.pollInterval() == null ? Target.DEFAULT_POLL_INTERVAL
+        Credentials credentials =
+                Credentials.resolve(entry.username(), entry.passwordFile(), entry.passwordEnv(), env, where);
+        Duration interval = entry.pollInterval() == null
+                ? Target.DEFAULT_POLL_INTERVAL
                 : Durations.parse(entry.pollInterval(), where + ".poll-interval");
-        Duration timeout = entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), where + ".timeout");
+        Duration timeout =
+                entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), where + ".timeout");
         RedisURI uri = parse(entry.uri(), where + ".uri", credentials, timeout);
         String name = entry.name() == null || entry.name().isBlank() ? defaultName(uri) : entry.name();
         StewardConfig.Tls tls = entry.tls() == null ? new StewardConfig.Tls(null, null, null) : entry.tls();
@@ -53,7 +56,8 @@ final class TargetFactory {
         }
         TlsFiles files = new TlsFiles(ca, cert, key);
         if (!files.isEmpty() && !uri.isSsl()) {
-            throw new ConfigException(where + ": TLS files are given but the URI is not rediss:// (use rediss://host:port)");
+            throw new ConfigException(
+                    where + ": TLS files are given but the URI is not rediss:// (use rediss://host:port)");
         }
         return files;
     }
@@ -75,7 +79,12 @@ final class TargetFactory {
      *
      * @param allowPasswordInUri false for argv, where a password would show in {@code ps}
      */
-    Target fromUri(String text, String where, Credentials credentials, StewardConfig.Tls tls, Duration interval,
+    Target fromUri(
+            String text,
+            String where,
+            Credentials credentials,
+            StewardConfig.Tls tls,
+            Duration interval,
             boolean allowPasswordInUri) {
         RedisURI uri = parse(text, where, credentials, defaultTimeout);
         if (!allowPasswordInUri && hasPassword(text)) {
@@ -91,20 +100,22 @@ final class TargetFactory {
         String withScheme = text.contains("://") ? text.strip() : "redis://" + text.strip();
         String scheme = withScheme.substring(0, withScheme.indexOf("://")).toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
-            throw new ConfigException(where + ": unsupported scheme '" + scheme + "' (use redis://, rediss:// or redis-socket://)");
+            throw new ConfigException(
+                    where + ": unsupported scheme '" + scheme + "' (use redis://, rediss:// or redis-socket://)");
         }
         RedisURI uri;
         try {
             uri = RedisURI.create(withScheme);
         } catch (IllegalArgumentException | IllegalStateException malformed) {
-            throw new ConfigException(where + ": '" + redact(text) + "' is not a Redis URI (for example redis://host:6379)");
+            throw new ConfigException(
+                    where + ": '" + redact(text) + "' is not a Redis URI (for example redis://host:6379)");
         }
         if (uri.getSocket() == null && (uri.getHost() == null || uri.getHost().isBlank())) {
             throw new ConfigException(where + ": '" + redact(text) + "' names no host (for example redis://host:6379)");
         }
         if (!credentials.isEmpty() && !hasPassword(withScheme)) {
-            uri.setCredentialsProvider(
-                    new StaticCredentialsProvider(credentials.username(), credentials.password().toCharArray()));
+            uri.setCredentialsProvider(new StaticCredentialsProvider(
+                    credentials.username(), credentials.password().toCharArray()));
         }
         uri.setTimeout(timeout);
         uri.setClientName("redis-steward");

@@ -36,8 +36,11 @@ class BackupStoreTest {
 
     private BackupStore store(String kind) {
         return kind.equals("s3")
-                ? new S3Store("store-test", dir.getFileName().toString(),
-                        new S3Settings(s3.endpoint(), "us-east-1", true, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, false, 2))
+                ? new S3Store(
+                        "store-test",
+                        dir.getFileName().toString(),
+                        new S3Settings(
+                                s3.endpoint(), "us-east-1", true, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, false, 2))
                 : new FileStore(dir.resolve("store"));
     }
 
@@ -52,9 +55,10 @@ class BackupStoreTest {
     void anExistingObjectIsNeverOverwritten(String kind) throws IOException {
         try (BackupStore store = store(kind)) {
             store.createSmall("t/20261121T000000Z-00000001/manifest.json", "first".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> store.createSmall("t/20261121T000000Z-00000001/manifest.json",
-                    "second".getBytes(StandardCharsets.UTF_8)))
-                    .isInstanceOf(BackupException.class).hasMessageContaining("already exists; nothing was overwritten");
+            assertThatThrownBy(() -> store.createSmall(
+                            "t/20261121T000000Z-00000001/manifest.json", "second".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(BackupException.class)
+                    .hasMessageContaining("already exists; nothing was overwritten");
             assertThat(read(store, "t/20261121T000000Z-00000001/manifest.json")).isEqualTo("first");
         }
     }
@@ -65,15 +69,20 @@ class BackupStoreTest {
         try (BackupStore store = store(kind)) {
             ObjectWriter writer = store.create("t/20261121T000000Z-00000002/dump.rdb", 100);
             writer.write(new byte[] {1, 2, 3});
-            assertThatThrownBy(() -> store.open("t/20261121T000000Z-00000002/dump.rdb")).isInstanceOf(BackupException.class)
+            assertThatThrownBy(() -> store.open("t/20261121T000000Z-00000002/dump.rdb"))
+                    .isInstanceOf(BackupException.class)
                     .hasMessageContaining("is missing from the store");
             writer.commit();
-            assertThat(store.list("t/")).extracting(StoredObject::key).containsExactly("t/20261121T000000Z-00000002/dump.rdb");
+            assertThat(store.list("t/"))
+                    .extracting(StoredObject::key)
+                    .containsExactly("t/20261121T000000Z-00000002/dump.rdb");
 
             ObjectWriter dropped = store.create("t/20261121T000000Z-00000003/dump.rdb", 100);
             dropped.write(new byte[] {4, 5, 6});
             dropped.abort();
-            assertThat(store.list("t/")).extracting(StoredObject::key).containsExactly("t/20261121T000000Z-00000002/dump.rdb");
+            assertThat(store.list("t/"))
+                    .extracting(StoredObject::key)
+                    .containsExactly("t/20261121T000000Z-00000002/dump.rdb");
             store.delete(List.of("t/20261121T000000Z-00000002/dump.rdb"));
             assertThat(store.list("t/")).isEmpty();
         }

@@ -29,34 +29,43 @@ class BgsaveTest {
             case "HELLO" -> "-ERR unknown command 'HELLO'\r\n";
             case "PING" -> "+PONG\r\n";
             case "CLIENT" -> "+OK\r\n";
-            case "CONFIG" -> "*2\r\n" + FakeRedis.bulk(command.get(2))
-                    + FakeRedis.bulk(command.get(2).equals("dir") ? rdbDir.toString() : "dump.rdb");
-            case "INFO" -> FakeRedis.bulk("# Server\r\nredis_version:7.0.15\r\nrun_id:f00d\r\n# Persistence\r\n"
-                    + "rdb_bgsave_in_progress:0\r\nrdb_saves:1\r\nrdb_last_save_time:1\r\nrdb_last_bgsave_status:ok\r\n");
+            case "CONFIG" ->
+                "*2\r\n" + FakeRedis.bulk(command.get(2))
+                        + FakeRedis.bulk(command.get(2).equals("dir") ? rdbDir.toString() : "dump.rdb");
+            case "INFO" ->
+                FakeRedis.bulk(
+                        "# Server\r\nredis_version:7.0.15\r\nrun_id:f00d\r\n# Persistence\r\n"
+                                + "rdb_bgsave_in_progress:0\r\nrdb_saves:1\r\nrdb_last_save_time:1\r\nrdb_last_bgsave_status:ok\r\n");
             case "BGSAVE" -> "+Background saving started\r\n";
             default -> "-ERR unknown command\r\n";
         };
     }
 
     private BackupException failedSave(FakeRedis fake) {
-        Target target = new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
+        Target target =
+                new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
                 StatefulRedisConnection<String, String> connection = connector.connect(target)) {
-            return catchThrowableOfType(BackupException.class, () -> new Bgsave(Duration.ofSeconds(5), Duration.ofMillis(20),
-                    Duration.ofMinutes(1)).run(connection.sync(), target, Progress.NONE));
+            return catchThrowableOfType(
+                    BackupException.class,
+                    () -> new Bgsave(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMinutes(1))
+                            .run(connection.sync(), target, Progress.NONE));
         }
     }
 
     @Test
     void noBgsaveIsSentWhenTheDiskCannotHoldAnotherCopyOfTheRdb() throws IOException {
         // The last RDB, as large as 8 TiB on paper (a sparse file): more than this disk has free.
-        try (RandomAccessFile last = new RandomAccessFile(dir.resolve("dump.rdb").toFile(), "rw")) {
+        try (RandomAccessFile last =
+                new RandomAccessFile(dir.resolve("dump.rdb").toFile(), "rw")) {
             last.setLength(8L << 40);
         }
         try (FakeRedis fake = new FakeRedis(command -> redisSavingInto(command, dir))) {
             BackupException failure = failedSave(fake);
             assertThat(failure.reason()).isEqualTo(BackupFailure.DISK_SPACE);
-            assertThat(failure.getMessage()).contains(dir + " has").contains("bytes free, less than the last RDB")
+            assertThat(failure.getMessage())
+                    .contains(dir + " has")
+                    .contains("bytes free, less than the last RDB")
                     .contains("so it was not sent");
             assertThat(fake.received()).noneMatch(command -> command.get(0).equals("BGSAVE"));
         }
@@ -66,8 +75,8 @@ class BgsaveTest {
      * A Redis 6.2 (no {@code rdb_saves}): after BGSAVE, INFO shows the save running twice, then done with
      * {@code rdb_last_save_time} moved on, or failed with it unchanged.
      */
-    private static String olderRedisSaving(List<String> command, Path rdbDir, AtomicInteger infosSinceBgsave,
-            boolean saveFails) {
+    private static String olderRedisSaving(
+            List<String> command, Path rdbDir, AtomicInteger infosSinceBgsave, boolean saveFails) {
         if (command.get(0).equals("BGSAVE")) {
             infosSinceBgsave.set(0);
             return "+Background saving started\r\n";
@@ -120,7 +129,9 @@ class BgsaveTest {
         try (FakeRedis fake = new FakeRedis(command -> redisSavingInto(command, elsewhere))) {
             BackupException failure = failedSave(fake);
             assertThat(failure.reason()).isEqualTo(BackupFailure.RDB_UNREADABLE);
-            assertThat(failure.getMessage()).contains("saves its RDB in " + elsewhere).contains("run the agent on the Redis host");
+            assertThat(failure.getMessage())
+                    .contains("saves its RDB in " + elsewhere)
+                    .contains("run the agent on the Redis host");
             assertThat(fake.received()).noneMatch(command -> command.get(0).equals("BGSAVE"));
         }
         assertThat(Files.exists(elsewhere)).isFalse();

@@ -17,11 +17,12 @@ class Crc64Test {
     @Test
     void matchesRedisOwnTestVector() {
         // src/crc64.c tests the lorem ipsum sentence including its terminating NUL.
-        String li = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore"
-                + " et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut"
-                + " aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse"
-                + " cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in"
-                + " culpa qui officia deserunt mollit anim id est laborum.\0";
+        String li =
+                "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore"
+                        + " et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut"
+                        + " aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse"
+                        + " cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in"
+                        + " culpa qui officia deserunt mollit anim id est laborum.\0";
         byte[] bytes = li.getBytes(StandardCharsets.US_ASCII);
         assertThat(Crc64.update(0, bytes, 0, bytes.length)).isEqualTo(0xc7794709e69683b3L);
     }

@@ -47,7 +47,9 @@ class RdbCheckerTest {
         RdbDigest digest = check(rdb, 4096);
         assertThat(digest.rdbVersion()).isEqualTo(10); // Redis 7.0
         assertThat(digest.size()).isEqualTo(rdb.length);
-        assertThat(digest.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdb)));
+        assertThat(digest.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(rdb)));
         StringBuilder trailer = new StringBuilder();
         for (int i = rdb.length - 1; i >= rdb.length - 8; i--) {
             trailer.append(String.format("%02x", rdb[i]));
@@ -64,15 +66,18 @@ class RdbCheckerTest {
     void rejectsAFileWithOneByteChanged() {
         byte[] damaged = rdb.clone();
         damaged[damaged.length / 2] ^= 0x01;
-        assertThatThrownBy(() -> check(damaged, 4096)).isInstanceOf(BackupException.class)
-                .hasMessageContaining("CRC-64 does not match").extracting(e -> ((BackupException) e).reason())
+        assertThatThrownBy(() -> check(damaged, 4096))
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining("CRC-64 does not match")
+                .extracting(e -> ((BackupException) e).reason())
                 .isEqualTo(BackupFailure.RDB_CORRUPT);
     }
 
     @Test
     void rejectsATruncatedFile() {
         byte[] truncated = Arrays.copyOf(rdb, rdb.length - 100);
-        assertThatThrownBy(() -> check(truncated, 4096)).isInstanceOf(BackupException.class)
+        assertThatThrownBy(() -> check(truncated, 4096))
+                .isInstanceOf(BackupException.class)
                 .hasMessageContaining("dump.rdb is not a valid RDB file");
     }
 
@@ -88,12 +93,14 @@ class RdbCheckerTest {
     void rejectsAnRdbVersionNewerThanItKnows() {
         byte[] future = rdb.clone();
         System.arraycopy("REDIS0099".getBytes(StandardCharsets.US_ASCII), 0, future, 0, 9);
-        assertThatThrownBy(() -> check(future, 4096)).hasMessageContaining("RDB version 99, which this agent does not know");
+        assertThatThrownBy(() -> check(future, 4096))
+                .hasMessageContaining("RDB version 99, which this agent does not know");
     }
 
     @Test
     void acceptsAFileSavedWithChecksumsDisabled() throws IOException {
-        try (RedisServer server = RedisServer.builder().option("rdbchecksum", "no").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("rdbchecksum", "no").start()) {
             server.commands().set("k", "v");
             server.call("SAVE");
             byte[] unchecked = Files.readAllBytes(server.dir().resolve("dump.rdb"));

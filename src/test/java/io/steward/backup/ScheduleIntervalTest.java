@@ -19,6 +19,7 @@ class ScheduleIntervalTest {
     @Test
     void aWorkingHoursScheduleAllowsForTheWeekend() {
         // Friday 17:00 to Monday 09:00.
-        assertThat(BackupScheduler.longestInterval("0 0 9-17 ? * MON-FRI", MONDAY_NOON)).isEqualTo(Duration.ofHours(64));
+        assertThat(BackupScheduler.longestInterval("0 0 9-17 ? * MON-FRI", MONDAY_NOON))
+                .isEqualTo(Duration.ofHours(64));
     }
 }

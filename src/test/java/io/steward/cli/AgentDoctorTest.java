@@ -29,17 +29,25 @@ class AgentDoctorTest {
 
     @Test
     void exposesFindingsAsMetricsAndWithdrawsThemWhenFixed() {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "64mb")
-                .option("maxmemory-policy", "volatile-lru").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .option("maxmemory", "64mb")
+                .option("maxmemory-policy", "volatile-lru")
+                .start()) {
             server.commands().set("user:1", "ada");
-            try (Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+            try (Agent agent =
+                    TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
                 String base = TestAgents.base(agent);
-                await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base), VOLATILE_FINDING).isPresent());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() ->
+                                Metrics.value(metrics(base), VOLATILE_FINDING).isPresent());
                 assertThat(Metrics.value(metrics(base), VOLATILE_FINDING)).hasValue(1.0);
-                assertThat(metrics(base)).containsPattern("steward_doctor_last_run_timestamp_seconds\\{target=\"cache\"} \\d");
+                assertThat(metrics(base))
+                        .containsPattern("steward_doctor_last_run_timestamp_seconds\\{target=\"cache\"} \\d");
 
                 server.commands().expire("user:1", 3600);
-                await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base), VOLATILE_FINDING).isEmpty());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() ->
+                                Metrics.value(metrics(base), VOLATILE_FINDING).isEmpty());
             }
         }
     }
@@ -47,24 +55,34 @@ class AgentDoctorTest {
     @Test
     void diagnosesEveryIntervalButReadsTheCostlyExtrasRarely() {
         try (RedisServer server = RedisServer.start();
-                Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+                Agent agent =
+                        TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
             String base = TestAgents.base(agent);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
-            double first = Metrics.value(metrics(base), "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}").orElseThrow();
-            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base),
-                    "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}").orElseThrow() > first + 1);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
+            double first = Metrics.value(metrics(base), "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}")
+                    .orElseThrow();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            Metrics.value(metrics(base), "steward_doctor_last_run_timestamp_seconds{target=\"cache\"}")
+                                            .orElseThrow()
+                                    > first + 1);
             // Several diagnoses, one CLIENT LIST and one LATENCY DOCTOR: the rest stand for fifteen minutes.
             String commandstats = server.commands().info("commandstats");
-            assertThat(commandstats).contains("cmdstat_client|list:calls=1,").contains("cmdstat_latency|doctor:calls=1,");
+            assertThat(commandstats)
+                    .contains("cmdstat_client|list:calls=1,")
+                    .contains("cmdstat_latency|doctor:calls=1,");
         }
     }
 
     @Test
     void servesTheLatestReportAsJsonWithRatesMeasuredBetweenPolls() throws IOException {
         try (RedisServer server = RedisServer.start();
-                Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+                Agent agent =
+                        TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
             String base = TestAgents.base(agent);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
 
             HttpResponse<String> response = Http.get(base + "/doctor?target=cache");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
@@ -92,13 +110,17 @@ class AgentDoctorTest {
     @Test
     void withdrawsTheFindingsOfATargetThatGoesDown() {
         RedisServer server = RedisServer.start();
-        try (Agent agent = TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+        try (Agent agent =
+                TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
             String base = TestAgents.base(agent);
-            String noPassword = "steward_doctor_finding{rule=\"security-no-password\",severity=\"warning\",target=\"cache\"}";
-            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base), noPassword).isPresent());
+            String noPassword =
+                    "steward_doctor_finding{rule=\"security-no-password\",severity=\"warning\",target=\"cache\"}";
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Metrics.value(metrics(base), noPassword).isPresent());
 
             server.close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(metrics(base), noPassword).isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Metrics.value(metrics(base), noPassword).isEmpty());
             HttpResponse<String> report = Http.get(base + "/doctor?target=cache");
             assertThat(report.statusCode()).isEqualTo(503);
             assertThat(report.body()).startsWith("no diagnosis: cannot connect to 127.0.0.1:" + server.port());
@@ -109,11 +131,16 @@ class AgentDoctorTest {
     void theIntervalComesFromTheFlagTheEnvironmentOrTheConfigFile() throws IOException {
         Path config = Files.writeString(dir.resolve("steward.yaml"), "doctor:\n  interval: 30s\n");
 
-        assertThat(serve("--config", config.toString()).settings().doctorInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(serve("--config", config.toString(), "--doctor.interval", "5m").settings().doctorInterval())
+        assertThat(serve("--config", config.toString()).settings().doctorInterval())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(serve("--config", config.toString(), "--doctor.interval", "5m")
+                        .settings()
+                        .doctorInterval())
                 .isEqualTo(Duration.ofMinutes(5));
-        assertThat(serve(Map.of("STEWARD_DOCTOR_INTERVAL", "2m"), "--config", config.toString()).settings()
-                .doctorInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(serve(Map.of("STEWARD_DOCTOR_INTERVAL", "2m"), "--config", config.toString())
+                        .settings()
+                        .doctorInterval())
+                .isEqualTo(Duration.ofMinutes(2));
         assertThat(serve().settings().doctorInterval()).isEqualTo(Duration.ofMinutes(1));
 
         Path wrong = Files.writeString(dir.resolve("wrong.yaml"), "doctor:\n  interval: soon\n");

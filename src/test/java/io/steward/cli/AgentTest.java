@@ -29,10 +29,11 @@ class AgentTest {
         primary.commands().set("greeting", "hello");
         primary.commands().hset("user:1", "name", "ada");
         primary.commands().get("missing");
-        agent = TestAgents.start(Map.of(), TestAgents.entry("primary", primary.uri()),
-                TestAgents.entry("replica", replica.uri()));
+        agent = TestAgents.start(
+                Map.of(), TestAgents.entry("primary", primary.uri()), TestAgents.entry("replica", replica.uri()));
         base = TestAgents.base(agent);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/-/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Http.get(base + "/-/ready").statusCode() == 200);
     }
 
     @AfterAll
@@ -57,7 +58,8 @@ class AgentTest {
         String metrics = metrics();
         assertThat(Metrics.value(metrics, "redis_up{target=\"primary\"}")).hasValue(1.0);
         assertThat(Metrics.value(metrics, "redis_up{target=\"replica\"}")).hasValue(1.0);
-        assertThat(metrics).containsPattern("redis_instance_info\\{.*role=\"master\".*target=\"primary\"")
+        assertThat(metrics)
+                .containsPattern("redis_instance_info\\{.*role=\"master\".*target=\"primary\"")
                 .containsPattern("redis_instance_info\\{.*role=\"slave\".*target=\"replica\"");
     }
 
@@ -65,11 +67,14 @@ class AgentTest {
     void reportsTheReplicationLinkFromBothSides() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = metrics();
-            assertThat(Metrics.value(metrics, "redis_connected_slaves{target=\"primary\"}")).hasValue(1.0);
-            assertThat(metrics).containsPattern(
-                    "redis_master_link_up\\{master_host=\"127.0.0.1\",master_port=\"" + primary.port() + "\",target=\"replica\"} 1.0");
-            assertThat(metrics).containsPattern("redis_connected_slave_offset_bytes\\{slave_ip=\"127.0.0.1\",slave_port=\""
-                    + replica.port() + "\",slave_state=\"online\",target=\"primary\"}");
+            assertThat(Metrics.value(metrics, "redis_connected_slaves{target=\"primary\"}"))
+                    .hasValue(1.0);
+            assertThat(metrics)
+                    .containsPattern("redis_master_link_up\\{master_host=\"127.0.0.1\",master_port=\"" + primary.port()
+                            + "\",target=\"replica\"} 1.0");
+            assertThat(metrics)
+                    .containsPattern("redis_connected_slave_offset_bytes\\{slave_ip=\"127.0.0.1\",slave_port=\""
+                            + replica.port() + "\",slave_state=\"online\",target=\"primary\"}");
         });
     }
 
@@ -77,11 +82,14 @@ class AgentTest {
     void reportsKeysCommandsAndPersistenceOfTheLiveServer() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = metrics();
-            assertThat(Metrics.value(metrics, "redis_db_keys{db=\"db0\",target=\"primary\"}")).hasValue(2.0);
-            assertThat(Metrics.value(metrics, "redis_keyspace_misses_total{target=\"primary\"}")).hasValueSatisfying(
-                    misses -> assertThat(misses).isGreaterThanOrEqualTo(1));
-            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"primary\"}")).hasValue(1.0);
-            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"replica\"}")).hasValue(0.0);
+            assertThat(Metrics.value(metrics, "redis_db_keys{db=\"db0\",target=\"primary\"}"))
+                    .hasValue(2.0);
+            assertThat(Metrics.value(metrics, "redis_keyspace_misses_total{target=\"primary\"}"))
+                    .hasValueSatisfying(misses -> assertThat(misses).isGreaterThanOrEqualTo(1));
+            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"primary\"}"))
+                    .hasValue(1.0);
+            assertThat(Metrics.value(metrics, "redis_aof_enabled{target=\"replica\"}"))
+                    .hasValue(0.0);
             assertThat(metrics).contains("redis_commands_total{cmd=\"hset\",target=\"primary\"} 1.0");
         });
     }
@@ -89,10 +97,14 @@ class AgentTest {
     @Test
     void reportsMemoryStatsAndConfigFromTheLiveServer() {
         String metrics = metrics();
-        assertThat(Metrics.value(metrics, "redis_memory_stats_keys{target=\"primary\"}")).isPresent();
-        assertThat(Metrics.value(metrics, "redis_memory_stats_peak_allocated_bytes{target=\"replica\"}")).isPresent();
-        assertThat(Metrics.value(metrics, "redis_config_maxclients{target=\"primary\"}")).hasValue(10000.0);
-        assertThat(Metrics.value(metrics, "redis_slowlog_length{target=\"primary\"}")).isPresent();
+        assertThat(Metrics.value(metrics, "redis_memory_stats_keys{target=\"primary\"}"))
+                .isPresent();
+        assertThat(Metrics.value(metrics, "redis_memory_stats_peak_allocated_bytes{target=\"replica\"}"))
+                .isPresent();
+        assertThat(Metrics.value(metrics, "redis_config_maxclients{target=\"primary\"}"))
+                .hasValue(10000.0);
+        assertThat(Metrics.value(metrics, "redis_slowlog_length{target=\"primary\"}"))
+                .isPresent();
     }
 
     @Test
@@ -100,7 +112,8 @@ class AgentTest {
         String metrics = metrics();
         assertThat(Metrics.value(metrics, "steward_poll_duration_seconds{target=\"primary\"}"))
                 .hasValueSatisfying(seconds -> assertThat(seconds).isPositive().isLessThan(2));
-        assertThat(Metrics.value(metrics, "steward_poll_errors_total{reason=\"connect\",target=\"primary\"}")).hasValue(0.0);
+        assertThat(Metrics.value(metrics, "steward_poll_errors_total{reason=\"connect\",target=\"primary\"}"))
+                .hasValue(0.0);
         assertThat(metrics).containsPattern("steward_build_info\\{version=\"[^\"]+\"} 1");
     }
 
@@ -109,7 +122,10 @@ class AgentTest {
         HttpResponse<String> response = Http.get(base + "/scrape?target=" + replica.uri());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Metrics.value(response.body(), "redis_up")).hasValue(1.0);
-        assertThat(response.body()).contains("redis_instance_info{").doesNotContain("target=").doesNotContain("steward_");
+        assertThat(response.body())
+                .contains("redis_instance_info{")
+                .doesNotContain("target=")
+                .doesNotContain("steward_");
     }
 
     @Test
@@ -131,19 +147,23 @@ class AgentTest {
 
     @Test
     void servesOpenMetricsWhenAsked() {
-        HttpResponse<String> response = Http.get(base + "/metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/openmetrics-text"));
+        HttpResponse<String> response =
+                Http.get(base + "/metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/openmetrics-text"));
         assertThat(response.body()).contains("# TYPE redis_instance info").endsWith("# EOF\n");
     }
 
     @Test
     void compressesForClientsThatAcceptGzipAsPrometheusDoes() throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics"))
-                .header("Accept-Encoding", "gzip").GET().build();
+                .header("Accept-Encoding", "gzip")
+                .GET()
+                .build();
         var response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
-        String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes(),
+        String body = new String(
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(Metrics.value(body, "redis_up{target=\"primary\"}")).hasValue(1.0);
         assertThat(response.body().length).isLessThan(body.length() / 3);

@@ -35,15 +35,22 @@ class BackupConfigTest {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    backup:\n      schedule: every hour\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("targets[0].backup.schedule: 'every hour' is not a Quartz cron expression")
+        assertThat(run.err())
+                .contains("targets[0].backup.schedule: 'every hour' is not a Quartz cron expression")
                 .contains("\"0 0 * * * ?\" is every hour");
     }
 
     @Test
     void aStorageUrlOfAnotherKindIsRefused() throws IOException {
-        Cli.Run run = run("backup", "list", "--config", config("storage:\n  url: ftp://host/backups\n").toString());
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("storage:\n  url: ftp://host/backups\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("storage.url: 'ftp://host/backups' is not a storage URL (use s3://bucket/prefix or file:///dir)");
+        assertThat(run.err())
+                .contains(
+                        "storage.url: 'ftp://host/backups' is not a storage URL (use s3://bucket/prefix or file:///dir)");
     }
 
     @Test
@@ -57,21 +64,33 @@ class BackupConfigTest {
 
     @Test
     void aMisspelledStorageKeyIsNamedByItsPath() throws IOException {
-        Cli.Run run = run("backup", "list", "--config", config("storage:\n  s3:\n    endpiont: http://x\n").toString());
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("storage:\n  s3:\n    endpiont: http://x\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown key 'storage.s3.endpiont'").contains("endpoint");
     }
 
     @Test
     void onlyTheMemorySchedulerStoreExists() throws IOException {
-        Cli.Run run = run("backup", "list", "--config", config("scheduler:\n  store: jdbc\n").toString());
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("scheduler:\n  store: jdbc\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("scheduler.store: 'jdbc' is not supported; only memory is");
     }
 
     @Test
     void pruneNeedsARetentionPolicy() throws IOException {
-        Cli.Run run = run("backup", "prune", "--config", config("storage:\n  url: " + dir.resolve("store") + "\n").toString());
+        Cli.Run run = run(
+                "backup",
+                "prune",
+                "--config",
+                config("storage:\n  url: " + dir.resolve("store") + "\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("retention: prune needs a retention section in the config");
     }
@@ -88,7 +107,8 @@ class BackupConfigTest {
     void aSecretNeverReachesTheConsoleWhenTheStoreRefusesIt() throws IOException {
         Path file = config("storage:\n  url: s3://backups/redis\n  s3:\n    endpoint: http://127.0.0.1:1\n"
                 + "    access-key-env: K\n    secret-key-env: S\n    max-attempts: 1\n");
-        Cli.Run run = Cli.run(Map.of("K", "AKIAEXAMPLE", "S", "very-secret-value"), "backup", "list", "--config", file.toString());
+        Cli.Run run = Cli.run(
+                Map.of("K", "AKIAEXAMPLE", "S", "very-secret-value"), "backup", "list", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("cannot reach s3://backups/redis").doesNotContain("very-secret-value");
     }

@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackupFaultsTest {
 
-    private static final Map<String, String> ENV = Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY,
-            Cli.SECRET_VARIABLE, S3Server.SECRET_KEY);
+    private static final Map<String, String> ENV =
+            Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, S3Server.SECRET_KEY);
 
     @TempDir
     Path dir;
@@ -78,7 +78,8 @@ class BackupFaultsTest {
     }
 
     private S3Store s3Store(String bucket, String accessKey, String secretKey, java.net.URI endpoint) {
-        return new S3Store(bucket, "redis", new S3Settings(endpoint, "us-east-1", true, accessKey, secretKey, false, 2));
+        return new S3Store(
+                bucket, "redis", new S3Settings(endpoint, "us-east-1", true, accessKey, secretKey, false, 2));
     }
 
     private S3Store s3Store() {
@@ -86,8 +87,8 @@ class BackupFaultsTest {
     }
 
     private BackupRunner runner(BackupStore store) {
-        return new BackupRunner(connector, store, Compression.ZSTD, new BackupMetrics(registry), Clock.systemUTC(), dir,
-                "test");
+        return new BackupRunner(
+                connector, store, Compression.ZSTD, new BackupMetrics(registry), Clock.systemUTC(), dir, "test");
     }
 
     /** Runs a backup that must fail, and checks the failure counter of its reason went to 1. */
@@ -96,10 +97,17 @@ class BackupFaultsTest {
                 () -> runner(store).run(target, Duration.ofSeconds(30), progress));
         assertThat(failure).isNotNull();
         assertThat(failure.reason()).isEqualTo(reason);
-        assertThat(registry.get("steward.backup.failures").tag("target", target.name()).tag("reason", reason.label())
-                .counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("steward.backup.failures")
+                        .tag("target", target.name())
+                        .tag("reason", reason.label())
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
         // A refused second backup leaves the running one's in_progress alone.
-        assertThat(registry.get("steward.backup.in.progress").tag("target", target.name()).gauge().value())
+        assertThat(registry.get("steward.backup.in.progress")
+                        .tag("target", target.name())
+                        .gauge()
+                        .value())
                 .isEqualTo(reason == BackupFailure.BUSY ? 1.0 : 0.0);
         return failure;
     }
@@ -110,21 +118,35 @@ class BackupFaultsTest {
 
     private List<String> objectsInBucket() {
         try (var client = s3.client()) {
-            return client.listObjectsV2(list -> list.bucket("backups")).contents().stream().map(o -> o.key()).toList();
+            return client.listObjectsV2(list -> list.bucket("backups")).contents().stream()
+                    .map(o -> o.key())
+                    .toList();
         }
     }
 
     @Test
     void wrongS3CredentialsAreNamedAndNothingIsStored() {
         Path config = Cli.s3Config(dir, s3.endpoint().toString(), "backups", "");
-        Cli.Run run = Cli.run(Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, "not-the-secret"),
-                "backup", "run", "--config", config.toString(), "--redis", redis.uri());
+        Cli.Run run = Cli.run(
+                Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, "not-the-secret"),
+                "backup",
+                "run",
+                "--config",
+                config.toString(),
+                "--redis",
+                redis.uri());
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("refused the credentials").contains("access-key-env")
-                .doesNotContain("not-the-secret").doesNotContain("\tat ");
+        assertThat(run.err())
+                .contains("refused the credentials")
+                .contains("access-key-env")
+                .doesNotContain("not-the-secret")
+                .doesNotContain("\tat ");
 
-        failingBackup(s3Store("backups", S3Server.ACCESS_KEY, "not-the-secret", s3.endpoint()), target(redis),
-                BackupFailure.STORE_AUTH, Progress.NONE);
+        failingBackup(
+                s3Store("backups", S3Server.ACCESS_KEY, "not-the-secret", s3.endpoint()),
+                target(redis),
+                BackupFailure.STORE_AUTH,
+                Progress.NONE);
         assertThat(objectsInBucket()).isEmpty();
     }
 
@@ -134,8 +156,11 @@ class BackupFaultsTest {
         Cli.Run run = cliBackup(config);
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("the bucket of s3://no-such-bucket/redis does not exist");
-        failingBackup(s3Store("no-such-bucket", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, s3.endpoint()), target(redis),
-                BackupFailure.STORE_BUCKET, Progress.NONE);
+        failingBackup(
+                s3Store("no-such-bucket", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, s3.endpoint()),
+                target(redis),
+                BackupFailure.STORE_BUCKET,
+                Progress.NONE);
     }
 
     @Test
@@ -144,8 +169,11 @@ class BackupFaultsTest {
         Cli.Run run = cliBackup(Cli.s3Config(dir, nowhere, "backups", ""));
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("cannot reach s3://backups/redis at " + nowhere + " after 2 attempts");
-        failingBackup(s3Store("backups", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, java.net.URI.create(nowhere)),
-                target(redis), BackupFailure.STORE_UNREACHABLE, Progress.NONE);
+        failingBackup(
+                s3Store("backups", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, java.net.URI.create(nowhere)),
+                target(redis),
+                BackupFailure.STORE_UNREACHABLE,
+                Progress.NONE);
     }
 
     @Test
@@ -157,8 +185,11 @@ class BackupFaultsTest {
             redis.commands().set("noise:" + i, HexFormat.of().formatHex(noise));
         }
         // The store dies once the first 8 MiB part is on its way: the multipart upload exists, the backup cannot end.
-        BackupException failure = failingBackup(new StoreDyingAfter(s3Store(), 9 << 20, s3::stop), target(redis),
-                BackupFailure.STORE_UNREACHABLE, Progress.NONE);
+        BackupException failure = failingBackup(
+                new StoreDyingAfter(s3Store(), 9 << 20, s3::stop),
+                target(redis),
+                BackupFailure.STORE_UNREACHABLE,
+                Progress.NONE);
         assertThat(failure.getMessage()).contains("cannot reach s3://backups/redis");
 
         s3.restart();
@@ -169,9 +200,12 @@ class BackupFaultsTest {
 
         // The abort could not reach the dead store; an hour later, prune finishes the job.
         try (S3Store store = s3Store()) {
-            Pruner later = new Pruner(store, new RetentionPolicy(1, 0, 0, 0), Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+            Pruner later = new Pruner(
+                    store, new RetentionPolicy(1, 0, 0, 0), Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
             Pruner.Plan plan = later.plan(java.util.Optional.empty());
-            assertThat(plan.unfinished()).singleElement().satisfies(upload -> assertThat(upload.key()).endsWith("/dump.rdb.zst"));
+            assertThat(plan.unfinished())
+                    .singleElement()
+                    .satisfies(upload -> assertThat(upload.key()).endsWith("/dump.rdb.zst"));
             later.execute(plan);
             assertThat(later.plan(java.util.Optional.empty()).unfinished()).isEmpty();
         }
@@ -274,28 +308,47 @@ class BackupFaultsTest {
 
     @Test
     void aWrongRedisPasswordIsNamedWithoutEchoingIt() throws IOException {
-        try (RedisServer locked = RedisServer.builder().password("right-password").start()) {
+        try (RedisServer locked =
+                RedisServer.builder().password("right-password").start()) {
             Path passwordFile = Files.writeString(dir.resolve("pass"), "wrong-password");
-            Cli.Run run = Cli.run(ENV, "backup", "run", "--config", Cli.fileConfig(dir, dir.resolve("store"), "").toString(),
-                    "--redis", locked.uri(), "--password-file", passwordFile.toString());
+            Cli.Run run = Cli.run(
+                    ENV,
+                    "backup",
+                    "run",
+                    "--config",
+                    Cli.fileConfig(dir, dir.resolve("store"), "").toString(),
+                    "--redis",
+                    locked.uri(),
+                    "--password-file",
+                    passwordFile.toString());
             assertThat(run.exitCode()).isEqualTo(3);
-            assertThat(run.err()).contains("authentication to 127.0.0.1:" + locked.port() + " failed")
-                    .doesNotContain("wrong-password").doesNotContain("right-password");
+            assertThat(run.err())
+                    .contains("authentication to 127.0.0.1:" + locked.port() + " failed")
+                    .doesNotContain("wrong-password")
+                    .doesNotContain("right-password");
         }
     }
 
     @Test
     void redisStoppingDuringTheSaveFailsTheBackupAndStoresNothing() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "20000"); // 20 ms per key: the save takes 20 s
-        CompletableFuture<Throwable> backup = CompletableFuture.supplyAsync(() -> org.assertj.core.api.Assertions.catchThrowable(
-                () -> runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(60), Progress.NONE)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
+        CompletableFuture<Throwable> backup = CompletableFuture.supplyAsync(
+                () -> org.assertj.core.api.Assertions.catchThrowable(() -> runner(new FileStore(dir.resolve("store")))
+                        .run(target(redis), Duration.ofSeconds(60), Progress.NONE)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
         redis.stop();
         Throwable failure = backup.join();
-        assertThat(failure).isInstanceOf(BackupException.class).hasMessageContaining("lost 127.0.0.1:" + redis.port())
+        assertThat(failure)
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining("lost 127.0.0.1:" + redis.port())
                 .hasMessageContaining("nothing was stored");
         assertThat(((BackupException) failure).reason()).isEqualTo(BackupFailure.REDIS_CONNECT);
-        assertThat(registry.get("steward.backup.failures").tag("reason", "redis_connect").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("steward.backup.failures")
+                        .tag("reason", "redis_connect")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
         assertThat(dir.resolve("store")).doesNotExist();
     }
 
@@ -306,7 +359,8 @@ class BackupFaultsTest {
         redis.call("CONFIG", "SET", "save", "3600 1");
         Cli.Run run = cliBackup(Cli.fileConfig(dir, dir.resolve("store"), ""));
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("BGSAVE on 127.0.0.1:" + redis.port() + " failed (rdb_last_bgsave_status:err)")
+        assertThat(run.err())
+                .contains("BGSAVE on 127.0.0.1:" + redis.port() + " failed (rdb_last_bgsave_status:err)")
                 .contains("Redis refuses writes (MISCONF) until a save succeeds");
         failingBackup(new FileStore(dir.resolve("store")), target(redis), BackupFailure.BGSAVE_FAILED, Progress.NONE);
         assertThat(dir.resolve("store")).doesNotExist();
@@ -320,14 +374,22 @@ class BackupFaultsTest {
         Files.write(rdbDir.resolve("dump.rdb"), Arrays.copyOf(real, real.length - 20)); // cut short on disk
         AtomicInteger saves = new AtomicInteger(1);
         try (FakeRedis fake = new FakeRedis(command -> savingRedis(command, saves, rdbDir))) {
-            Cli.Run run = Cli.run(ENV, "backup", "run", "--config", Cli.fileConfig(dir, dir.resolve("store"), "").toString(),
-                    "--redis", "redis://127.0.0.1:" + fake.port());
+            Cli.Run run = Cli.run(
+                    ENV,
+                    "backup",
+                    "run",
+                    "--config",
+                    Cli.fileConfig(dir, dir.resolve("store"), "").toString(),
+                    "--redis",
+                    "redis://127.0.0.1:" + fake.port());
             assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
             assertThat(run.err()).contains(rdbDir.resolve("dump.rdb") + " is not a valid RDB file");
-            Target fakeTarget = new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
+            Target fakeTarget =
+                    new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
             failingBackup(new FileStore(dir.resolve("store")), fakeTarget, BackupFailure.RDB_CORRUPT, Progress.NONE);
         }
-        Cli.Run list = Cli.run(ENV, "backup", "list", "--storage", dir.resolve("store").toUri().toString());
+        Cli.Run list = Cli.run(
+                ENV, "backup", "list", "--storage", dir.resolve("store").toUri().toString());
         assertThat(list.out()).isEmpty();
         try (var files = Files.walk(dir.resolve("store"))) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
@@ -340,14 +402,17 @@ class BackupFaultsTest {
             case "HELLO" -> "-ERR unknown command 'HELLO'\r\n";
             case "PING" -> "+PONG\r\n";
             case "CLIENT" -> "+OK\r\n";
-            case "CONFIG" -> command.get(2).equals("dir") ? pair("dir", rdbDir.toString()) : pair(command.get(2), "dump.rdb");
+            case "CONFIG" ->
+                command.get(2).equals("dir") ? pair("dir", rdbDir.toString()) : pair(command.get(2), "dump.rdb");
             case "BGSAVE" -> {
                 saves.incrementAndGet();
                 yield "+Background saving started\r\n";
             }
-            case "INFO" -> FakeRedis.bulk("# Server\r\nredis_version:7.0.15\r\nrun_id:f00d\r\n# Persistence\r\n"
-                    + "rdb_bgsave_in_progress:0\r\nrdb_saves:" + saves.get() + "\r\nrdb_last_save_time:" + saves.get()
-                    + "\r\nrdb_last_bgsave_status:ok\r\n# Replication\r\nrole:master\r\n");
+            case "INFO" ->
+                FakeRedis.bulk("# Server\r\nredis_version:7.0.15\r\nrun_id:f00d\r\n# Persistence\r\n"
+                        + "rdb_bgsave_in_progress:0\r\nrdb_saves:" + saves.get() + "\r\nrdb_last_save_time:"
+                        + saves.get()
+                        + "\r\nrdb_last_bgsave_status:ok\r\n# Replication\r\nrole:master\r\n");
             default -> "-ERR unknown command\r\n";
         };
     }
@@ -361,11 +426,19 @@ class BackupFaultsTest {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "3000"); // 3 s for the 1000 keys
         CompletableFuture<?> first = CompletableFuture.runAsync(() ->
                 runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(60), Progress.NONE));
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
-        BackupException busy = failingBackup(new FileStore(dir.resolve("store")), target(redis), BackupFailure.BUSY, Progress.NONE);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
+        BackupException busy =
+                failingBackup(new FileStore(dir.resolve("store")), target(redis), BackupFailure.BUSY, Progress.NONE);
         assertThat(busy.getMessage()).contains("a backup of 127.0.0.1:" + redis.port() + " is already running");
         first.join();
-        assertThat(Cli.run(ENV, "backup", "list", "--storage", dir.resolve("store").toUri().toString()).out())
+        assertThat(Cli.run(
+                                ENV,
+                                "backup",
+                                "list",
+                                "--storage",
+                                dir.resolve("store").toUri().toString())
+                        .out())
                 .hasLineCount(2);
     }
 
@@ -382,12 +455,14 @@ class BackupFaultsTest {
 
     @Test
     void aBackupDuringAnAofRewriteIsScheduledAfterIt() {
-        try (RedisServer aof = RedisServer.builder().appendOnly(true).enableDebugCommand().start()) {
+        try (RedisServer aof =
+                RedisServer.builder().appendOnly(true).enableDebugCommand().start()) {
             aof.call("DEBUG", "POPULATE", "2000");
             aof.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // the rewrite (RDB preamble) takes 2 s
             aof.call("BGREWRITEAOF");
             // A plain BGSAVE is refused while the rewrite runs; BGSAVE SCHEDULE has Redis save right after it.
-            var manifest = runner(new FileStore(dir.resolve("store"))).run(target(aof), Duration.ofSeconds(60), Progress.NONE);
+            var manifest =
+                    runner(new FileStore(dir.resolve("store"))).run(target(aof), Duration.ofSeconds(60), Progress.NONE);
             assertThat(manifest.keys()).containsEntry("db0", 2000L);
             assertThat(aof.commands().info("persistence")).contains("aof_rewrites:1");
         }
@@ -397,8 +472,11 @@ class BackupFaultsTest {
     void progressFollowsTheSaveInKeysAndTheUploadInBytes() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "500"); // half a second for the 1000 keys
         List<String> updates = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(30),
-                (phase, done, total) -> updates.add(phase + " " + done + "/" + total));
+        runner(new FileStore(dir.resolve("store")))
+                .run(
+                        target(redis),
+                        Duration.ofSeconds(30),
+                        (phase, done, total) -> updates.add(phase + " " + done + "/" + total));
         assertThat(updates).anyMatch(update -> update.matches("SAVING \\d+/1000"));
         assertThat(updates.get(updates.size() - 1)).matches("UPLOADING (\\d+)/\\1");
     }
@@ -407,7 +485,8 @@ class BackupFaultsTest {
     void aSaveAlreadyRunningIsWaitedForAndUsed() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // 1 s for the 1000 keys
         redis.call("BGSAVE");
-        var manifest = runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(30), Progress.NONE);
+        var manifest =
+                runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(30), Progress.NONE);
         assertThat(redis.commands().info("persistence")).contains("rdb_saves:1\r");
         assertThat(manifest.keys()).containsEntry("db0", 1000L);
     }

@@ -33,20 +33,26 @@ class BackupPruneTest {
             }
         }
         // A backup that crashed before its manifest, two hours ago.
-        Path leftover = Files.createDirectories(store.resolve("cache/20200101T000000Z-0badc0de")).resolve("dump.rdb.zst");
+        Path leftover = Files.createDirectories(store.resolve("cache/20200101T000000Z-0badc0de"))
+                .resolve("dump.rdb.zst");
         Files.writeString(leftover, "half");
         Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(2, ChronoUnit.HOURS)));
 
         Cli.Run dryRun = Cli.run(Map.of(), "backup", "prune", "--config", config.toString(), "--dry-run");
         assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
-        assertThat(dryRun.out()).contains("would delete " + ids[0]).contains("keep         " + ids[2])
+        assertThat(dryRun.out())
+                .contains("would delete " + ids[0])
+                .contains("keep         " + ids[2])
                 .contains("would delete cache/20200101T000000Z-0badc0de/dump.rdb.zst  (incomplete: no manifest)")
                 .contains("dry run: nothing was deleted");
-        assertThat(Cli.run(Map.of(), "backup", "list", "--config", config.toString()).out()).contains(ids[0]);
+        assertThat(Cli.run(Map.of(), "backup", "list", "--config", config.toString())
+                        .out())
+                .contains(ids[0]);
 
         Cli.Run prune = Cli.run(Map.of(), "backup", "prune", "--config", config.toString());
         assertThat(prune.exitCode()).as(prune.err()).isZero();
-        String list = Cli.run(Map.of(), "backup", "list", "--config", config.toString()).out();
+        String list = Cli.run(Map.of(), "backup", "list", "--config", config.toString())
+                .out();
         assertThat(list).doesNotContain(ids[0]).contains(ids[1]).contains(ids[2]);
         assertThat(store.resolve("cache")).doesNotExist();
     }

@@ -50,8 +50,8 @@ class BackupRestoreTest {
     }
 
     private Cli.Run restore(Path to, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("backup", "restore", "--storage", store.toString(), id,
-                "--to-dir", to.toString()));
+        List<String> args = new java.util.ArrayList<>(
+                List.of("backup", "restore", "--storage", store.toString(), id, "--to-dir", to.toString()));
         args.addAll(List.of(more));
         return cli(args.toArray(String[]::new));
     }
@@ -79,27 +79,41 @@ class BackupRestoreTest {
 
     @Test
     void anAppendOnlyDirectoryIsPointedOut() throws IOException {
-        Path target = Files.createDirectories(dir.resolve("data").resolve("appendonlydir")).getParent();
+        Path target = Files.createDirectories(dir.resolve("data").resolve("appendonlydir"))
+                .getParent();
         Cli.Run run = restore(target);
         assertThat(run.exitCode()).isZero();
-        assertThat(run.err()).contains("holds AOF files (appendonlydir or *.aof)").contains("CONFIG SET appendonly yes");
+        assertThat(run.err())
+                .contains("holds AOF files (appendonlydir or *.aof)")
+                .contains("CONFIG SET appendonly yes");
     }
 
     @Test
     void anUnknownBackupIdIsAUsageError() {
-        Cli.Run run = cli("backup", "restore", "--storage", store.toString(), "20200101T000000Z-deadbeef", "--to-dir",
+        Cli.Run run = cli(
+                "backup",
+                "restore",
+                "--storage",
+                store.toString(),
+                "20200101T000000Z-deadbeef",
+                "--to-dir",
                 dir.resolve("x").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("no backup '20200101T000000Z-deadbeef' in " + store.toUri())
+        assertThat(run.err())
+                .contains("no backup '20200101T000000Z-deadbeef' in " + store.toUri())
                 .contains("steward backup list shows the ids");
-        assertThat(cli("backup", "verify", "--storage", store.toString(), "nonsense").exitCode()).isEqualTo(2);
+        assertThat(cli("backup", "verify", "--storage", store.toString(), "nonsense")
+                        .exitCode())
+                .isEqualTo(2);
     }
 
     @Test
     void aStoredObjectThatNoLongerMatchesItsManifestFailsVerifyAndRestore() throws IOException {
         Path object;
         try (Stream<Path> files = Files.walk(store)) {
-            object = files.filter(p -> p.getFileName().toString().equals("dump.rdb.zst")).findFirst().orElseThrow();
+            object = files.filter(p -> p.getFileName().toString().equals("dump.rdb.zst"))
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(object);
         bytes[bytes.length / 2] ^= 0x40;
@@ -123,8 +137,9 @@ class BackupRestoreTest {
         Files.createSymbolicLink(target.resolve(".dump.rdb.restore-" + id), Path.of("/dev/full"));
         Cli.Run run = restore(target);
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("cannot write the restored RDB in " + target + ": No space left on device;"
-                + " nothing was changed");
+        assertThat(run.err())
+                .contains("cannot write the restored RDB in " + target + ": No space left on device;"
+                        + " nothing was changed");
         assertThat(names(target)).isEmpty();
     }
 
@@ -142,8 +157,8 @@ class BackupRestoreTest {
 
     @Test
     void verifyChecksTheNewestBackupOfATarget() {
-        Cli.Run run = cli("backup", "verify", "--storage", store.toString(), "--latest", "--target",
-                "127.0.0.1:" + redis.port());
+        Cli.Run run = cli(
+                "backup", "verify", "--storage", store.toString(), "--latest", "--target", "127.0.0.1:" + redis.port());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("backup " + id + " of 127.0.0.1:" + redis.port() + " verified: RDB version 10");
     }

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BackupRoundTripTest {
 
-    private static final Map<String, String> ENV = Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY,
-            Cli.SECRET_VARIABLE, S3Server.SECRET_KEY);
+    private static final Map<String, String> ENV =
+            Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, S3Server.SECRET_KEY);
 
     private static RedisServer source;
     private static S3Server s3;
@@ -94,7 +94,8 @@ class BackupRoundTripTest {
         assertThat(entry.get("target").asText()).isEqualTo("127.0.0.1:" + source.port());
         assertThat(entry.get("redisVersion").asText()).startsWith("7.");
         assertThat(entry.get("status").asText()).isEqualTo("complete");
-        assertThat(entry.get("storedSize").asLong()).isGreaterThan(8L << 20)
+        assertThat(entry.get("storedSize").asLong())
+                .isGreaterThan(8L << 20)
                 .isLessThanOrEqualTo(entry.get("rdbSize").asLong());
 
         Cli.Run verify = Cli.run(ENV, "backup", "verify", "--config", config.toString(), id);
@@ -102,12 +103,14 @@ class BackupRoundTripTest {
         assertThat(verify.out()).contains("backup " + id + " of 127.0.0.1:" + source.port() + " verified");
 
         Path restored = dir.resolve("restored");
-        Cli.Run restore = Cli.run(ENV, "backup", "restore", "--config", config.toString(), id, "--to-dir", restored.toString());
+        Cli.Run restore =
+                Cli.run(ENV, "backup", "restore", "--config", config.toString(), id, "--to-dir", restored.toString());
         assertThat(restore.exitCode()).as(restore.err()).isZero();
         assertThat(restore.err()).contains("appendonly");
         assertThat(Files.list(restored).map(p -> p.getFileName().toString())).containsExactly("dump.rdb");
 
-        try (RedisServer copy = RedisServer.builder().enableDebugCommand().dir(restored).start()) {
+        try (RedisServer copy =
+                RedisServer.builder().enableDebugCommand().dir(restored).start()) {
             assertThat(copy.call("DEBUG", "DIGEST")).isEqualTo(source.call("DEBUG", "DIGEST"));
             assertThat(keyCounts(copy)).isEqualTo(keyCounts(source)).containsKeys("db0", "db1", "db2");
             assertThat(copy.commands().ttl("expiring")).isPositive();
@@ -116,14 +119,16 @@ class BackupRoundTripTest {
 
     private static Path withChecksumsWhenRequired(Path dir) {
         try {
-            return Files.writeString(dir.resolve("when-required.yaml"), "storage:\n"
-                    + "  url: s3://round-trip/older-store\n"
-                    + "  compression: none\n"
-                    + "  s3:\n"
-                    + "    endpoint: " + s3.endpoint() + "\n"
-                    + "    access-key-env: " + Cli.KEY_VARIABLE + "\n"
-                    + "    secret-key-env: " + Cli.SECRET_VARIABLE + "\n"
-                    + "    checksums: when-required\n");
+            return Files.writeString(
+                    dir.resolve("when-required.yaml"),
+                    "storage:\n"
+                            + "  url: s3://round-trip/older-store\n"
+                            + "  compression: none\n"
+                            + "  s3:\n"
+                            + "    endpoint: " + s3.endpoint() + "\n"
+                            + "    access-key-env: " + Cli.KEY_VARIABLE + "\n"
+                            + "    secret-key-env: " + Cli.SECRET_VARIABLE + "\n"
+                            + "    checksums: when-required\n");
         } catch (java.io.IOException failure) {
             throw new java.io.UncheckedIOException(failure);
         }
@@ -132,8 +137,12 @@ class BackupRoundTripTest {
     /** keys and expires per database; avg_ttl is an estimate that differs from one INFO to the next. */
     private static Map<String, String> keyCounts(RedisServer server) {
         Map<String, String> counts = new java.util.TreeMap<>();
-        InfoParser.parse(server.commands().info("keyspace")).section("keyspace").forEach((db, value) ->
-                counts.put(db, InfoParser.nested(value).get("keys") + "/" + InfoParser.nested(value).get("expires")));
+        InfoParser.parse(server.commands().info("keyspace"))
+                .section("keyspace")
+                .forEach((db, value) -> counts.put(
+                        db,
+                        InfoParser.nested(value).get("keys") + "/"
+                                + InfoParser.nested(value).get("expires")));
         return counts;
     }
 }

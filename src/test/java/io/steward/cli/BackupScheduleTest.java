@@ -55,19 +55,27 @@ class BackupScheduleTest {
     }
 
     private Agent agent(String cron, String retention) throws Exception {
-        Path config = Cli.fileConfig(dir, store, "targets:\n"
-                + "  - name: cache\n"
-                + "    uri: " + redis.uri() + "\n"
-                + "    poll-interval: 1s\n"
-                + "    backup:\n"
-                + "      schedule: \"" + cron + "\"\n"
-                + retention);
+        Path config = Cli.fileConfig(
+                dir,
+                store,
+                "targets:\n"
+                        + "  - name: cache\n"
+                        + "    uri: " + redis.uri() + "\n"
+                        + "    poll-interval: 1s\n"
+                        + "    backup:\n"
+                        + "      schedule: \"" + cron + "\"\n"
+                        + retention);
         StewardConfig file = new ConfigLoader().load(config);
         TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
         List<Target> targets = List.of(factory.fromEntry(file.targets().get(0), 0));
-        return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, TestAgents.NO_TLS, Duration.ofSeconds(15), true),
-                Duration.ofMinutes(1), BackupSettings.of(file, Map.of(), null, targets));
+        return Agent.start(
+                targets,
+                new InetSocketAddress("127.0.0.1", 0),
+                Duration.ofSeconds(2),
+                uri -> factory.fromUri(
+                        uri, "target", Credentials.NONE, TestAgents.NO_TLS, Duration.ofSeconds(15), true),
+                Duration.ofMinutes(1),
+                BackupSettings.of(file, Map.of(), null, targets));
     }
 
     private List<Manifest> backups() {
@@ -78,17 +86,21 @@ class BackupScheduleTest {
     void aCronOfEveryFewSecondsMakesDistinctBackupsAndRetentionKeepsExactlyTheNewestTwo() throws Exception {
         Set<String> seen = new LinkedHashSet<>();
         try (Agent agent = agent("*/2 * * * * ?", "retention:\n  keep-last: 2\n")) {
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                backups().forEach(backup -> seen.add(backup.id()));
-                return seen.size() >= 4;
-            });
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        backups().forEach(backup -> seen.add(backup.id()));
+                        return seen.size() >= 4;
+                    });
             String metrics = Http.get(TestAgents.base(agent) + "/metrics").body();
             assertThat(Metrics.value(metrics, "steward_backup_last_success_timestamp_seconds{target=\"cache\"}"))
                     .hasValueSatisfying(value -> assertThat(value).isGreaterThan(1.7e9));
             assertThat(Metrics.value(metrics, "steward_backup_last_size_bytes{target=\"cache\"}"))
                     .hasValueSatisfying(value -> assertThat(value).isGreaterThan(1000));
-            assertThat(Metrics.value(metrics, "steward_backup_last_duration_seconds{target=\"cache\"}")).isPresent();
-            assertThat(Metrics.value(metrics, "steward_backup_failures_total{reason=\"bgsave_failed\",target=\"cache\"}"))
+            assertThat(Metrics.value(metrics, "steward_backup_last_duration_seconds{target=\"cache\"}"))
+                    .isPresent();
+            assertThat(Metrics.value(
+                            metrics, "steward_backup_failures_total{reason=\"bgsave_failed\",target=\"cache\"}"))
                     .hasValue(0.0);
             assertThat(metrics).contains("steward_backup_in_progress{target=\"cache\"}");
         }
@@ -102,16 +114,25 @@ class BackupScheduleTest {
     void aBackupMissedWhileTheAgentWasDownIsTakenAtStart() throws Exception {
         // A backup two hours old, and an hourly schedule: the agent was down when the last one was due.
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2))) {
-            new BackupRunner(connector, new FileStore(store), Compression.ZSTD, new BackupMetrics(new SimpleMeterRegistry()),
-                    Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)), dir, "test")
-                    .run(new Target("cache", RedisURI.create(redis.uri()), Duration.ofSeconds(15)), Duration.ofSeconds(30),
+            new BackupRunner(
+                            connector,
+                            new FileStore(store),
+                            Compression.ZSTD,
+                            new BackupMetrics(new SimpleMeterRegistry()),
+                            Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)),
+                            dir,
+                            "test")
+                    .run(
+                            new Target("cache", RedisURI.create(redis.uri()), Duration.ofSeconds(15)),
+                            Duration.ofSeconds(30),
                             Progress.NONE);
         }
         try (Agent agent = agent("0 0 * * * ?", "")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> backups().size() == 2);
             String metrics = Http.get(TestAgents.base(agent) + "/metrics").body();
             assertThat(Metrics.value(metrics, "steward_backup_last_success_timestamp_seconds{target=\"cache\"}"))
-                    .hasValueSatisfying(value -> assertThat(value).isGreaterThan(System.currentTimeMillis() / 1e3 - 60));
+                    .hasValueSatisfying(
+                            value -> assertThat(value).isGreaterThan(System.currentTimeMillis() / 1e3 - 60));
         }
         assertThat(Files.exists(store)).isTrue();
     }

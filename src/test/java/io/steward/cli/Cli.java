@@ -16,15 +16,16 @@ final class Cli {
 
     /** The S3 credentials' variable names that {@link #s3Config} writes into the config. */
     static final String KEY_VARIABLE = "TEST_S3_KEY";
+
     static final String SECRET_VARIABLE = "TEST_S3_SECRET";
 
-    private Cli() {
-    }
+    private Cli() {}
 
     record Run(int exitCode, String out, String err) {
         /** The backup id that {@code backup run} printed. */
         String backupId() {
-            Matcher m = Pattern.compile("backup (\\d{8}T\\d{6}Z-[0-9a-f]{8}) of").matcher(out);
+            Matcher m =
+                    Pattern.compile("backup (\\d{8}T\\d{6}Z-[0-9a-f]{8}) of").matcher(out);
             if (!m.find()) {
                 throw new AssertionError("no backup id in:\n" + out + "\nstderr:\n" + err);
             }
@@ -44,13 +45,15 @@ final class Cli {
 
     /** A config whose storage is {@code s3://bucket/redis} at {@code endpoint}, plus any further YAML. */
     static Path s3Config(Path dir, String endpoint, String bucket, String more) {
-        return write(dir, "storage:\n"
-                + "  url: s3://" + bucket + "/redis\n"
-                + "  s3:\n"
-                + "    endpoint: " + endpoint + "\n"
-                + "    access-key-env: " + KEY_VARIABLE + "\n"
-                + "    secret-key-env: " + SECRET_VARIABLE + "\n"
-                + "    max-attempts: 2\n" + more);
+        return write(
+                dir,
+                "storage:\n"
+                        + "  url: s3://" + bucket + "/redis\n"
+                        + "  s3:\n"
+                        + "    endpoint: " + endpoint + "\n"
+                        + "    access-key-env: " + KEY_VARIABLE + "\n"
+                        + "    secret-key-env: " + SECRET_VARIABLE + "\n"
+                        + "    max-attempts: 2\n" + more);
     }
 
     static Path fileConfig(Path dir, Path store, String more) {

@@ -36,7 +36,11 @@ class CommandLineTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli.Run run = run("--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("serve").contains("version").contains("Exit codes:").contains("usage or configuration error");
+        assertThat(run.out())
+                .contains("serve")
+                .contains("version")
+                .contains("Exit codes:")
+                .contains("usage or configuration error");
     }
 
     @Test
@@ -58,7 +62,9 @@ class CommandLineTest {
         Path file = config("targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n    pol-interval: 5s\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("unknown key 'targets[0].pol-interval'").contains("poll-interval")
+        assertThat(run.err())
+                .contains("unknown key 'targets[0].pol-interval'")
+                .contains("poll-interval")
                 .doesNotContain("\tat ");
     }
 
@@ -67,7 +73,8 @@ class CommandLineTest {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    poll-interval: soon\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("targets[0].poll-interval: 'soon' is not a duration (write it like 500ms, 15s, 5m or 1h)");
+        assertThat(run.err())
+                .contains("targets[0].poll-interval: 'soon' is not a duration (write it like 500ms, 15s, 5m or 1h)");
     }
 
     @Test
@@ -97,7 +104,8 @@ class CommandLineTest {
     void aPasswordInACommandLineUriIsRefusedWithoutEchoingIt() {
         Cli.Run run = run("serve", "--redis", "redis://:hunter2-secret@127.0.0.1:6390");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--redis: put the password in --password-file or REDIS_PASSWORD")
+        assertThat(run.err())
+                .contains("--redis: put the password in --password-file or REDIS_PASSWORD")
                 .doesNotContain("hunter2-secret");
     }
 
@@ -105,7 +113,8 @@ class CommandLineTest {
     void aUriWithAnotherSchemeIsRefused() {
         Cli.Run run = run("serve", "--redis", "http://127.0.0.1:6390");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--redis: unsupported scheme 'http' (use redis://, rediss:// or redis-socket://)");
+        assertThat(run.err())
+                .contains("--redis: unsupported scheme 'http' (use redis://, rediss:// or redis-socket://)");
     }
 
     @Test
@@ -120,12 +129,15 @@ class CommandLineTest {
     void anUnreadablePasswordFileIsNamedWithoutItsContent() {
         Cli.Run run = run("serve", "--password-file", dir.resolve("nope.pass").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--password-file: cannot read password file").contains("nope.pass");
+        assertThat(run.err())
+                .contains("--password-file: cannot read password file")
+                .contains("nope.pass");
     }
 
     @Test
     void twoTargetsWithOneNameAreRefused() throws IOException {
-        Path file = config("targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n  - name: a\n    uri: redis://127.0.0.1:2\n");
+        Path file = config(
+                "targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n  - name: a\n    uri: redis://127.0.0.1:2\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("two targets are named 'a'");
@@ -141,9 +153,16 @@ class CommandLineTest {
     @Test
     void aPortInUseMeansCouldNotRun() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Cli.Run run = run("serve", "--redis", "redis://127.0.0.1:1", "--web.listen-address", "127.0.0.1:" + taken.getLocalPort());
+            Cli.Run run = run(
+                    "serve",
+                    "--redis",
+                    "redis://127.0.0.1:1",
+                    "--web.listen-address",
+                    "127.0.0.1:" + taken.getLocalPort());
             assertThat(run.exitCode()).isEqualTo(3);
-            assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("--web.listen-address");
+            assertThat(run.err())
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("--web.listen-address");
         }
     }
 
@@ -152,17 +171,23 @@ class CommandLineTest {
         Path file = config("web:\n  listen-address: \"127.0.0.1:1111\"\n");
         ServeCommand fromFile = serve(Map.of(), "--config", file.toString());
         assertThat(fromFile.settings().listen().getPort()).isEqualTo(1111);
-        ServeCommand fromEnv = serve(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "127.0.0.1:2222"), "--config", file.toString());
+        ServeCommand fromEnv =
+                serve(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "127.0.0.1:2222"), "--config", file.toString());
         assertThat(fromEnv.settings().listen().getPort()).isEqualTo(2222);
-        ServeCommand fromFlag = serve(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "127.0.0.1:2222"), "--config", file.toString(),
-                "--web.listen-address", "127.0.0.1:3333");
+        ServeCommand fromFlag = serve(
+                Map.of("STEWARD_WEB_LISTEN_ADDRESS", "127.0.0.1:2222"),
+                "--config",
+                file.toString(),
+                "--web.listen-address",
+                "127.0.0.1:3333");
         assertThat(fromFlag.settings().listen().getPort()).isEqualTo(3333);
     }
 
     @Test
     void withoutTargetsItWatchesTheLocalDefaultServer() {
         ServeCommand serve = serve(Map.of());
-        assertThat(serve.settings().targets()).singleElement()
+        assertThat(serve.settings().targets())
+                .singleElement()
                 .satisfies(target -> assertThat(target.address()).isEqualTo("localhost:6379"));
         assertThat(serve.settings().listen().getPort()).isEqualTo(9739);
     }

@@ -24,7 +24,9 @@ class DashboardsCommandTest {
     void theJarBundlesEveryFileOfTheDashboardsFolder() throws IOException {
         try (Stream<Path> files = Files.walk(Path.of("dashboards"))) {
             List<String> inTree = files.filter(Files::isRegularFile)
-                    .map(p -> Path.of("dashboards").relativize(p).toString()).sorted().toList();
+                    .map(p -> Path.of("dashboards").relativize(p).toString())
+                    .sorted()
+                    .toList();
             assertThat(DashboardsCommand.BUNDLED).containsExactlyInAnyOrderElementsOf(inTree);
         }
     }
@@ -47,7 +49,9 @@ class DashboardsCommandTest {
         Files.writeString(edited, "{\"my\": \"edits\"}");
         Cli.Run refused = run("dashboards", "export", dir.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).contains("not overwriting 1 file(s) with other content, first " + edited).contains("--force");
+        assertThat(refused.err())
+                .contains("not overwriting 1 file(s) with other content, first " + edited)
+                .contains("--force");
         assertThat(edited).hasContent("{\"my\": \"edits\"}");
         assertThat(dir.resolve("grafana/memory.json")).doesNotExist();
 

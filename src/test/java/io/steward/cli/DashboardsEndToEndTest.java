@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +52,10 @@ class DashboardsEndToEndTest {
     private static RedisServer resyncing;
     private static RedisServer resyncReplica;
     private static Agent agent;
+
     @org.junit.jupiter.api.io.TempDir
     static Path backups;
+
     private static PrometheusServer prometheus;
     private static final AtomicBoolean trafficOn = new AtomicBoolean(true);
     private static Thread traffic;
@@ -67,8 +68,13 @@ class DashboardsEndToEndTest {
 
     @BeforeAll
     static void start() throws IOException {
-        primary = server(RedisServer.builder().appendOnly(true).save("3600 1").enableDebugCommand()
-                .option("maxmemory", "256mb").option("latency-monitor-threshold", "1").option("slowlog-log-slower-than", "0"));
+        primary = server(RedisServer.builder()
+                .appendOnly(true)
+                .save("3600 1")
+                .enableDebugCommand()
+                .option("maxmemory", "256mb")
+                .option("latency-monitor-threshold", "1")
+                .option("slowlog-log-slower-than", "0"));
         replica = server(RedisServer.builder().replicaOf(primary));
         victim = server(RedisServer.builder());
         victimReplica = server(RedisServer.builder().replicaOf(victim));
@@ -94,7 +100,8 @@ class DashboardsEndToEndTest {
         traffic.start();
 
         // Every target but the replicas is backed up every 2 seconds into a directory; failing-save's backups fail.
-        StringBuilder config = new StringBuilder("storage:\n  url: file://" + backups.toAbsolutePath() + "\ntargets:\n");
+        StringBuilder config =
+                new StringBuilder("storage:\n  url: file://" + backups.toAbsolutePath() + "\ntargets:\n");
         Map<String, RedisServer> watched = new java.util.LinkedHashMap<>();
         watched.put("primary", primary);
         watched.put("replica", replica);
@@ -107,7 +114,10 @@ class DashboardsEndToEndTest {
         watched.put("resyncing", resyncing);
         watched.put("resync-replica", resyncReplica);
         watched.forEach((name, server) -> {
-            config.append("  - name: ").append(name).append("\n    uri: ").append(server.uri())
+            config.append("  - name: ")
+                    .append(name)
+                    .append("\n    uri: ")
+                    .append(server.uri())
                     .append("\n    poll-interval: 300ms\n    timeout: 2s\n");
             if (name.equals("primary") || name.equals("failing-save")) {
                 config.append("    backup:\n      schedule: \"*/2 * * * * ?\"\n");
@@ -118,12 +128,16 @@ class DashboardsEndToEndTest {
         agent = TestAgents.fromConfig(configFile, Duration.ofSeconds(2));
         prometheus = PrometheusServer.start("127.0.0.1:" + agent.port(), Path.of("dashboards/prometheus/alerts.yml"));
         // Enough samples for a rate over 10 s.
-        await().atMost(PATIENCE).until(() -> !prometheus.query("count_over_time(redis_up{target=\"primary\"}[20s]) >= 12").isEmpty());
+        await().atMost(PATIENCE)
+                .until(() -> !prometheus
+                        .query("count_over_time(redis_up{target=\"primary\"}[20s]) >= 12")
+                        .isEmpty());
     }
 
     /** Reads and writes on the primary for the hit ratio and per-command panels; bounded, stops with the test. */
     private static void steadyTraffic() {
-        try (RedisClient client = RedisClient.create(primary.uri()); StatefulRedisConnection<String, String> c = client.connect()) {
+        try (RedisClient client = RedisClient.create(primary.uri());
+                StatefulRedisConnection<String, String> c = client.connect()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             for (int i = 0; trafficOn.get() && System.nanoTime() < deadline; i++) {
                 c.sync().set("key:" + (i % 100), "v" + i);
@@ -149,7 +163,8 @@ class DashboardsEndToEndTest {
 
     private static List<String> targetsOf(JsonNode result) {
         List<String> targets = new ArrayList<>();
-        result.forEach(series -> targets.add(series.path("metric").path("target").asText()));
+        result.forEach(
+                series -> targets.add(series.path("metric").path("target").asText()));
         return targets;
     }
 
@@ -170,9 +185,12 @@ class DashboardsEndToEndTest {
     void theSeriesOfAlertsThatCannotBeInducedExist() throws IOException {
         Map<String, String> expressions = alertExpressions();
         assertThat(expressions.keySet()).containsAll(NOT_INDUCIBLE.keySet());
-        assertThat(prometheus.query("redis_latest_fork_seconds{target=\"primary\"}")).isNotEmpty();
-        assertThat(prometheus.query("redis_memory_used_rss_bytes{target=\"primary\"}")).isNotEmpty();
-        assertThat(prometheus.query("redis_aof_last_write_status{target=\"primary\"}")).isNotEmpty();
+        assertThat(prometheus.query("redis_latest_fork_seconds{target=\"primary\"}"))
+                .isNotEmpty();
+        assertThat(prometheus.query("redis_memory_used_rss_bytes{target=\"primary\"}"))
+                .isNotEmpty();
+        assertThat(prometheus.query("redis_aof_last_write_status{target=\"primary\"}"))
+                .isNotEmpty();
     }
 
     @Test
@@ -181,7 +199,8 @@ class DashboardsEndToEndTest {
         victim.stop();
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(targetsOf(prometheus.query(alerts.get("RedisDown")))).contains("victim");
-            assertThat(targetsOf(prometheus.query(alerts.get("RedisReplicationLinkDown")))).contains("victim-replica");
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisReplicationLinkDown"))))
+                    .contains("victim-replica");
         });
     }
 
@@ -189,11 +208,18 @@ class DashboardsEndToEndTest {
     void memoryNearMaxmemoryFiresWhenTheLimitIsClose() throws IOException {
         Map<String, String> alerts = alertExpressions();
         full.call("DEBUG", "POPULATE", "20000");
-        long used = Long.parseLong(full.commands().info("memory").lines()
-                .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow().split(":")[1].strip());
+        long used = Long.parseLong(full.commands()
+                .info("memory")
+                .lines()
+                .filter(l -> l.startsWith("used_memory:"))
+                .findFirst()
+                .orElseThrow()
+                .split(":")[1]
+                .strip());
         full.commands().configSet("maxmemory", String.valueOf(used * 105 / 100));
-        await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(targetsOf(prometheus.query(alerts.get("RedisMemoryNearMaxmemory")))).contains("full"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(targetsOf(prometheus.query(alerts.get("RedisMemoryNearMaxmemory"))))
+                        .contains("full"));
     }
 
     @Test
@@ -210,15 +236,18 @@ class DashboardsEndToEndTest {
                 }
                 if (deletes.size() == 10_000) {
                     c.flushCommands();
-                    io.lettuce.core.LettuceFutures.awaitAll(Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
+                    io.lettuce.core.LettuceFutures.awaitAll(
+                            Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
                     deletes.clear();
                 }
             }
             c.flushCommands();
-            io.lettuce.core.LettuceFutures.awaitAll(Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
+            io.lettuce.core.LettuceFutures.awaitAll(
+                    Duration.ofSeconds(30), deletes.toArray(new io.lettuce.core.RedisFuture[0]));
         }
-        await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(targetsOf(prometheus.query(alerts.get("RedisHighFragmentation")))).contains("fragmented"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(targetsOf(prometheus.query(alerts.get("RedisHighFragmentation"))))
+                        .contains("fragmented"));
     }
 
     @Test
@@ -227,18 +256,23 @@ class DashboardsEndToEndTest {
         // Not even root can create files in /proc: the next save and rewrite fail as they would on a broken disk.
         failingSave.commands().configSet("dir", "/proc");
         failingSave.commands().bgsave();
-        await().atMost(PATIENCE).until(() -> failingSave.commands().info("persistence").contains("rdb_last_bgsave_status:err"));
+        await().atMost(PATIENCE)
+                .until(() -> failingSave.commands().info("persistence").contains("rdb_last_bgsave_status:err"));
         try {
             failingSave.commands().bgrewriteaof();
         } catch (RuntimeException refused) {
             // Redis 7 opens the next AOF part before forking; that already fails here, as a failed rewrite.
         }
-        await().atMost(PATIENCE).until(() -> failingSave.commands().info("persistence").contains("aof_last_bgrewrite_status:err"));
+        await().atMost(PATIENCE)
+                .until(() -> failingSave.commands().info("persistence").contains("aof_last_bgrewrite_status:err"));
         await().atMost(PATIENCE).untilAsserted(() -> {
-            assertThat(targetsOf(prometheus.query(alerts.get("RedisBgsaveFailed")))).contains("failing-save");
-            assertThat(targetsOf(prometheus.query(alerts.get("RedisAofRewriteFailed")))).contains("failing-save");
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisBgsaveFailed"))))
+                    .contains("failing-save");
+            assertThat(targetsOf(prometheus.query(alerts.get("RedisAofRewriteFailed"))))
+                    .contains("failing-save");
             // The agent's doctor sees it too, as a critical finding.
-            assertThat(targetsOf(prometheus.query(alerts.get("StewardDoctorCritical")))).contains("failing-save");
+            assertThat(targetsOf(prometheus.query(alerts.get("StewardDoctorCritical"))))
+                    .contains("failing-save");
         });
     }
 
@@ -253,8 +287,9 @@ class DashboardsEndToEndTest {
                 socket.getOutputStream().write("PING\r\n".getBytes());
                 sockets.add(socket);
             }
-            await().atMost(PATIENCE).untilAsserted(() ->
-                    assertThat(targetsOf(prometheus.query(alerts.get("RedisRejectedConnections")))).contains("crowded"));
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(targetsOf(prometheus.query(alerts.get("RedisRejectedConnections"))))
+                            .contains("crowded"));
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
@@ -273,8 +308,9 @@ class DashboardsEndToEndTest {
             await().atMost(PATIENCE).until(() -> fullSyncs() > before);
             resyncReplica.awaitReplicationLink();
         }
-        await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(targetsOf(prometheus.query(alerts.get("RedisFullResyncStorm")))).contains("resyncing"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(targetsOf(prometheus.query(alerts.get("RedisFullResyncStorm"))))
+                        .contains("resyncing"));
     }
 
     @Test
@@ -282,20 +318,29 @@ class DashboardsEndToEndTest {
         Map<String, String> alerts = alertExpressions();
         failingSave.commands().configSet("dir", "/proc");
         await().atMost(PATIENCE).untilAsserted(() -> {
-            assertThat(targetsOf(prometheus.query(alerts.get("StewardBackupFailing")))).contains("failing-save");
+            assertThat(targetsOf(prometheus.query(alerts.get("StewardBackupFailing"))))
+                    .contains("failing-save");
             // Backed up every 2 s, the primary is not missing; failing-save has no success at all, so it is.
-            assertThat(targetsOf(prometheus.query(alerts.get("StewardBackupMissing")))).contains("failing-save")
+            assertThat(targetsOf(prometheus.query(alerts.get("StewardBackupMissing"))))
+                    .contains("failing-save")
                     .doesNotContain("primary");
         });
     }
 
     private static long fullSyncs() {
-        return resyncing.commands().info("stats").lines().filter(l -> l.startsWith("sync_full:"))
-                .mapToLong(l -> Long.parseLong(l.split(":")[1].strip())).findFirst().orElse(0);
+        return resyncing
+                .commands()
+                .info("stats")
+                .lines()
+                .filter(l -> l.startsWith("sync_full:"))
+                .mapToLong(l -> Long.parseLong(l.split(":")[1].strip()))
+                .findFirst()
+                .orElse(0);
     }
 
     private static Map<String, String> alertExpressions() throws IOException {
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("dashboards/prometheus/alerts.yml").toFile());
+        JsonNode rules = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("dashboards/prometheus/alerts.yml").toFile());
         Map<String, String> expressions = new HashMap<>();
         for (JsonNode group : rules.path("groups")) {
             for (JsonNode rule : group.path("rules")) {

@@ -22,8 +22,7 @@ class DoctorCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run run(Map<String, String> env, boolean terminal, String... args) {
         StringWriter out = new StringWriter();
@@ -44,17 +43,28 @@ class DoctorCommandTest {
         assertThat(run("--help").out()).contains("doctor");
         Run help = run("doctor", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--fail-on", "--sample-seconds", "-o, --output", "--target", "Exit codes:",
-                "1   findings at or above --fail-on");
+        assertThat(help.out())
+                .contains(
+                        "--fail-on",
+                        "--sample-seconds",
+                        "-o, --output",
+                        "--target",
+                        "Exit codes:",
+                        "1   findings at or above --fail-on");
     }
 
     @Test
     void exitsOneOnlyWhenAFindingReachesFailOn() {
         try (RedisServer server = RedisServer.start()) {
             // A default server: no password (a warning) and notes, nothing critical.
-            assertThat(run("doctor", server.uri(), "--sample-seconds", "0").exitCode()).isZero();
-            assertThat(run("doctor", server.uri(), "--sample-seconds", "0", "--fail-on", "warning").exitCode()).isEqualTo(1);
-            assertThat(run("doctor", server.uri(), "--sample-seconds", "0", "--fail-on", "info").exitCode()).isEqualTo(1);
+            assertThat(run("doctor", server.uri(), "--sample-seconds", "0").exitCode())
+                    .isZero();
+            assertThat(run("doctor", server.uri(), "--sample-seconds", "0", "--fail-on", "warning")
+                            .exitCode())
+                    .isEqualTo(1);
+            assertThat(run("doctor", server.uri(), "--sample-seconds", "0", "--fail-on", "info")
+                            .exitCode())
+                    .isEqualTo(1);
         }
     }
 
@@ -63,7 +73,8 @@ class DoctorCommandTest {
         try (RedisServer server = RedisServer.start()) {
             Run run = run("doctor", server.uri(), "--sample-seconds", "0");
 
-            assertThat(run.out()).startsWith("WARNING  127.0.0.1:" + server.port() + ": 1 warning, ")
+            assertThat(run.out())
+                    .startsWith("WARNING  127.0.0.1:" + server.port() + ": 1 warning, ")
                     .contains("\nSecurity\n  WARNING   Anyone who can reach the port can use Redis without a password")
                     .contains("    fix       ACL SETUSER default on");
             assertThat(run.out()).doesNotContain("\u001b[");
@@ -73,11 +84,14 @@ class DoctorCommandTest {
     @Test
     void usesColourOnATerminalUnlessNoColorIsSet() {
         try (RedisServer server = RedisServer.start()) {
-            assertThat(run(Map.of(), true, "doctor", server.uri(), "--sample-seconds", "0").out())
+            assertThat(run(Map.of(), true, "doctor", server.uri(), "--sample-seconds", "0")
+                            .out())
                     .startsWith("\u001b[1;33mWARNING\u001b[0m");
-            assertThat(run(Map.of("NO_COLOR", "1"), true, "doctor", server.uri(), "--sample-seconds", "0").out())
+            assertThat(run(Map.of("NO_COLOR", "1"), true, "doctor", server.uri(), "--sample-seconds", "0")
+                            .out())
                     .doesNotContain("\u001b[");
-            assertThat(run(Map.of(), true, "doctor", server.uri(), "--sample-seconds", "0", "-o", "json").out())
+            assertThat(run(Map.of(), true, "doctor", server.uri(), "--sample-seconds", "0", "-o", "json")
+                            .out())
                     .doesNotContain("\u001b[");
         }
     }
@@ -100,25 +114,40 @@ class DoctorCommandTest {
         try (RedisServer server = RedisServer.start()) {
             Run run = run("doctor", server.uri(), "-o", "markdown", "--sample-seconds", "0");
 
-            assertThat(run.out()).startsWith("# Redis doctor: 127.0.0.1:" + server.port() + "\n\n**WARNING**: 1 warning")
+            assertThat(run.out())
+                    .startsWith("# Redis doctor: 127.0.0.1:" + server.port() + "\n\n**WARNING**: 1 warning")
                     .contains("\n## Security\n", "Rule `security-no-password`", "\n## Skipped\n");
         }
     }
 
     @Test
     void examinesEveryTargetOfTheConfigInOneRunOrTheNamedOnes() throws IOException {
-        try (RedisServer cache = RedisServer.start(); RedisServer queue = RedisServer.start()) {
-            Path config = Files.writeString(dir.resolve("steward.yaml"), "targets:\n"
-                    + "  - name: cache\n    uri: " + cache.uri() + "\n"
-                    + "  - name: queue\n    uri: " + queue.uri() + "\n");
+        try (RedisServer cache = RedisServer.start();
+                RedisServer queue = RedisServer.start()) {
+            Path config = Files.writeString(
+                    dir.resolve("steward.yaml"),
+                    "targets:\n"
+                            + "  - name: cache\n    uri: " + cache.uri() + "\n"
+                            + "  - name: queue\n    uri: " + queue.uri() + "\n");
 
-            JsonNode both = new ObjectMapper().readTree(run("doctor", "--config", config.toString(), "-o", "json",
-                    "--sample-seconds", "0").out());
+            JsonNode both = new ObjectMapper()
+                    .readTree(run("doctor", "--config", config.toString(), "-o", "json", "--sample-seconds", "0")
+                            .out());
             assertThat(both.isArray()).isTrue();
             assertThat(both.findValuesAsText("target")).containsExactly("cache", "queue");
 
-            JsonNode one = new ObjectMapper().readTree(run("doctor", "--config", config.toString(), "--target", "queue",
-                    "-o", "json", "--sample-seconds", "0").out());
+            JsonNode one = new ObjectMapper()
+                    .readTree(run(
+                                    "doctor",
+                                    "--config",
+                                    config.toString(),
+                                    "--target",
+                                    "queue",
+                                    "-o",
+                                    "json",
+                                    "--sample-seconds",
+                                    "0")
+                            .out());
             assertThat(one.get("target").asText()).isEqualTo("queue");
         }
     }
@@ -129,15 +158,19 @@ class DoctorCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).startsWith("steward: cannot connect to 127.0.0.1:1").doesNotContain("\tat ");
+        assertThat(run.err())
+                .startsWith("steward: cannot connect to 127.0.0.1:1")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void theReachableTargetsAreStillReportedWhenOneIsDown() throws IOException {
         try (RedisServer cache = RedisServer.start()) {
-            Path config = Files.writeString(dir.resolve("steward.yaml"), "targets:\n"
-                    + "  - name: cache\n    uri: " + cache.uri() + "\n"
-                    + "  - name: gone\n    uri: redis://127.0.0.1:1\n");
+            Path config = Files.writeString(
+                    dir.resolve("steward.yaml"),
+                    "targets:\n"
+                            + "  - name: cache\n    uri: " + cache.uri() + "\n"
+                            + "  - name: gone\n    uri: redis://127.0.0.1:1\n");
 
             Run run = run("doctor", "--config", config.toString(), "--sample-seconds", "0");
             assertThat(run.exitCode()).isEqualTo(3);
@@ -148,18 +181,23 @@ class DoctorCommandTest {
 
     @Test
     void aWrongPasswordExitsThreeWithoutShowingIt() {
-        try (RedisServer server = RedisServer.builder().password("right-password").start()) {
-            Run run = run(Map.of("REDIS_PASSWORD", "wrong-password"), false, "doctor", server.uri(), "--sample-seconds", "0");
+        try (RedisServer server =
+                RedisServer.builder().password("right-password").start()) {
+            Run run = run(
+                    Map.of("REDIS_PASSWORD", "wrong-password"), false, "doctor", server.uri(), "--sample-seconds", "0");
 
             assertThat(run.exitCode()).isEqualTo(3);
-            assertThat(run.err()).contains("authentication to 127.0.0.1:" + server.port() + " failed")
-                    .doesNotContain("wrong-password").doesNotContain("right-password");
+            assertThat(run.err())
+                    .contains("authentication to 127.0.0.1:" + server.port() + " failed")
+                    .doesNotContain("wrong-password")
+                    .doesNotContain("right-password");
         }
     }
 
     @Test
     void readsThePasswordFromAFile() throws IOException {
-        try (RedisServer server = RedisServer.builder().password("file-password").start()) {
+        try (RedisServer server =
+                RedisServer.builder().password("file-password").start()) {
             Path file = Files.writeString(dir.resolve("redis.pass"), "file-password\n");
 
             Run run = run("doctor", server.uri(), "--password-file", file.toString(), "--sample-seconds", "0");
@@ -174,7 +212,8 @@ class DoctorCommandTest {
         try (RedisServer server = RedisServer.builder().tls(certificates, false).start()) {
             String uri = "rediss://127.0.0.1:" + server.port();
 
-            Run trusted = run("doctor", uri, "--tls-ca-file", certificates.caCert().toString(), "--sample-seconds", "0");
+            Run trusted =
+                    run("doctor", uri, "--tls-ca-file", certificates.caCert().toString(), "--sample-seconds", "0");
             assertThat(trusted.exitCode()).isZero();
             assertThat(trusted.out()).startsWith("WARNING  127.0.0.1:" + server.port());
 
@@ -197,9 +236,11 @@ class DoctorCommandTest {
         assertThat(run("doctor", "--sample-seconds", "-1").err()).contains("--sample-seconds: -1 is out of range");
         assertThat(run("doctor", "--target", "cache").err()).contains("--target: names a target of the config file");
         assertThat(run("doctor", "redis://:hunter2@127.0.0.1:6390").err())
-                .contains("URI: put the password in --password-file or REDIS_PASSWORD").doesNotContain("hunter2");
+                .contains("URI: put the password in --password-file or REDIS_PASSWORD")
+                .doesNotContain("hunter2");
 
-        Path config = Files.writeString(dir.resolve("steward.yaml"), "targets:\n  - name: cache\n    uri: redis://127.0.0.1:1\n");
+        Path config = Files.writeString(
+                dir.resolve("steward.yaml"), "targets:\n  - name: cache\n    uri: redis://127.0.0.1:1\n");
         Run unknown = run("doctor", "--config", config.toString(), "--target", "queue");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("--target: no target named 'queue' in " + config + " (known: cache)");

@@ -27,20 +27,33 @@ class RedisExporterCompatibilityTest {
     private static final String EXPORTER = "/usr/bin/prometheus-redis-exporter";
 
     /** The exporter's own series, not Redis's: the agent has its own under steward_. */
-    private static final List<String> EXPORTER_SELF = List.of("go_", "process_", "promhttp_", "redis_exporter_",
-            "redis_target_scrape_request_errors", "redis_last_key_groups_scrape_duration_milliseconds");
+    private static final List<String> EXPORTER_SELF = List.of(
+            "go_",
+            "process_",
+            "promhttp_",
+            "redis_exporter_",
+            "redis_target_scrape_request_errors",
+            "redis_last_key_groups_scrape_duration_milliseconds");
 
     /**
      * Counters that redis_exporter names without {@code _total}. The Prometheus exposition always appends
      * {@code _total} to a counter, so the agent keeps the name and exposes a gauge.
      */
-    private static final Set<String> COUNTERS_WITHOUT_TOTAL = Set.of("redis_total_error_replies",
-            "redis_unexpected_error_replies", "redis_dump_payload_sanitizations", "redis_total_reads_processed",
-            "redis_total_writes_processed", "redis_io_threaded_reads_processed", "redis_io_threaded_writes_processed");
+    private static final Set<String> COUNTERS_WITHOUT_TOTAL = Set.of(
+            "redis_total_error_replies",
+            "redis_unexpected_error_replies",
+            "redis_dump_payload_sanitizations",
+            "redis_total_reads_processed",
+            "redis_total_writes_processed",
+            "redis_io_threaded_reads_processed",
+            "redis_io_threaded_writes_processed");
 
     /** Names newer redis_exporter releases use (kept so their dashboards work too); promtool dislikes them. */
-    private static final Set<String> NEWER_EXPORTER_NAMES = Set.of("redis_current_eviction_exceeded_time_ms",
-            "redis_eviction_exceeded_time_ms_total", "redis_expire_cycle_cpu_time_ms_total", "redis_memory_used_vm_total",
+    private static final Set<String> NEWER_EXPORTER_NAMES = Set.of(
+            "redis_current_eviction_exceeded_time_ms",
+            "redis_eviction_exceeded_time_ms_total",
+            "redis_expire_cycle_cpu_time_ms_total",
+            "redis_memory_used_vm_total",
             "redis_rdb_saves_total");
 
     private static RedisServer primary;
@@ -49,8 +62,12 @@ class RedisExporterCompatibilityTest {
 
     @BeforeAll
     static void start() {
-        primary = RedisServer.builder().appendOnly(true).save("3600 1").enableDebugCommand()
-                .option("latency-monitor-threshold", "1").start();
+        primary = RedisServer.builder()
+                .appendOnly(true)
+                .save("3600 1")
+                .enableDebugCommand()
+                .option("latency-monitor-threshold", "1")
+                .start();
         replica = RedisServer.builder().replicaOf(primary).start();
         replica.awaitReplicationLink();
         var redis = primary.commands();
@@ -71,7 +88,8 @@ class RedisExporterCompatibilityTest {
             // the replica's first sync is saving already: that save fills the same fields
         }
         agent = TestAgents.start(Map.of(), TestAgents.entry("primary", primary.uri()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !primary.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !primary.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
     }
 
     @AfterAll
@@ -86,7 +104,9 @@ class RedisExporterCompatibilityTest {
     private static String exporterMetrics(RedisServer server) {
         int port = FreePort.find();
         String url = "http://127.0.0.1:" + port + "/metrics";
-        try (ExternalProcess exporter = ExternalProcess.start(EXPORTER, "prometheus-redis-exporter",
+        try (ExternalProcess exporter = ExternalProcess.start(
+                EXPORTER,
+                "prometheus-redis-exporter",
                 List.of("--redis.addr=" + server.uri(), "--web.listen-address=127.0.0.1:" + port),
                 () -> ExternalProcess.answers(url))) {
             return Http.get(url).body();
@@ -94,7 +114,8 @@ class RedisExporterCompatibilityTest {
     }
 
     private static String agentMetrics(RedisServer server) {
-        return Http.get(TestAgents.base(agent) + "/scrape?target=" + server.uri()).body();
+        return Http.get(TestAgents.base(agent) + "/scrape?target=" + server.uri())
+                .body();
     }
 
     private static void assertCompatible(RedisServer server) {
@@ -112,7 +133,9 @@ class RedisExporterCompatibilityTest {
                 problems.add("missing " + name + " (" + type + ")");
             } else if (!ourType.equals(type) && !(COUNTERS_WITHOUT_TOTAL.contains(name) && ourType.equals("gauge"))) {
                 problems.add(name + " is " + ourType + ", redis_exporter has " + type);
-            } else if (!ours.labelNames().getOrDefault(name, Set.of()).containsAll(theirs.labelNames().getOrDefault(name, Set.of()))) {
+            } else if (!ours.labelNames()
+                    .getOrDefault(name, Set.of())
+                    .containsAll(theirs.labelNames().getOrDefault(name, Set.of()))) {
                 problems.add(name + " has labels " + ours.labelNames().get(name) + ", redis_exporter has "
                         + theirs.labelNames().get(name));
             }
@@ -122,7 +145,8 @@ class RedisExporterCompatibilityTest {
 
     @Test
     void promtoolFindsNothingWrongWithTheFamiliesThatAreOurOwn() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(TestAgents.base(agent) + "/-/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Http.get(TestAgents.base(agent) + "/-/ready").statusCode() == 200);
         Set<String> theirs = Exposition.parse(exporterMetrics(primary)).types().keySet();
         String ours = Http.get(TestAgents.base(agent) + "/metrics").body();
         assertThat(ours).contains("redis_memory_stats_").contains("steward_poll_duration_seconds");
@@ -140,10 +164,13 @@ class RedisExporterCompatibilityTest {
 
     @Test
     void aClusterNodeExposesEveryRedisExporterFamilyIncludingClusterInfo() {
-        try (RedisServer node = RedisServer.builder().option("cluster-enabled", "yes").start()) {
+        try (RedisServer node =
+                RedisServer.builder().option("cluster-enabled", "yes").start()) {
             node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
             assertCompatible(node);
-            assertThat(agentMetrics(node)).contains("redis_cluster_slots_assigned 16384.0").contains("redis_cluster_enabled 1.0");
+            assertThat(agentMetrics(node))
+                    .contains("redis_cluster_slots_assigned 16384.0")
+                    .contains("redis_cluster_enabled 1.0");
         }
     }
 

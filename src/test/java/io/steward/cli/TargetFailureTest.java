@@ -40,23 +40,39 @@ class TargetFailureTest {
     void aStoppedServerIsReportedDownWithItsSeriesWithdrawnAndComesBackWhenRestarted() {
         RedisServer server = RedisServer.start();
         int port = server.port();
-        try (LogCapture logs = new LogCapture(); Agent agent = startAgent(Map.of(), entry("cache", server.uri(), null))) {
-            await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}").orElse(0.0) == 1.0);
+        try (LogCapture logs = new LogCapture();
+                Agent agent = startAgent(Map.of(), entry("cache", server.uri(), null))) {
+            await().atMost(PATIENCE)
+                    .until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}")
+                                    .orElse(0.0)
+                            == 1.0);
             assertThat(metrics(agent)).contains("redis_memory_used_bytes{target=\"cache\"}");
 
             server.stop();
-            await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}").orElse(1.0) == 0.0);
+            await().atMost(PATIENCE)
+                    .until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}")
+                                    .orElse(1.0)
+                            == 0.0);
             String down = metrics(agent);
-            assertThat(down).doesNotContain("redis_memory_used_bytes{target=\"cache\"}").doesNotContain("redis_db_keys{");
+            assertThat(down)
+                    .doesNotContain("redis_memory_used_bytes{target=\"cache\"}")
+                    .doesNotContain("redis_db_keys{");
             assertThat(Metrics.value(down, "steward_poll_errors_total{reason=\"connect\",target=\"cache\"}"))
                     .hasValueSatisfying(errors -> assertThat(errors).isGreaterThanOrEqualTo(1));
-            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .startsWith("WARN").contains("cache (127.0.0.1:" + port + ") is down (connect)"));
+            assertThat(logs.lines())
+                    .anySatisfy(line -> assertThat(line)
+                            .startsWith("WARN")
+                            .contains("cache (127.0.0.1:" + port + ") is down (connect)"));
 
-            try (RedisServer restarted = RedisServer.builder().port(port).dir(server.dir()).start()) {
-                await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}").orElse(0.0) == 1.0);
+            try (RedisServer restarted =
+                    RedisServer.builder().port(port).dir(server.dir()).start()) {
+                await().atMost(PATIENCE)
+                        .until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}")
+                                        .orElse(0.0)
+                                == 1.0);
                 assertThat(metrics(agent)).contains("redis_memory_used_bytes{target=\"cache\"}");
-                assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("INFO").contains("is back after"));
+                assertThat(logs.lines())
+                        .anySatisfy(line -> assertThat(line).startsWith("INFO").contains("is back after"));
             }
         } finally {
             server.close();
@@ -66,27 +82,38 @@ class TargetFailureTest {
     @Test
     void aWrongPasswordIsAnAuthFailureAndTheSecretAppearsNowhere() {
         String secret = "wrong-Secret-4711";
-        try (RedisServer server = RedisServer.builder().password("right-Secret-0815").start();
+        try (RedisServer server =
+                        RedisServer.builder().password("right-Secret-0815").start();
                 LogCapture logs = new LogCapture();
-                Agent agent = startAgent(Map.of("CACHE_PASSWORD", secret), entry("cache", server.uri(), "CACHE_PASSWORD"))) {
-            await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent),
-                    "steward_poll_errors_total{reason=\"auth\",target=\"cache\"}").orElse(0.0) >= 2);
+                Agent agent =
+                        startAgent(Map.of("CACHE_PASSWORD", secret), entry("cache", server.uri(), "CACHE_PASSWORD"))) {
+            await().atMost(PATIENCE)
+                    .until(() ->
+                            Metrics.value(metrics(agent), "steward_poll_errors_total{reason=\"auth\",target=\"cache\"}")
+                                            .orElse(0.0)
+                                    >= 2);
             String metrics = metrics(agent);
             assertThat(Metrics.value(metrics, "redis_up{target=\"cache\"}")).hasValue(0.0);
             assertThat(metrics).doesNotContain(secret).doesNotContain("right-Secret");
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("is down (auth)"));
             assertThat(logs.lines()).allSatisfy(line -> assertThat(line).doesNotContain(secret));
             // Rate-limited: one warning for the outage, not one per failed poll.
-            assertThat(logs.lines().stream().filter(line -> line.contains("is down (auth)"))).hasSize(1);
+            assertThat(logs.lines().stream().filter(line -> line.contains("is down (auth)")))
+                    .hasSize(1);
         }
     }
 
     @Test
     void theRightPasswordFromAnEnvironmentVariableWorks() {
-        try (RedisServer server = RedisServer.builder().password("right-Secret-0815").start();
-                Agent agent = startAgent(Map.of("CACHE_PASSWORD", "right-Secret-0815"),
+        try (RedisServer server =
+                        RedisServer.builder().password("right-Secret-0815").start();
+                Agent agent = startAgent(
+                        Map.of("CACHE_PASSWORD", "right-Secret-0815"),
                         entry("cache", server.uri(), "CACHE_PASSWORD"))) {
-            await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}").orElse(0.0) == 1.0);
+            await().atMost(PATIENCE)
+                    .until(() -> Metrics.value(metrics(agent), "redis_up{target=\"cache\"}")
+                                    .orElse(0.0)
+                            == 1.0);
         }
     }
 
@@ -97,10 +124,16 @@ class TargetFailureTest {
             responder.setDaemon(true);
             responder.start();
             try (LogCapture logs = new LogCapture();
-                    Agent agent = startAgent(Map.of(), entry("web", "redis://127.0.0.1:" + http.getLocalPort(), null))) {
-                await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent),
-                        "steward_poll_errors_total{reason=\"protocol\",target=\"web\"}").orElse(0.0) >= 1);
-                assertThat(Metrics.value(metrics(agent), "redis_up{target=\"web\"}")).hasValue(0.0);
+                    Agent agent =
+                            startAgent(Map.of(), entry("web", "redis://127.0.0.1:" + http.getLocalPort(), null))) {
+                await().atMost(PATIENCE)
+                        .until(() -> Metrics.value(
+                                                metrics(agent),
+                                                "steward_poll_errors_total{reason=\"protocol\",target=\"web\"}")
+                                        .orElse(0.0)
+                                >= 1);
+                assertThat(Metrics.value(metrics(agent), "redis_up{target=\"web\"}"))
+                        .hasValue(0.0);
                 assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("is down (protocol)"));
             }
         }
@@ -109,17 +142,25 @@ class TargetFailureTest {
     @Test
     void aServerThatNeverAnswersIsATimeout() throws IOException {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                Agent agent = startAgent(Map.of(), entry("silent", "redis://127.0.0.1:" + silent.getLocalPort(), null))) {
-            await().atMost(PATIENCE).until(() -> Metrics.value(metrics(agent),
-                    "steward_poll_errors_total{reason=\"timeout\",target=\"silent\"}").orElse(0.0) >= 1);
-            assertThat(Metrics.value(metrics(agent), "redis_up{target=\"silent\"}")).hasValue(0.0);
+                Agent agent =
+                        startAgent(Map.of(), entry("silent", "redis://127.0.0.1:" + silent.getLocalPort(), null))) {
+            await().atMost(PATIENCE)
+                    .until(() -> Metrics.value(
+                                            metrics(agent),
+                                            "steward_poll_errors_total{reason=\"timeout\",target=\"silent\"}")
+                                    .orElse(0.0)
+                            >= 1);
+            assertThat(Metrics.value(metrics(agent), "redis_up{target=\"silent\"}"))
+                    .hasValue(0.0);
         }
     }
 
     @Test
     void oneBadTargetDoesNotHideTheGoodOnes() {
         try (RedisServer good = RedisServer.start();
-                Agent agent = startAgent(Map.of(), entry("good", good.uri(), null),
+                Agent agent = startAgent(
+                        Map.of(),
+                        entry("good", good.uri(), null),
                         entry("gone", "redis://127.0.0.1:" + FreePort.find(), null))) {
             await().atMost(PATIENCE).untilAsserted(() -> {
                 String metrics = metrics(agent);

@@ -12,8 +12,7 @@ final class TestAgents {
 
     static final StewardConfig.Tls NO_TLS = new StewardConfig.Tls(null, null, null);
 
-    private TestAgents() {
-    }
+    private TestAgents() {}
 
     static Agent start(Map<String, String> env, StewardConfig.TargetEntry... entries) {
         return start(env, Duration.ofMinutes(1), entries);
@@ -26,9 +25,13 @@ final class TestAgents {
         for (int i = 0; i < entries.length; i++) {
             targets.add(factory.fromEntry(entries[i], i));
         }
-        return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
+        return Agent.start(
+                targets,
+                new InetSocketAddress("127.0.0.1", 0),
+                Duration.ofSeconds(2),
                 uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
-                doctorInterval, null);
+                doctorInterval,
+                null);
     }
 
     /** An agent configured by a config file, scheduled backups included, as {@code serve --config} would start it. */
@@ -39,9 +42,13 @@ final class TestAgents {
         for (int i = 0; i < config.targets().size(); i++) {
             targets.add(factory.fromEntry(config.targets().get(i), i));
         }
-        return Agent.start(targets, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(2),
+        return Agent.start(
+                targets,
+                new InetSocketAddress("127.0.0.1", 0),
+                Duration.ofSeconds(2),
                 uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
-                doctorInterval, BackupSettings.of(config, Map.of(), null, targets));
+                doctorInterval,
+                BackupSettings.of(config, Map.of(), null, targets));
     }
 
     /** A target polled every 300 ms with a 2 s timeout. */

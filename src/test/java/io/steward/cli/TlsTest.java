@@ -29,18 +29,23 @@ class TlsTest {
     }
 
     private static StewardConfig.TargetEntry entry(RedisServer server, StewardConfig.Tls tls) {
-        return new StewardConfig.TargetEntry("secure", "rediss://127.0.0.1:" + server.port(), null, null, null,
-                "300ms", "2s", tls);
+        return new StewardConfig.TargetEntry(
+                "secure", "rediss://127.0.0.1:" + server.port(), null, null, null, "300ms", "2s", tls);
     }
 
     private static double up(Agent agent) {
-        return Metrics.value(Http.get(TestAgents.base(agent) + "/metrics").body(), "redis_up{target=\"secure\"}").orElse(-1.0);
+        return Metrics.value(Http.get(TestAgents.base(agent) + "/metrics").body(), "redis_up{target=\"secure\"}")
+                .orElse(-1.0);
     }
 
     @Test
     void aRedissTargetIsWatchedWhenItsCaIsGiven() {
         try (RedisServer server = RedisServer.builder().tls(certificates, false).start();
-                Agent agent = TestAgents.start(Map.of(), entry(server, new StewardConfig.Tls(certificates.caCert().toString(), null, null)))) {
+                Agent agent = TestAgents.start(
+                        Map.of(),
+                        entry(
+                                server,
+                                new StewardConfig.Tls(certificates.caCert().toString(), null, null)))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> up(agent) == 1.0);
         }
     }
@@ -48,8 +53,14 @@ class TlsTest {
     @Test
     void aServerThatRequiresClientCertificatesIsWatchedWithOne() {
         try (RedisServer server = RedisServer.builder().tls(certificates, true).start();
-                Agent agent = TestAgents.start(Map.of(), entry(server, new StewardConfig.Tls(certificates.caCert().toString(),
-                        certificates.clientCert().toString(), certificates.clientKey().toString())))) {
+                Agent agent = TestAgents.start(
+                        Map.of(),
+                        entry(
+                                server,
+                                new StewardConfig.Tls(
+                                        certificates.caCert().toString(),
+                                        certificates.clientCert().toString(),
+                                        certificates.clientKey().toString())))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> up(agent) == 1.0);
         }
     }
@@ -58,8 +69,13 @@ class TlsTest {
     void anUntrustedServerCertificateIsATlsFailure() {
         try (RedisServer server = RedisServer.builder().tls(certificates, false).start();
                 Agent agent = TestAgents.start(Map.of(), entry(server, null))) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(Http.get(TestAgents.base(agent) + "/metrics").body(),
-                    "steward_poll_errors_total{reason=\"tls\",target=\"secure\"}").orElse(0.0) >= 1);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Metrics.value(
+                                            Http.get(TestAgents.base(agent) + "/metrics")
+                                                    .body(),
+                                            "steward_poll_errors_total{reason=\"tls\",target=\"secure\"}")
+                                    .orElse(0.0)
+                            >= 1);
             assertThat(up(agent)).isEqualTo(0.0);
         }
     }
@@ -67,18 +83,35 @@ class TlsTest {
     @Test
     void tlsFilesWithAPlainUriAreAConfigError() {
         TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        StewardConfig.TargetEntry plain = new StewardConfig.TargetEntry("a", "redis://127.0.0.1:1", null, null, null, null, null,
+        StewardConfig.TargetEntry plain = new StewardConfig.TargetEntry(
+                "a",
+                "redis://127.0.0.1:1",
+                null,
+                null,
+                null,
+                null,
+                null,
                 new StewardConfig.Tls(certificates.caCert().toString(), null, null));
-        assertThatThrownBy(() -> factory.fromEntry(plain, 0)).isInstanceOf(ConfigException.class)
-                .hasMessage("targets[0].tls: TLS files are given but the URI is not rediss:// (use rediss://host:port)");
+        assertThatThrownBy(() -> factory.fromEntry(plain, 0))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "targets[0].tls: TLS files are given but the URI is not rediss:// (use rediss://host:port)");
     }
 
     @Test
     void anUnreadableCaFileIsNamedByItsKey() {
         TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        StewardConfig.TargetEntry missing = new StewardConfig.TargetEntry("a", "rediss://127.0.0.1:1", null, null, null, null,
-                null, new StewardConfig.Tls(dir.resolve("absent.pem").toString(), null, null));
-        assertThatThrownBy(() -> factory.fromEntry(missing, 0)).isInstanceOf(ConfigException.class)
+        StewardConfig.TargetEntry missing = new StewardConfig.TargetEntry(
+                "a",
+                "rediss://127.0.0.1:1",
+                null,
+                null,
+                null,
+                null,
+                null,
+                new StewardConfig.Tls(dir.resolve("absent.pem").toString(), null, null));
+        assertThatThrownBy(() -> factory.fromEntry(missing, 0))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("targets[0].tls.ca-file: cannot read ");
     }
 }

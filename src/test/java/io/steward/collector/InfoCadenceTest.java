@@ -24,10 +24,12 @@ class InfoCadenceTest {
         uri.setTimeout(Duration.ofSeconds(2));
         List<Snapshot> snapshots = new ArrayList<>();
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                TargetPoller poller = new TargetPoller(new Target("t", uri, Duration.ofSeconds(1)), connector, Clock.systemUTC(), 20)) {
+                TargetPoller poller = new TargetPoller(
+                        new Target("t", uri, Duration.ofSeconds(1)), connector, Clock.systemUTC(), 20)) {
             for (int i = 0; i < times; i++) {
                 PollResult result = poller.poll();
-                assertThat(result).as(result instanceof PollResult.Failed failed ? failed.message() : "polled")
+                assertThat(result)
+                        .as(result instanceof PollResult.Failed failed ? failed.message() : "polled")
                         .isInstanceOf(PollResult.Polled.class);
                 snapshots.add(((PollResult.Polled) result).snapshot());
             }
@@ -45,18 +47,29 @@ class InfoCadenceTest {
             default -> "*0\r\n";
         })) {
             List<Snapshot> snapshots = poll(fake.port(), 6);
-            List<List<String>> infos = fake.received().stream().filter(c -> c.get(0).equals("INFO")).toList();
+            List<List<String>> infos = fake.received().stream()
+                    .filter(c -> c.get(0).equals("INFO"))
+                    .toList();
             assertThat(infos).hasSize(6);
             assertThat(infos.get(0)).containsExactly("INFO", "everything");
-            assertThat(infos.get(1)).startsWith("INFO", "server").contains("commandstats", "keyspace").doesNotContain("latencystats");
+            assertThat(infos.get(1))
+                    .startsWith("INFO", "server")
+                    .contains("commandstats", "keyspace")
+                    .doesNotContain("latencystats");
             assertThat(infos.get(4)).containsExactly("INFO", "everything");
-            assertThat(snapshots).allSatisfy(snapshot ->
-                    assertThat(snapshot.info().section("latencystats")).containsKey("latency_percentiles_usec_get"));
+            assertThat(snapshots)
+                    .allSatisfy(snapshot -> assertThat(snapshot.info().section("latencystats"))
+                            .containsKey("latency_percentiles_usec_get"));
             // MEMORY STATS and the newest slow log entry ride with the full polls only; LEN and LATENCY go every time.
-            assertThat(fake.received().stream().filter(c -> c.get(0).equals("MEMORY"))).hasSize(2);
-            assertThat(fake.received().stream().filter(c -> c.equals(List.of("SLOWLOG", "GET", "1")))).hasSize(2);
-            assertThat(fake.received().stream().filter(c -> c.get(0).equals("SLOWLOG") && c.get(1).equalsIgnoreCase("LEN"))).hasSize(6);
-            assertThat(fake.received().stream().filter(c -> c.get(0).equals("LATENCY"))).hasSize(6);
+            assertThat(fake.received().stream().filter(c -> c.get(0).equals("MEMORY")))
+                    .hasSize(2);
+            assertThat(fake.received().stream().filter(c -> c.equals(List.of("SLOWLOG", "GET", "1"))))
+                    .hasSize(2);
+            assertThat(fake.received().stream()
+                            .filter(c -> c.get(0).equals("SLOWLOG") && c.get(1).equalsIgnoreCase("LEN")))
+                    .hasSize(6);
+            assertThat(fake.received().stream().filter(c -> c.get(0).equals("LATENCY")))
+                    .hasSize(6);
         }
     }
 
@@ -70,7 +83,9 @@ class InfoCadenceTest {
             default -> "*0\r\n";
         })) {
             assertThat(poll(fake.port(), 6)).hasSize(6);
-            long lightAttempts = fake.received().stream().filter(c -> c.get(0).equals("INFO") && c.size() > 2).count();
+            long lightAttempts = fake.received().stream()
+                    .filter(c -> c.get(0).equals("INFO") && c.size() > 2)
+                    .count();
             assertThat(lightAttempts).isEqualTo(1);
         }
     }
@@ -80,10 +95,24 @@ class InfoCadenceTest {
         try (RedisServer server = RedisServer.start()) {
             server.commands().set("k", "v");
             List<Snapshot> snapshots = poll(server.port(), 2);
-            assertThat(snapshots.get(1).info().sections()).containsKeys("server", "clients", "memory", "persistence",
-                    "stats", "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace", "latencystats");
-            assertThat(snapshots.get(1).info().section("latencystats")).isEqualTo(snapshots.get(0).info().section("latencystats"));
-            assertThat(snapshots.get(1).memoryStats()).isEqualTo(snapshots.get(0).memoryStats());
+            assertThat(snapshots.get(1).info().sections())
+                    .containsKeys(
+                            "server",
+                            "clients",
+                            "memory",
+                            "persistence",
+                            "stats",
+                            "replication",
+                            "cpu",
+                            "commandstats",
+                            "errorstats",
+                            "cluster",
+                            "keyspace",
+                            "latencystats");
+            assertThat(snapshots.get(1).info().section("latencystats"))
+                    .isEqualTo(snapshots.get(0).info().section("latencystats"));
+            assertThat(snapshots.get(1).memoryStats())
+                    .isEqualTo(snapshots.get(0).memoryStats());
             assertThat(snapshots.get(1).memoryStats().values()).containsKey("keys.count");
         }
     }

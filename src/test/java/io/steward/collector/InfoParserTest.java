@@ -13,11 +13,27 @@ class InfoParserTest {
 
     @Test
     void keepsEverySectionAndEveryFieldOfARealCapture() {
-        assertThat(primary.sections().keySet()).containsExactly("server", "clients", "memory", "persistence", "stats",
-                "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
-        long fieldLines = Captures.text("redis-7.0/info-all-primary.txt").lines()
-                .filter(line -> !line.startsWith("#") && line.contains(":")).count();
-        assertThat(primary.sections().values().stream().mapToInt(Map::size).sum()).isEqualTo((int) fieldLines);
+        assertThat(primary.sections().keySet())
+                .containsExactly(
+                        "server",
+                        "clients",
+                        "memory",
+                        "persistence",
+                        "stats",
+                        "replication",
+                        "cpu",
+                        "modules",
+                        "commandstats",
+                        "errorstats",
+                        "latencystats",
+                        "cluster",
+                        "keyspace");
+        long fieldLines = Captures.text("redis-7.0/info-all-primary.txt")
+                .lines()
+                .filter(line -> !line.startsWith("#") && line.contains(":"))
+                .count();
+        assertThat(primary.sections().values().stream().mapToInt(Map::size).sum())
+                .isEqualTo((int) fieldLines);
     }
 
     @Test
@@ -58,13 +74,19 @@ class InfoParserTest {
     @Test
     void splitsNestedKeyspaceReplicaAndCommandFields() {
         assertThat(InfoParser.nested(primary.get("db0").orElseThrow()))
-                .containsEntry("keys", "280998").containsEntry("expires", "2000").containsEntry("avg_ttl", "3518540");
+                .containsEntry("keys", "280998")
+                .containsEntry("expires", "2000")
+                .containsEntry("avg_ttl", "3518540");
         assertThat(InfoParser.nested(primary.get("slave0").orElseThrow()))
-                .containsEntry("ip", "127.0.0.1").containsEntry("state", "online").containsEntry("offset", "13075818");
+                .containsEntry("ip", "127.0.0.1")
+                .containsEntry("state", "online")
+                .containsEntry("offset", "13075818");
         assertThat(primary.section("commandstats")).containsKey("cmdstat_config|get");
         assertThat(InfoParser.nested(primary.get("latency_percentiles_usec_get").orElseThrow()))
-                .containsEntry("p50", "1.003").containsEntry("p99.9", "4.015");
-        assertThat(InfoParser.nested(primary.get("errorstat_WRONGTYPE").orElseThrow())).containsEntry("count", "1");
+                .containsEntry("p50", "1.003")
+                .containsEntry("p99.9", "4.015");
+        assertThat(InfoParser.nested(primary.get("errorstat_WRONGTYPE").orElseThrow()))
+                .containsEntry("count", "1");
     }
 
     @Test
@@ -88,7 +110,8 @@ class InfoParserTest {
         assertThat(info.version()).isEqualTo("8.1.0");
         assertThat(info.section("newsection")).containsEntry("brand_new_counter", "42");
         assertThat(info.number("brand_new_counter")).hasValue(42);
-        assertThat(InfoParser.nested(info.get("brand_new_nested").orElseThrow())).containsEntry("b", "x");
+        assertThat(InfoParser.nested(info.get("brand_new_nested").orElseThrow()))
+                .containsEntry("b", "x");
     }
 
     @Test

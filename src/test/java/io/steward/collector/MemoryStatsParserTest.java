@@ -16,10 +16,12 @@ class MemoryStatsParserTest {
     void readsTheFlatResp2ArrayWithRatiosAsText() {
         Object reply = RespReader.read(Captures.text("redis-7.0/memory-stats-primary.resp"));
         MemoryStats stats = MemoryStatsParser.parse(reply);
-        assertThat(stats.values()).containsEntry("peak.allocated", 53954264.0)
+        assertThat(stats.values())
+                .containsEntry("peak.allocated", 53954264.0)
                 .containsEntry("keys.count", 285998.0)
                 .containsEntry("fragmentation.bytes", 7813128.0);
-        assertThat(stats.values().get("dataset.percentage")).isCloseTo(67.201, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(stats.values().get("dataset.percentage"))
+                .isCloseTo(67.201, org.assertj.core.data.Offset.offset(0.001));
         assertThat(stats.databases()).containsOnlyKeys("db.0", "db.1");
         assertThat(stats.databases().get("db.0")).containsEntry("overhead.hashtable.main", 15434224.0);
     }
@@ -40,7 +42,8 @@ class MemoryStatsParserTest {
     @Test
     void rejectsAReplyThatIsNotMemoryStats() {
         assertThatThrownBy(() -> MemoryStatsParser.parse(List.of("only-a-key")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("odd number");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("odd number");
         assertThatThrownBy(() -> MemoryStatsParser.parse("OK")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -27,11 +27,14 @@ class OlderServerTest {
             case "HELLO" -> "-ERR unknown command 'HELLO'\r\n";
             case "PING" -> "+PONG\r\n";
             case "CLIENT" -> "+OK\r\n";
-            case "INFO" -> command.size() > 1 && command.get(1).equals("everything") ? everythingReply : FakeRedis.bulk(INFO);
-            case "CONFIG" -> command.size() > 3 ? "-ERR Unknown subcommand or wrong number of arguments for 'get'\r\n"
-                    : CONFIG.containsKey(command.get(2))
-                            ? "*2\r\n" + FakeRedis.bulk(command.get(2)) + FakeRedis.bulk(CONFIG.get(command.get(2)))
-                            : "*0\r\n";
+            case "INFO" ->
+                command.size() > 1 && command.get(1).equals("everything") ? everythingReply : FakeRedis.bulk(INFO);
+            case "CONFIG" ->
+                command.size() > 3
+                        ? "-ERR Unknown subcommand or wrong number of arguments for 'get'\r\n"
+                        : CONFIG.containsKey(command.get(2))
+                                ? "*2\r\n" + FakeRedis.bulk(command.get(2)) + FakeRedis.bulk(CONFIG.get(command.get(2)))
+                                : "*0\r\n";
             case "MEMORY" -> "-ERR unknown command 'MEMORY'\r\n";
             case "SLOWLOG" -> command.get(1).equalsIgnoreCase("LEN") ? ":0\r\n" : "*0\r\n";
             case "LATENCY" -> "*0\r\n";
@@ -43,8 +46,8 @@ class OlderServerTest {
         RedisURI uri = RedisURI.create("redis://127.0.0.1:" + fake.port());
         uri.setTimeout(Duration.ofSeconds(2));
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                TargetPoller poller = new TargetPoller(new Target("old", uri, Duration.ofSeconds(1)), connector,
-                        Clock.systemUTC(), 1)) {
+                TargetPoller poller = new TargetPoller(
+                        new Target("old", uri, Duration.ofSeconds(1)), connector, Clock.systemUTC(), 1)) {
             return List.of(poller.poll(), poller.poll());
         }
     }
@@ -56,16 +59,22 @@ class OlderServerTest {
             assertThat(results).extracting(r -> r.getClass().getSimpleName()).containsOnly("Polled");
             Snapshot snapshot = ((PollResult.Polled) results.get(1)).snapshot();
             assertThat(snapshot.info().number("used_memory")).hasValue(52175960);
-            List<List<String>> infos = fake.received().stream().filter(c -> c.get(0).equals("INFO")).toList();
-            assertThat(infos).containsExactly(List.of("INFO", "everything"), List.of("INFO", "all"), List.of("INFO", "all"));
+            List<List<String>> infos = fake.received().stream()
+                    .filter(c -> c.get(0).equals("INFO"))
+                    .toList();
+            assertThat(infos)
+                    .containsExactly(List.of("INFO", "everything"), List.of("INFO", "all"), List.of("INFO", "all"));
         }
     }
 
     @Test
     void endsWithPlainInfoWhenNoSectionArgumentIsAccepted() throws IOException {
         try (FakeRedis fake = new FakeRedis(command -> command.get(0).equals("INFO") && command.size() > 1
-                ? "-ERR syntax error\r\n" : olderRedis(command, ""))) {
-            assertThat(pollTwice(fake)).extracting(r -> r.getClass().getSimpleName()).containsOnly("Polled");
+                ? "-ERR syntax error\r\n"
+                : olderRedis(command, ""))) {
+            assertThat(pollTwice(fake))
+                    .extracting(r -> r.getClass().getSimpleName())
+                    .containsOnly("Polled");
             assertThat(fake.received()).contains(List.of("INFO"));
         }
     }
@@ -73,7 +82,9 @@ class OlderServerTest {
     @Test
     void fallsBackWhenEverythingComesBackEmpty() throws IOException {
         try (FakeRedis fake = new FakeRedis(command -> olderRedis(command, FakeRedis.bulk("")))) {
-            assertThat(pollTwice(fake)).extracting(r -> r.getClass().getSimpleName()).containsOnly("Polled");
+            assertThat(pollTwice(fake))
+                    .extracting(r -> r.getClass().getSimpleName())
+                    .containsOnly("Polled");
         }
     }
 
@@ -85,18 +96,23 @@ class OlderServerTest {
             assertThat(snapshot.memoryStats().values()).isEmpty();
             assertThat(snapshot.slowlog()).isEqualTo(new SlowlogSummary(0, -1, 0));
             long multiParameterGets = fake.received().stream()
-                    .filter(c -> c.get(0).equals("CONFIG") && c.size() > 3).count();
-            assertThat(multiParameterGets).as("the multi-parameter form is tried once, then not again").isEqualTo(1);
+                    .filter(c -> c.get(0).equals("CONFIG") && c.size() > 3)
+                    .count();
+            assertThat(multiParameterGets)
+                    .as("the multi-parameter form is tried once, then not again")
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aServerWhoseInfoIsNotRedisInfoIsAProtocolFailure() throws IOException {
-        try (FakeRedis fake = new FakeRedis(command -> command.get(0).equals("INFO") ? FakeRedis.bulk("hello world")
-                : olderRedis(command, ""))) {
+        try (FakeRedis fake = new FakeRedis(
+                command -> command.get(0).equals("INFO") ? FakeRedis.bulk("hello world") : olderRedis(command, ""))) {
             PollResult result = pollTwice(fake).get(0);
-            assertThat(result).isInstanceOfSatisfying(PollResult.Failed.class,
-                    failed -> assertThat(failed.reason()).isEqualTo(PollFailure.PROTOCOL));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            PollResult.Failed.class,
+                            failed -> assertThat(failed.reason()).isEqualTo(PollFailure.PROTOCOL));
         }
     }
 }

@@ -21,8 +21,11 @@ class TargetPollerTest {
 
     @BeforeAll
     static void start() {
-        server = RedisServer.builder().enableDebugCommand().option("latency-monitor-threshold", "1")
-                .option("slowlog-log-slower-than", "0").start();
+        server = RedisServer.builder()
+                .enableDebugCommand()
+                .option("latency-monitor-threshold", "1")
+                .option("slowlog-log-slower-than", "0")
+                .start();
         server.call("DEBUG", "POPULATE", "1000");
         server.call("DEBUG", "SLEEP", "0.01");
     }
@@ -52,9 +55,12 @@ class TargetPollerTest {
                 RedisConnector resp3 = new RedisConnector(Duration.ofSeconds(2), ProtocolVersion.RESP3)) {
             MemoryStats overResp2 = pollOnce(resp2, target).memoryStats();
             MemoryStats overResp3 = pollOnce(resp3, target).memoryStats();
-            assertThat(overResp2.values()).containsKeys("peak.allocated", "keys.count", "fragmentation", "dataset.percentage");
+            assertThat(overResp2.values())
+                    .containsKeys("peak.allocated", "keys.count", "fragmentation", "dataset.percentage");
             assertThat(overResp3.values().keySet()).isEqualTo(overResp2.values().keySet());
-            assertThat(overResp3.values().get("keys.count")).isEqualTo(overResp2.values().get("keys.count")).isEqualTo(1000.0);
+            assertThat(overResp3.values().get("keys.count"))
+                    .isEqualTo(overResp2.values().get("keys.count"))
+                    .isEqualTo(1000.0);
             assertThat(overResp3.databases()).containsKey("db.0");
             assertThat(overResp2.databases()).containsKey("db.0");
         }
@@ -64,7 +70,8 @@ class TargetPollerTest {
     void readsEverySectionLatencyEventsAndTheSlowlog() {
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2))) {
             Snapshot snapshot = pollOnce(connector, target(RedisURI.create(server.uri())));
-            assertThat(snapshot.info().sections()).containsKeys("server", "memory", "commandstats", "latencystats", "keyspace");
+            assertThat(snapshot.info().sections())
+                    .containsKeys("server", "memory", "commandstats", "latencystats", "keyspace");
             assertThat(snapshot.latencyEvents()).extracting(LatencyEvent::event).contains("command");
             assertThat(snapshot.slowlog()).isNotNull();
             assertThat(snapshot.slowlog().length()).isPositive();
@@ -75,8 +82,10 @@ class TargetPollerTest {
 
     @Test
     void asksForConfigOnlyEveryFewPolls() {
-        try (RedisServer fresh = RedisServer.start(); RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                TargetPoller poller = new TargetPoller(target(RedisURI.create(fresh.uri())), connector, Clock.systemUTC(), 20)) {
+        try (RedisServer fresh = RedisServer.start();
+                RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+                TargetPoller poller =
+                        new TargetPoller(target(RedisURI.create(fresh.uri())), connector, Clock.systemUTC(), 20)) {
             for (int i = 0; i < 25; i++) {
                 assertThat(poller.poll()).isInstanceOf(PollResult.Polled.class);
             }
@@ -90,7 +99,8 @@ class TargetPollerTest {
         server.call("ACL", "SETUSER", "monitor", "on", ">monitor-pass", "+info", "+ping", "+hello", "+client");
         RedisURI uri = RedisURI.create(server.uri());
         uri.setCredentialsProvider(new StaticCredentialsProvider("monitor", "monitor-pass".toCharArray()));
-        try (LogCapture logs = new LogCapture(); RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+        try (LogCapture logs = new LogCapture();
+                RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
                 TargetPoller poller = new TargetPoller(target(uri), connector, Clock.systemUTC(), 1)) {
             for (int i = 0; i < 3; i++) {
                 PollResult result = poller.poll();
@@ -102,7 +112,9 @@ class TargetPollerTest {
                 assertThat(snapshot.config().values()).isEmpty();
             }
             // Each refusal is said once, not on every poll.
-            List<String> refusals = logs.lines().stream().filter(line -> line.contains("refuses")).toList();
+            List<String> refusals = logs.lines().stream()
+                    .filter(line -> line.contains("refuses"))
+                    .toList();
             assertThat(refusals).hasSize(4).allSatisfy(line -> assertThat(line).contains("NOPERM"));
         }
     }

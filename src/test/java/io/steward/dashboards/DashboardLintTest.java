@@ -22,12 +22,20 @@ class DashboardLintTest {
     private static final Set<String> PANEL_TYPES = Set.of("timeseries", "stat", "state-timeline", "table", "gauge");
     private static final Pattern SELECTOR = Pattern.compile("\\b((?:redis|steward)_[a-zA-Z0-9_]+)(\\{[^}]*})?");
     private static final Pattern RANGE = Pattern.compile("\\[([^\\]]+)]");
-    private static final List<String> FILTERS = List.of("job=~\"$job\"", "instance=~\"$instance\"", "target=~\"$target\"");
+    private static final List<String> FILTERS =
+            List.of("job=~\"$job\"", "instance=~\"$instance\"", "target=~\"$target\"");
 
     @Test
     void thereAreTheDashboardsTheIssueAsksFor() {
-        assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString()).contains("overview.json", "memory.json",
-                "persistence.json", "replication.json", "commands-latency.json", "backups.json");
+        assertThat(Dashboards.files())
+                .extracting(p -> p.getFileName().toString())
+                .contains(
+                        "overview.json",
+                        "memory.json",
+                        "persistence.json",
+                        "replication.json",
+                        "commands-latency.json",
+                        "backups.json");
     }
 
     @Test
@@ -36,10 +44,15 @@ class DashboardLintTest {
         for (Path file : Dashboards.files()) {
             JsonNode dashboard = Dashboards.read(file);
             assertThat(dashboard.path("uid").asText()).as(file + " uid").matches("steward-[a-z-]+");
-            assertThat(uids.add(dashboard.path("uid").asText())).as(file + " uid is unique").isTrue();
+            assertThat(uids.add(dashboard.path("uid").asText()))
+                    .as(file + " uid is unique")
+                    .isTrue();
             assertThat(dashboard.path("id").isNull()).as(file + " id is null").isTrue();
             List<String> variables = new ArrayList<>();
-            dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+            dashboard
+                    .path("templating")
+                    .path("list")
+                    .forEach(v -> variables.add(v.path("name").asText()));
             assertThat(variables).as(file + " variables").containsExactly("datasource", "job", "instance", "target");
             JsonNode datasource = dashboard.path("templating").path("list").get(0);
             assertThat(datasource.path("type").asText()).isEqualTo("datasource");
@@ -50,8 +63,10 @@ class DashboardLintTest {
     @Test
     void noPanelRefersToImportInputs() {
         for (Path file : Dashboards.files()) {
-            assertThat(Dashboards.read(file).path("panels").toString()).as(file.toString())
-                    .doesNotContain("${DS_").doesNotContain("__inputs");
+            assertThat(Dashboards.read(file).path("panels").toString())
+                    .as(file.toString())
+                    .doesNotContain("${DS_")
+                    .doesNotContain("__inputs");
         }
     }
 
@@ -60,13 +75,26 @@ class DashboardLintTest {
         for (Path file : Dashboards.files()) {
             for (JsonNode panel : Dashboards.read(file).path("panels")) {
                 String where = file.getFileName() + " / " + panel.path("title").asText();
-                assertThat(PANEL_TYPES).as(where + " type").contains(panel.path("type").asText());
-                assertThat(panel.path("description").asText()).as(where + " description").isNotBlank();
-                assertThat(panel.path("fieldConfig").path("defaults").path("unit").asText()).as(where + " unit").isNotBlank();
-                assertThat(panel.path("datasource").path("uid").asText()).as(where).isEqualTo("${datasource}");
+                assertThat(PANEL_TYPES)
+                        .as(where + " type")
+                        .contains(panel.path("type").asText());
+                assertThat(panel.path("description").asText())
+                        .as(where + " description")
+                        .isNotBlank();
+                assertThat(panel.path("fieldConfig")
+                                .path("defaults")
+                                .path("unit")
+                                .asText())
+                        .as(where + " unit")
+                        .isNotBlank();
+                assertThat(panel.path("datasource").path("uid").asText())
+                        .as(where)
+                        .isEqualTo("${datasource}");
                 assertThat(panel.path("targets")).as(where + " queries").isNotEmpty();
                 for (JsonNode target : panel.path("targets")) {
-                    assertThat(target.path("datasource").path("uid").asText()).as(where).isEqualTo("${datasource}");
+                    assertThat(target.path("datasource").path("uid").asText())
+                            .as(where)
+                            .isEqualTo("${datasource}");
                 }
             }
         }

@@ -23,8 +23,7 @@ public final class Dashboards {
         }
     }
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     public static List<Path> files() {
         try (Stream<Path> files = Files.list(GRAFANA)) {
@@ -48,7 +47,9 @@ public final class Dashboards {
             JsonNode dashboard = read(file);
             for (JsonNode panel : dashboard.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
-                    queries.add(new Query(dashboard.path("title").asText(), panel.path("title").asText(),
+                    queries.add(new Query(
+                            dashboard.path("title").asText(),
+                            panel.path("title").asText(),
                             target.path("expr").asText()));
                 }
             }

@@ -29,8 +29,12 @@ class PrometheusRulesTest {
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard-queries\n    rules:\n");
         int n = 0;
         for (Dashboards.Query query : Dashboards.queries()) {
-            rules.append("      - record: dashboard:query_").append(n++).append('\n')
-                    .append("        expr: '").append(Dashboards.resolve(query.expr(), "5m").replace("'", "''")).append("'\n");
+            rules.append("      - record: dashboard:query_")
+                    .append(n++)
+                    .append('\n')
+                    .append("        expr: '")
+                    .append(Dashboards.resolve(query.expr(), "5m").replace("'", "''"))
+                    .append("'\n");
         }
         Path file = dir.resolve("dashboard-queries.yml");
         Files.writeString(file, rules);

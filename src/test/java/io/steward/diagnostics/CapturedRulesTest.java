@@ -28,8 +28,8 @@ class CapturedRulesTest {
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(rate).isBetween(400_000.0, 600_000.0);
-        assertThat(finding.title()).isEqualTo("The replication backlog covers only "
-                + Units.duration(1024 * 1024 / rate) + " of writes");
+        assertThat(finding.title())
+                .isEqualTo("The replication backlog covers only " + Units.duration(1024 * 1024 / rate) + " of writes");
         long megabytes = (long) Math.ceil(rate * 60 * 2 / (1024 * 1024));
         assertThat(finding.remedy()).startsWith("CONFIG SET repl-backlog-size " + megabytes + "mb\n");
         assertThat(text(finding)).contains("repl_backlog_size 1.0 MiB", "target 60 s");
@@ -37,13 +37,19 @@ class CapturedRulesTest {
 
     @Test
     void predictsAFullSyncLoopWhenTheReplicaBufferLimitIsBelowWriteRateTimesSyncTime() {
-        Report report = diagnose(DoctorCaptures.builder().info("used_memory", (long) (2 * GIB))
-                .info("rdb_last_bgsave_time_sec", 12).build());
+        Report report = diagnose(DoctorCaptures.builder()
+                .info("used_memory", (long) (2 * GIB))
+                .info("rdb_last_bgsave_time_sec", 12)
+                .build());
         Finding finding = finding(report, "replication-sync-loop-risk");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-        assertThat(text(finding)).contains("a full sync of 2.0 GiB takes about", "save 12 s (rdb_last_bgsave_time_sec)",
-                "client-output-buffer-limit replica 2.0 MiB 1.0 MiB 60", "dropped at 2.0 MiB");
+        assertThat(text(finding))
+                .contains(
+                        "a full sync of 2.0 GiB takes about",
+                        "save 12 s (rdb_last_bgsave_time_sec)",
+                        "client-output-buffer-limit replica 2.0 MiB 1.0 MiB 60",
+                        "dropped at 2.0 MiB");
         assertThat(finding.remedy()).startsWith("CONFIG SET client-output-buffer-limit \"replica ");
     }
 
@@ -56,7 +62,10 @@ class CapturedRulesTest {
     void warnsWhenRedisHoldsMostOfTheHostsMemory() {
         Observation busy = DoctorCaptures.busyPrimary();
         long system = (long) busy.number("total_system_memory", 0);
-        Finding finding = finding(diagnose(DoctorCaptures.builder().info("used_memory_rss", (long) (system * 0.95)).build()),
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("used_memory_rss", (long) (system * 0.95))
+                        .build()),
                 "memory-near-system-memory");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -65,8 +74,11 @@ class CapturedRulesTest {
 
     @Test
     void reportsSwappingWhenResidentMemoryIsBelowTheData() {
-        Report report = diagnose(DoctorCaptures.builder().info("used_memory", (long) (2 * GIB))
-                .info("used_memory_rss", (long) (1.5 * GIB)).info("mem_fragmentation_ratio", "0.75").build());
+        Report report = diagnose(DoctorCaptures.builder()
+                .info("used_memory", (long) (2 * GIB))
+                .info("used_memory_rss", (long) (1.5 * GIB))
+                .info("mem_fragmentation_ratio", "0.75")
+                .build());
         Finding finding = finding(report, "memory-swapping");
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
@@ -75,8 +87,12 @@ class CapturedRulesTest {
 
     @Test
     void notesFreedPagesTheAllocatorKeeps() {
-        Finding finding = finding(diagnose(DoctorCaptures.builder().info("allocator_rss_ratio", "1.30")
-                .info("allocator_rss_bytes", 52_428_800).build()), "memory-allocator-rss");
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("allocator_rss_ratio", "1.30")
+                        .info("allocator_rss_bytes", 52_428_800)
+                        .build()),
+                "memory-allocator-rss");
 
         assertThat(finding.severity()).isEqualTo(Severity.INFO);
         assertThat(finding.remedy()).contains("MEMORY PURGE");
@@ -84,8 +100,12 @@ class CapturedRulesTest {
 
     @Test
     void warnsAboutMemoryOutsideTheAllocator() {
-        Finding finding = finding(diagnose(DoctorCaptures.builder().info("rss_overhead_ratio", "1.50")
-                .info("rss_overhead_bytes", 83_886_080).build()), "memory-rss-overhead");
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("rss_overhead_ratio", "1.50")
+                        .info("rss_overhead_bytes", 83_886_080)
+                        .build()),
+                "memory-rss-overhead");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
         assertThat(finding.title()).contains("80.0 MiB outside the allocator");
@@ -93,8 +113,12 @@ class CapturedRulesTest {
 
     @Test
     void reportsRefusedWritesWhenTheAofCannotBeWritten() {
-        Finding finding = finding(diagnose(DoctorCaptures.builder().info("aof_enabled", 1)
-                .info("aof_last_write_status", "err").build()), "persistence-aof-write-failed");
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("aof_enabled", 1)
+                        .info("aof_last_write_status", "err")
+                        .build()),
+                "persistence-aof-write-failed");
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(text(finding)).contains("aof_last_write_status err", "MISCONF");
@@ -102,8 +126,13 @@ class CapturedRulesTest {
 
     @Test
     void warnsWhenFsyncsWereDelayedDuringTheSample() {
-        Finding finding = finding(diagnose(DoctorCaptures.builder().info("aof_enabled", 1).info("aof_delayed_fsync", 3)
-                .later("aof_delayed_fsync", 10).build()), "persistence-aof-delayed-fsync");
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("aof_enabled", 1)
+                        .info("aof_delayed_fsync", 3)
+                        .later("aof_delayed_fsync", 10)
+                        .build()),
+                "persistence-aof-delayed-fsync");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
         assertThat(finding.title()).endsWith("fsync was late 7 times");
@@ -111,16 +140,28 @@ class CapturedRulesTest {
 
     @Test
     void ignoresDelayedFsyncsThatHappenedBeforeTheSample() {
-        assertNoFinding(diagnose(DoctorCaptures.builder().info("aof_enabled", 1).info("aof_delayed_fsync", 3).build()),
+        assertNoFinding(
+                diagnose(DoctorCaptures.builder()
+                        .info("aof_enabled", 1)
+                        .info("aof_delayed_fsync", 3)
+                        .build()),
                 "persistence-aof-delayed-fsync");
     }
 
     @Test
     void gradesTheForkTimePerGigabyteOfMemory() {
-        Finding terrible = finding(diagnose(DoctorCaptures.builder().info("used_memory", (long) (8 * GIB))
-                .info("latest_fork_usec", 850_000).build()), "persistence-slow-fork");
-        Finding poor = finding(diagnose(DoctorCaptures.builder().info("used_memory", (long) (4 * GIB))
-                .info("latest_fork_usec", 200_000).build()), "persistence-slow-fork");
+        Finding terrible = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("used_memory", (long) (8 * GIB))
+                        .info("latest_fork_usec", 850_000)
+                        .build()),
+                "persistence-slow-fork");
+        Finding poor = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("used_memory", (long) (4 * GIB))
+                        .info("latest_fork_usec", 200_000)
+                        .build()),
+                "persistence-slow-fork");
 
         assertThat(terrible.severity()).isEqualTo(Severity.WARNING);
         assertThat(terrible.title()).endsWith("850 ms");
@@ -131,18 +172,31 @@ class CapturedRulesTest {
 
     @Test
     void doesNotGradeTheForkOfASmallInstance() {
-        assertNoFinding(diagnose(DoctorCaptures.builder().info("used_memory", 40_000_000).info("latest_fork_usec", 9000)
-                .build()), "persistence-slow-fork");
+        assertNoFinding(
+                diagnose(DoctorCaptures.builder()
+                        .info("used_memory", 40_000_000)
+                        .info("latest_fork_usec", 9000)
+                        .build()),
+                "persistence-slow-fork");
     }
 
     @Test
     void flagsAnOldSnapshotWithUnsavedChangesAsCriticalWithoutAof() {
         Observation busy = DoctorCaptures.busyPrimary();
         long threeDaysAgo = (long) busy.serverTime() - 3 * 86400;
-        Finding withoutAof = finding(diagnose(DoctorCaptures.builder().info("rdb_last_save_time", threeDaysAgo)
-                .info("rdb_changes_since_last_save", 5000).build()), "persistence-stale-save");
-        Finding withAof = finding(diagnose(DoctorCaptures.builder().info("rdb_last_save_time", threeDaysAgo)
-                .info("rdb_changes_since_last_save", 5000).info("aof_enabled", 1).build()), "persistence-stale-save");
+        Finding withoutAof = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("rdb_last_save_time", threeDaysAgo)
+                        .info("rdb_changes_since_last_save", 5000)
+                        .build()),
+                "persistence-stale-save");
+        Finding withAof = finding(
+                diagnose(DoctorCaptures.builder()
+                        .info("rdb_last_save_time", threeDaysAgo)
+                        .info("rdb_changes_since_last_save", 5000)
+                        .info("aof_enabled", 1)
+                        .build()),
+                "persistence-stale-save");
 
         assertThat(withoutAof.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(withoutAof.title()).isEqualTo("The last snapshot is 3.0 days old and 5000 changes are not in it");
@@ -156,10 +210,16 @@ class CapturedRulesTest {
         double user = busy.earlier().number("used_cpu_user_main_thread").getAsDouble();
         double sys = busy.earlier().number("used_cpu_sys_main_thread").getAsDouble();
         double window = busy.seconds();
-        Finding finding = finding(diagnose(DoctorCaptures.builder()
-                .later("used_cpu_user_main_thread", String.format(java.util.Locale.ROOT, "%.6f", user + 0.8 * window))
-                .later("used_cpu_sys_main_thread", String.format(java.util.Locale.ROOT, "%.6f", sys + 0.15 * window))
-                .build()), "latency-cpu-saturated");
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .later(
+                                "used_cpu_user_main_thread",
+                                String.format(java.util.Locale.ROOT, "%.6f", user + 0.8 * window))
+                        .later(
+                                "used_cpu_sys_main_thread",
+                                String.format(java.util.Locale.ROOT, "%.6f", sys + 0.15 * window))
+                        .build()),
+                "latency-cpu-saturated");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
         assertThat(finding.title()).startsWith("The main thread is busy 95.0% of the time");
@@ -167,7 +227,10 @@ class CapturedRulesTest {
 
     @Test
     void readsTransparentHugePagesFromLatencyDoctor() {
-        Finding finding = finding(diagnose(DoctorCaptures.builder().latencyDoctor("latency-doctor-thp.txt").build()),
+        Finding finding = finding(
+                diagnose(DoctorCaptures.builder()
+                        .latencyDoctor("latency-doctor-thp.txt")
+                        .build()),
                 "latency-transparent-huge-pages");
 
         assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -188,26 +251,38 @@ class CapturedRulesTest {
     void skipsTheRateRulesWithTheReasonWhenThereIsOneSample() {
         Report report = diagnose(DoctorCaptures.builder().oneSample().build());
 
-        assertThat(report.skipped()).extracting(Skipped::id).contains("replication-backlog-window",
-                "replication-full-syncs", "memory-evictions", "clients-rejected", "security-auth-failures");
-        assertThat(report.skipped()).allSatisfy(s -> assertThat(s.reason())
-                .isEqualTo("one INFO sample only (--sample-seconds 0)"));
+        assertThat(report.skipped())
+                .extracting(Skipped::id)
+                .contains(
+                        "replication-backlog-window",
+                        "replication-full-syncs",
+                        "memory-evictions",
+                        "clients-rejected",
+                        "security-auth-failures");
+        assertThat(report.skipped())
+                .allSatisfy(s -> assertThat(s.reason()).isEqualTo("one INFO sample only (--sample-seconds 0)"));
         assertNoFinding(report, "replication-backlog-window");
     }
 
     @Test
     void measuresNoRatesAcrossARestart() {
-        Report report = diagnose(DoctorCaptures.builder().later("run_id", "0123456789abcdef").build());
+        Report report = diagnose(
+                DoctorCaptures.builder().later("run_id", "0123456789abcdef").build());
 
-        assertThat(report.skipped()).filteredOn(s -> s.id().equals("replication-backlog-window"))
-                .singleElement().extracting(Skipped::reason)
+        assertThat(report.skipped())
+                .filteredOn(s -> s.id().equals("replication-backlog-window"))
+                .singleElement()
+                .extracting(Skipped::reason)
                 .isEqualTo("the server restarted between the two INFO samples");
     }
 
     @Test
     void skipsOnlyTheRulesThatNeedARefusedCommand() {
-        Report report = diagnose(DoctorCaptures.builder().unavailable(Source.ACL,
-                "ACL LIST refused: NOPERM this user has no permissions to run the 'acl|list' command").build());
+        Report report = diagnose(DoctorCaptures.builder()
+                .unavailable(
+                        Source.ACL,
+                        "ACL LIST refused: NOPERM this user has no permissions to run the 'acl|list' command")
+                .build());
 
         assertThat(report.skipped()).singleElement().satisfies(skipped -> {
             assertThat(skipped.id()).isEqualTo("security-no-password");

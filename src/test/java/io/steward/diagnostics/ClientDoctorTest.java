@@ -28,7 +28,8 @@ class ClientDoctorTest {
 
     @Test
     void warnsWhenConnectionsNearMaxclients() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxclients", "100").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("maxclients", "100").start()) {
             connect(server, 95);
             await().atMost(Duration.ofSeconds(5)).until(() -> info(server, "connected_clients") >= 95);
 
@@ -41,7 +42,8 @@ class ClientDoctorTest {
 
     @Test
     void warnsAboutConnectionsRefusedDuringTheSample() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxclients", "20").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("maxclients", "20").start()) {
             info(server, "rejected_connections"); // the test's own connection, opened before the slots run out
             Report report = doctor.examine(server, sample -> {
                 connect(server, 25);
@@ -62,8 +64,11 @@ class ClientDoctorTest {
             for (int i = 0; i < 40; i++) {
                 flooding.send("GET big");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.commands().clientList().lines()
-                    .anyMatch(line -> line.contains("name=flooder") && omem(line) > 16 * 1024 * 1024));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.commands()
+                            .clientList()
+                            .lines()
+                            .anyMatch(line -> line.contains("name=flooder") && omem(line) > 16 * 1024 * 1024));
 
             Report report = doctor.examine(server);
             Finding buffers = finding(report, "clients-output-buffers");
@@ -115,7 +120,9 @@ class ClientDoctorTest {
     }
 
     private static double info(RedisServer server, String field) {
-        return InfoParser.parse(server.commands().info("everything")).number(field).orElse(0);
+        return InfoParser.parse(server.commands().info("everything"))
+                .number(field)
+                .orElse(0);
     }
 
     private static long omem(String clientListLine) {

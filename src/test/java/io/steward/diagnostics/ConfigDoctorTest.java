@@ -20,7 +20,8 @@ class ConfigDoctorTest {
 
     @Test
     void warnsThatWithoutKeepaliveAndTimeoutDeadConnectionsStayForever() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("tcp-keepalive", "0").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("tcp-keepalive", "0").start()) {
             Finding finding = finding(doctor.examine(server), "config-tcp-keepalive-off");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.remedy()).startsWith("CONFIG SET tcp-keepalive 300");
@@ -48,14 +49,18 @@ class ConfigDoctorTest {
             Report report = doctor.examine(server, sample -> server.commands().keys("user:*"));
             Finding finding = finding(report, "config-keys-command");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("cmdstat_keys: 2 calls since start", "still in use: 1 call during the",
-                    "SCAN 0 MATCH pattern COUNT 1000");
+            assertThat(text(finding))
+                    .contains(
+                            "cmdstat_keys: 2 calls since start",
+                            "still in use: 1 call during the",
+                            "SCAN 0 MATCH pattern COUNT 1000");
         }
     }
 
     @Test
     void catchesAMaxmemoryWrittenWithoutItsUnit() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "100").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("maxmemory", "100").start()) {
             Finding finding = finding(doctor.examine(server), "config-maxmemory-tiny");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.title()).isEqualTo("maxmemory is 100 B: probably a unit mistake");
@@ -65,7 +70,8 @@ class ConfigDoctorTest {
 
     @Test
     void reportsAClusterNodeWhoseSlotsAreNotCovered() throws Exception {
-        try (RedisServer node = RedisServer.builder().option("cluster-enabled", "yes").start()) {
+        try (RedisServer node =
+                RedisServer.builder().option("cluster-enabled", "yes").start()) {
             Finding finding = finding(doctor.examine(node), "cluster-state");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(finding.title()).isEqualTo("The cluster is fail: some keys cannot be served");

@@ -32,12 +32,12 @@ import java.util.regex.Pattern;
 final class DoctorCaptures {
 
     static final String DIR = "redis-7.0/doctor/";
-    static final Target TARGET = new Target("cache-1", RedisURI.create("redis://10.0.0.5:6379"), Duration.ofSeconds(15));
+    static final Target TARGET =
+            new Target("cache-1", RedisURI.create("redis://10.0.0.5:6379"), Duration.ofSeconds(15));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DoctorCaptures() {
-    }
+    private DoctorCaptures() {}
 
     /** The capture as it is. */
     static Observation busyPrimary() {
@@ -51,9 +51,10 @@ final class DoctorCaptures {
     static final class Builder {
         private String first = Captures.text(DIR + "info-1.txt");
         private String second = Captures.text(DIR + "info-2.txt");
-        private final Map<String, String> config = new LinkedHashMap<>(json("config.json", new TypeReference<>() { }));
+        private final Map<String, String> config = new LinkedHashMap<>(json("config.json", new TypeReference<>() {}));
         private String latencyDoctor = Captures.text(DIR + "latency-doctor.txt");
-        private List<SlowlogEntry> slowlog = SlowlogEntry.parse(json("slowlog.json", new TypeReference<List<Object>>() { }));
+        private List<SlowlogEntry> slowlog =
+                SlowlogEntry.parse(json("slowlog.json", new TypeReference<List<Object>>() {}));
         private final Map<Source, String> unavailable = new EnumMap<>(Source.class);
         private boolean oneSample;
 
@@ -96,32 +97,50 @@ final class DoctorCaptures {
         }
 
         Observation build() {
-            Extras extras = new Extras(new ServerConfig(unavailable.containsKey(Source.CONFIG) ? Map.of() : config),
-                    LatencyEvent.parseLatest(json("latency-latest.json", new TypeReference<List<Object>>() { })),
-                    latencyDoctor, Captures.text(DIR + "memory-doctor.txt"), slowlog,
+            Extras extras = new Extras(
+                    new ServerConfig(unavailable.containsKey(Source.CONFIG) ? Map.of() : config),
+                    LatencyEvent.parseLatest(json("latency-latest.json", new TypeReference<List<Object>>() {})),
+                    latencyDoctor,
+                    Captures.text(DIR + "memory-doctor.txt"),
+                    slowlog,
                     ClientList.parse(Captures.text(DIR + "client-list.txt")),
-                    AclUser.parse(Captures.text(DIR + "acl-list.txt").lines().toList()), "", unavailable);
-            Snapshot latest = snapshot(second, MemoryStatsParser.parse(json("memory-stats.json",
-                    new TypeReference<Map<String, Object>>() { })));
-            return oneSample ? Observation.single(latest, extras, "one INFO sample only (--sample-seconds 0)")
+                    AclUser.parse(Captures.text(DIR + "acl-list.txt").lines().toList()),
+                    "",
+                    unavailable);
+            Snapshot latest = snapshot(
+                    second,
+                    MemoryStatsParser.parse(json("memory-stats.json", new TypeReference<Map<String, Object>>() {})));
+            return oneSample
+                    ? Observation.single(latest, extras, "one INFO sample only (--sample-seconds 0)")
                     : Observation.of(snapshot(first, MemoryStats.empty()), latest, extras);
         }
 
         private static Snapshot snapshot(String text, MemoryStats memoryStats) {
             RedisInfo info = InfoParser.parse(text);
-            Instant time = Instant.EPOCH.plusNanos((long) info.number("server_time_usec").getAsDouble() * 1000);
-            return new Snapshot(TARGET, time, Duration.ofMillis(2), info, memoryStats, List.of(), null,
-                    ServerConfig.unavailable(), Map.of());
+            Instant time = Instant.EPOCH.plusNanos(
+                    (long) info.number("server_time_usec").getAsDouble() * 1000);
+            return new Snapshot(
+                    TARGET,
+                    time,
+                    Duration.ofMillis(2),
+                    info,
+                    memoryStats,
+                    List.of(),
+                    null,
+                    ServerConfig.unavailable(),
+                    Map.of());
         }
     }
 
     /** The INFO text with one field's value replaced, or the field added to the first section when it is absent. */
     static String withField(String info, String field, Object value) {
-        Matcher existing = Pattern.compile("(?m)^" + Pattern.quote(field) + ":.*$").matcher(info);
+        Matcher existing =
+                Pattern.compile("(?m)^" + Pattern.quote(field) + ":.*$").matcher(info);
         if (existing.find()) {
             return existing.replaceFirst(Matcher.quoteReplacement(field + ":" + value + "\r"));
         }
-        return info.replaceFirst("(?m)^# Server\r?$", Matcher.quoteReplacement("# Server\r\n" + field + ":" + value + "\r"));
+        return info.replaceFirst(
+                "(?m)^# Server\r?$", Matcher.quoteReplacement("# Server\r\n" + field + ":" + value + "\r"));
     }
 
     private static <T> T json(String name, TypeReference<T> type) {

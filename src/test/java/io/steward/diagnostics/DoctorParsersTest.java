@@ -12,20 +12,27 @@ class DoctorParsersTest {
 
     @Test
     void readsAclFlagsAndKeepsNoPasswordHash() {
-        List<AclUser> users = AclUser.parse(Captures.text(DoctorCaptures.DIR + "acl-list.txt").lines().toList());
+        List<AclUser> users = AclUser.parse(
+                Captures.text(DoctorCaptures.DIR + "acl-list.txt").lines().toList());
 
-        assertThat(users).containsExactly(new AclUser("app", true, false, true, true),
-                new AclUser("default", true, true, true, true));
+        assertThat(users)
+                .containsExactly(
+                        new AclUser("app", true, false, true, true), new AclUser("default", true, true, true, true));
         assertThat(users.toString()).doesNotContain("#");
     }
 
     @Test
     void narrowedAclRulesAreNotAllCommands() {
-        List<AclUser> users = AclUser.parse(List.of("user monitor on #abc resetchannels -@all +info +config|get",
-                "user ops off nopass ~* +@all -@dangerous", "user admin on >x ~* +@all -flushall"));
+        List<AclUser> users = AclUser.parse(List.of(
+                "user monitor on #abc resetchannels -@all +info +config|get",
+                "user ops off nopass ~* +@all -@dangerous",
+                "user admin on >x ~* +@all -flushall"));
 
-        assertThat(users).containsExactly(new AclUser("monitor", true, false, false, false),
-                new AclUser("ops", false, true, false, false), new AclUser("admin", true, false, false, true));
+        assertThat(users)
+                .containsExactly(
+                        new AclUser("monitor", true, false, false, false),
+                        new AclUser("ops", false, true, false, false),
+                        new AclUser("admin", true, false, false, true));
     }
 
     @Test
@@ -43,7 +50,8 @@ class DoctorParsersTest {
             assertThat(client.omem()).isEqualTo(20_971_520);
             assertThat(client.describe()).isEqualTo("10.0.0.9:5000 (name worker, last command blpop)");
         });
-        assertThat(clients.biggestOutput()).noneSatisfy(client -> assertThat(client.flags()).contains("S"));
+        assertThat(clients.biggestOutput())
+                .noneSatisfy(client -> assertThat(client.flags()).contains("S"));
     }
 
     @Test
@@ -51,16 +59,19 @@ class DoctorParsersTest {
         List<SlowlogEntry> entries = SlowlogEntry.parse(List.of(
                 List.of(7L, 1795295889L, 30963L, List.of("set", "user:42", "secret-value"), "127.0.0.1:1", "worker")));
 
-        assertThat(entries).containsExactly(new SlowlogEntry(7, Instant.ofEpochSecond(1795295889L), 30963, "SET", "worker"));
+        assertThat(entries)
+                .containsExactly(new SlowlogEntry(7, Instant.ofEpochSecond(1795295889L), 30963, "SET", "worker"));
     }
 
     @Test
     void readsTheReplicaClassOfTheOutputBufferLimitAndRaisesItToTheBacklog() {
-        SyncLoopRisk.Limit limit = SyncLoopRisk.Limit.parse("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
+        SyncLoopRisk.Limit limit = SyncLoopRisk.Limit.parse(
+                        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
                 .orElseThrow();
 
         assertThat(limit).isEqualTo(new SyncLoopRisk.Limit(268_435_456, 67_108_864, 60));
-        assertThat(new SyncLoopRisk.Limit(65536, 0, 10).atLeast(1_048_576)).isEqualTo(new SyncLoopRisk.Limit(1_048_576, 0, 10));
+        assertThat(new SyncLoopRisk.Limit(65536, 0, 10).atLeast(1_048_576))
+                .isEqualTo(new SyncLoopRisk.Limit(1_048_576, 0, 10));
         assertThat(SyncLoopRisk.Limit.parse("normal 0 0 0")).isEmpty();
     }
 

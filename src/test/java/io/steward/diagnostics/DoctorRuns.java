@@ -44,7 +44,8 @@ final class DoctorRuns implements AutoCloseable {
 
     /** The finding of a rule; fails with the whole report when the rule did not fire. */
     static Finding finding(Report report, String rule) {
-        Optional<Finding> found = report.findings().stream().filter(f -> f.id().equals(rule)).findFirst();
+        Optional<Finding> found =
+                report.findings().stream().filter(f -> f.id().equals(rule)).findFirst();
         if (found.isEmpty()) {
             fail("no finding " + rule + " in:\n" + new TextReport(false).render(report));
         }
@@ -53,7 +54,8 @@ final class DoctorRuns implements AutoCloseable {
 
     static void assertNoFinding(Report report, String rule) {
         assertThat(report.findings().stream().map(Finding::id).collect(Collectors.toList()))
-                .as(new TextReport(false).render(report)).doesNotContain(rule);
+                .as(new TextReport(false).render(report))
+                .doesNotContain(rule);
     }
 
     /** Evidence and remedy of a finding as one text, for assertions on the numbers it names. */

@@ -23,15 +23,18 @@ class LatencyDoctorTest {
 
     @Test
     void reportsARecentLatencySpikeWithAdviceForItsKind() throws Exception {
-        try (RedisServer server = RedisServer.builder().enableDebugCommand()
-                .option("latency-monitor-threshold", "10").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .enableDebugCommand()
+                .option("latency-monitor-threshold", "10")
+                .start()) {
             server.call("DEBUG", "SLEEP", "0.05");
 
             Finding finding = finding(doctor.examine(server), "latency-events");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.title()).startsWith("Redis stalled for up to").endsWith("(command)");
-            assertThat(text(finding)).containsPattern("command: last spike \\d+ ms").contains("latency-monitor-threshold 10 ms",
-                    "see SLOWLOG GET");
+            assertThat(text(finding))
+                    .containsPattern("command: last spike \\d+ ms")
+                    .contains("latency-monitor-threshold 10 ms", "see SLOWLOG GET");
         }
     }
 
@@ -50,13 +53,15 @@ class LatencyDoctorTest {
 
     @Test
     void leavesItsOwnCommandsOutOfTheSlowCommands() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("slowlog-log-slower-than", "0").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("slowlog-log-slower-than", "0").start()) {
             doctor.examine(server);
 
             Finding finding = finding(doctor.examine(server), "latency-slow-commands");
             assertThat(finding.evidence()).anySatisfy(line -> assertThat(line).startsWith("PING: 1 time"));
-            assertThat(finding.evidence()).noneSatisfy(line -> assertThat(line)
-                    .matches("(INFO|CONFIG|LATENCY|MEMORY|SLOWLOG|CLIENT|ACL|ROLE|HELLO): .*"));
+            assertThat(finding.evidence())
+                    .noneSatisfy(line ->
+                            assertThat(line).matches("(INFO|CONFIG|LATENCY|MEMORY|SLOWLOG|CLIENT|ACL|ROLE|HELLO): .*"));
         }
     }
 
@@ -71,19 +76,25 @@ class LatencyDoctorTest {
             });
             Finding finding = finding(report, "latency-expire-cycle");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).containsPattern("expired_time_cap_reached_count \\+\\d+").contains("hz 10",
-                    "CONFIG SET hz 100", "jitter");
+            assertThat(text(finding))
+                    .containsPattern("expired_time_cap_reached_count \\+\\d+")
+                    .contains("hz 10", "CONFIG SET hz 100", "jitter");
         }
     }
 
     @Test
     void seesTransparentHugePagesThroughLatencyDoctor() throws Exception {
         String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-        assertThat(thp).as("this test needs transparent huge pages available in the kernel (always or madvise)")
+        assertThat(thp)
+                .as("this test needs transparent huge pages available in the kernel (always or madvise)")
                 .doesNotContain("[never]");
         // jemalloc is asked to back the heap with huge pages, and Redis not to opt itself out.
-        try (RedisServer server = RedisServer.builder().enableDebugCommand().environment("MALLOC_CONF", "thp:always")
-                .option("disable-thp", "no").option("latency-monitor-threshold", "100").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .enableDebugCommand()
+                .environment("MALLOC_CONF", "thp:always")
+                .option("disable-thp", "no")
+                .option("latency-monitor-threshold", "100")
+                .start()) {
             server.call("DEBUG", "POPULATE", "500000", "key", "100");
 
             Finding finding = finding(doctor.examine(server), "latency-transparent-huge-pages");
@@ -95,7 +106,9 @@ class LatencyDoctorTest {
     @Test
     void notesThatTheLatencyMonitorIsOff() throws Exception {
         try (RedisServer off = RedisServer.start();
-                RedisServer on = RedisServer.builder().option("latency-monitor-threshold", "100").start()) {
+                RedisServer on = RedisServer.builder()
+                        .option("latency-monitor-threshold", "100")
+                        .start()) {
             Finding finding = finding(doctor.examine(off), "latency-monitor-off");
             assertThat(finding.severity()).isEqualTo(Severity.INFO);
             assertThat(finding.remedy()).startsWith("CONFIG SET latency-monitor-threshold 100");
@@ -105,7 +118,8 @@ class LatencyDoctorTest {
 
     @Test
     void warnsThatADisabledSlowLogHidesSlowCommands() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("slowlog-log-slower-than", "-1").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("slowlog-log-slower-than", "-1").start()) {
             Finding finding = finding(doctor.examine(server), "latency-slowlog-off");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.remedy()).contains("CONFIG SET slowlog-log-slower-than 10000");

@@ -27,12 +27,15 @@ class MemoryDoctorTest {
 
     @Test
     void warnsWhenMemoryNearsMaxmemoryAndThePolicyCannotEvict() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "10mb").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("maxmemory", "10mb").start()) {
             fillTo(server, 0.8);
 
             Finding finding = finding(doctor.examine(server), "memory-near-maxmemory");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(finding.title()).startsWith("Memory is at 8").endsWith("the policy noeviction makes room for nothing");
+            assertThat(finding.title())
+                    .startsWith("Memory is at 8")
+                    .endsWith("the policy noeviction makes room for nothing");
             assertThat(finding.remedy()).contains("CONFIG SET maxmemory", "allkeys-lru");
             assertThat(finding.evidence()).anySatisfy(line -> assertThat(line).startsWith("MEMORY STATS: the data is"));
         }
@@ -40,8 +43,10 @@ class MemoryDoctorTest {
 
     @Test
     void isCriticalAbove90PercentWhenOnlyKeysWithATtlCanBeEvicted() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "10mb")
-                .option("maxmemory-policy", "volatile-lru").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .option("maxmemory", "10mb")
+                .option("maxmemory-policy", "volatile-lru")
+                .start()) {
             fillTo(server, 0.95);
 
             Finding finding = finding(doctor.examine(server), "memory-near-maxmemory");
@@ -52,13 +57,15 @@ class MemoryDoctorTest {
 
     @Test
     void reportsWritesFailingWhenNoevictionHitsTheLimit() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "4mb").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("maxmemory", "4mb").start()) {
             fillTo(server, 1.05);
 
             Report report = doctor.examine(server, sample -> {
                 for (int i = 0; i < 3; i++) {
                     assertThatThrownBy(() -> server.commands().set("more", "x"))
-                            .isInstanceOf(RedisCommandExecutionException.class).hasMessageStartingWith("OOM");
+                            .isInstanceOf(RedisCommandExecutionException.class)
+                            .hasMessageStartingWith("OOM");
                 }
             });
             Finding finding = finding(report, "memory-noeviction-at-limit");
@@ -71,20 +78,26 @@ class MemoryDoctorTest {
     @Test
     void notesAMissingLimitAndWarnsWhenTheServerIsACache() throws Exception {
         try (RedisServer plain = RedisServer.start();
-                RedisServer cache = RedisServer.builder().option("maxmemory-policy", "allkeys-lru").start()) {
-            assertThat(finding(doctor.examine(plain), "memory-maxmemory-unset").severity()).isEqualTo(Severity.INFO);
+                RedisServer cache = RedisServer.builder()
+                        .option("maxmemory-policy", "allkeys-lru")
+                        .start()) {
+            assertThat(finding(doctor.examine(plain), "memory-maxmemory-unset").severity())
+                    .isEqualTo(Severity.INFO);
 
             Finding finding = finding(doctor.examine(cache), "memory-maxmemory-unset");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("this looks like a cache", "CONFIG SET maxmemory-policy allkeys-lru")
+            assertThat(text(finding))
+                    .contains("this looks like a cache", "CONFIG SET maxmemory-policy allkeys-lru")
                     .containsPattern("CONFIG SET maxmemory \\d+(gb|mb)");
         }
     }
 
     @Test
     void warnsThatAVolatilePolicyEvictsNothingWithoutTtls() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "100mb")
-                .option("maxmemory-policy", "volatile-lru").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .option("maxmemory", "100mb")
+                .option("maxmemory-policy", "volatile-lru")
+                .start()) {
             server.commands().set("user:1", "ada");
 
             Finding finding = finding(doctor.examine(server), "memory-volatile-policy-without-ttl");
@@ -98,8 +111,10 @@ class MemoryDoctorTest {
 
     @Test
     void notesEvictionsOfACacheDuringTheSample() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("maxmemory", "3mb")
-                .option("maxmemory-policy", "allkeys-lru").start()) {
+        try (RedisServer server = RedisServer.builder()
+                .option("maxmemory", "3mb")
+                .option("maxmemory-policy", "allkeys-lru")
+                .start()) {
             String value = "v".repeat(50_000);
 
             Report report = doctor.examine(server, sample -> {
@@ -139,8 +154,11 @@ class MemoryDoctorTest {
             Report report = doctor.examine(server);
             Finding fragmentation = finding(report, "memory-fragmentation");
             assertThat(fragmentation.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(fragmentation)).contains("allocator jemalloc", "CONFIG SET activedefrag yes",
-                    "MEMORY DOCTOR agrees: \"High total RSS\"");
+            assertThat(text(fragmentation))
+                    .contains(
+                            "allocator jemalloc",
+                            "CONFIG SET activedefrag yes",
+                            "MEMORY DOCTOR agrees: \"High total RSS\"");
             Finding allocator = finding(report, "memory-allocator-fragmentation");
             assertThat(allocator.severity()).isEqualTo(Severity.WARNING);
             assertThat(text(allocator)).contains("allocator_frag_ratio", "MEMORY DOCTOR agrees");
@@ -180,7 +198,8 @@ class MemoryDoctorTest {
 
     private static double usedFraction(RedisServer server) {
         RedisInfo memory = InfoParser.parse(server.commands().info("memory"));
-        return memory.number("used_memory").getAsDouble() / memory.number("maxmemory").getAsDouble();
+        return memory.number("used_memory").getAsDouble()
+                / memory.number("maxmemory").getAsDouble();
     }
 
     private static void populateAndDeleteMostKeys(RedisServer server) {
@@ -190,7 +209,10 @@ class MemoryDoctorTest {
 
     /** Redis refreshes its fragmentation figures in the background, a few times a second. */
     private static void awaitFragmentationAbove(RedisServer server, double ratio) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> InfoParser.parse(server.commands().info("memory"))
-                .number("mem_fragmentation_ratio").orElse(0) > ratio);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> InfoParser.parse(server.commands().info("memory"))
+                                .number("mem_fragmentation_ratio")
+                                .orElse(0)
+                        > ratio);
     }
 }

@@ -33,7 +33,8 @@ class PersistenceDoctorTest {
     @Test
     void notesPersistenceOffAndWarnsWhenReplicasFollowTheUnpersistedPrimary() throws Exception {
         try (RedisServer primary = RedisServer.start()) {
-            assertThat(finding(doctor.examine(primary), "persistence-off").severity()).isEqualTo(Severity.INFO);
+            assertThat(finding(doctor.examine(primary), "persistence-off").severity())
+                    .isEqualTo(Severity.INFO);
 
             try (RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
                 replica.awaitReplicationLink();
@@ -55,8 +56,10 @@ class PersistenceDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "persistence-rdb-failed");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(text(finding)).contains("rdb_last_bgsave_status err",
-                    "writes are still accepted: snapshots fail while the data on disk grows old");
+            assertThat(text(finding))
+                    .contains(
+                            "rdb_last_bgsave_status err",
+                            "writes are still accepted: snapshots fail while the data on disk grows old");
         }
     }
 
@@ -79,7 +82,8 @@ class PersistenceDoctorTest {
     @Test
     void warnsWhenAnAofRewriteFails() throws Exception {
         Path dir = Files.createTempDirectory("steward-doomed-");
-        try (RedisServer server = RedisServer.builder().dir(dir).appendOnly(true).start()) {
+        try (RedisServer server =
+                RedisServer.builder().dir(dir).appendOnly(true).start()) {
             deleteRecursively(dir);
             try {
                 server.commands().bgrewriteaof();
@@ -96,8 +100,14 @@ class PersistenceDoctorTest {
 
     @Test
     void explainsTheTradeOffsOfAlwaysAndNoFsync() throws Exception {
-        try (RedisServer always = RedisServer.builder().appendOnly(true).option("appendfsync", "always").start();
-                RedisServer never = RedisServer.builder().appendOnly(true).option("appendfsync", "no").start();
+        try (RedisServer always = RedisServer.builder()
+                        .appendOnly(true)
+                        .option("appendfsync", "always")
+                        .start();
+                RedisServer never = RedisServer.builder()
+                        .appendOnly(true)
+                        .option("appendfsync", "no")
+                        .start();
                 RedisServer everysec = RedisServer.builder().appendOnly(true).start()) {
             Finding slow = finding(doctor.examine(always), "persistence-appendfsync-always");
             assertThat(slow.severity()).isEqualTo(Severity.INFO);
@@ -121,7 +131,8 @@ class PersistenceDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "persistence-fork-headroom");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("is 90.0% of total_system_memory", "forks happen for snapshots (save 3600 1)")
+            assertThat(text(finding))
+                    .contains("is 90.0% of total_system_memory", "forks happen for snapshots (save 3600 1)")
                     .containsPattern("CONFIG SET maxmemory \\d+(gb|mb)");
         }
     }
@@ -147,7 +158,8 @@ class PersistenceDoctorTest {
     }
 
     private static void awaitInfo(RedisServer server, String field, String value) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> info(server).text(field, "").equals(value));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> info(server).text(field, "").equals(value));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -34,13 +34,14 @@ class ReplicationDoctorTest {
         try (RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
             replica.awaitReplicationLink();
             primary.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.commands().info("replication")
-                    .contains("master_link_status:down"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.commands().info("replication").contains("master_link_status:down"));
 
             Finding finding = finding(doctor.examine(replica), "replication-link-down");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(finding.title()).contains("127.0.0.1:" + primary.port());
-            assertThat(text(finding)).containsPattern("ROLE says the link is (connect|connecting)")
+            assertThat(text(finding))
+                    .containsPattern("ROLE says the link is (connect|connecting)")
                     .containsPattern("down for \\d");
         }
     }
@@ -48,7 +49,9 @@ class ReplicationDoctorTest {
     @Test
     void saysWhenAReplicaNeverReachedItsPrimary() throws Exception {
         int nowhere = FreePort.find();
-        try (RedisServer replica = RedisServer.builder().option("replicaof", "127.0.0.1 " + nowhere).start()) {
+        try (RedisServer replica = RedisServer.builder()
+                .option("replicaof", "127.0.0.1 " + nowhere)
+                .start()) {
             Report report = doctor.examine(replica);
 
             assertThat(text(finding(report, "replication-link-down")))
@@ -59,7 +62,8 @@ class ReplicationDoctorTest {
 
     @Test
     void warnsAboutAReplicaThatFallsBehindAndTheBufferItLeavesOnThePrimary() throws Exception {
-        try (RedisServer primary = RedisServer.start(); RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+        try (RedisServer primary = RedisServer.start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
             replica.awaitReplicationLink();
             replica.suspend();
             try {
@@ -70,11 +74,14 @@ class ReplicationDoctorTest {
                 Report report = doctor.examine(primary);
                 Finding lag = finding(report, "replication-lag");
                 assertThat(lag.severity()).isEqualTo(Severity.WARNING);
-                assertThat(text(lag)).containsPattern("replica 127.0.0.1:" + replica.port()
-                        + " \\(online\\): last acknowledged \\d+ s ago, \\d+\\.\\d MiB behind");
+                assertThat(text(lag))
+                        .containsPattern("replica 127.0.0.1:" + replica.port()
+                                + " \\(online\\): last acknowledged \\d+ s ago, \\d+\\.\\d MiB behind");
                 Finding buffers = finding(report, "clients-replica-buffers");
                 assertThat(buffers.severity()).isEqualTo(Severity.WARNING);
-                assertThat(buffers.title()).startsWith("Replication buffers hold").endsWith("a replica is not keeping up");
+                assertThat(buffers.title())
+                        .startsWith("Replication buffers hold")
+                        .endsWith("a replica is not keeping up");
             } finally {
                 replica.resume();
             }
@@ -83,7 +90,8 @@ class ReplicationDoctorTest {
 
     @Test
     void measuresTheBacklogWindowFromTheWriteRateAndNamesTheSizeToSet() throws Exception {
-        try (RedisServer primary = RedisServer.start(); RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+        try (RedisServer primary = RedisServer.start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
             replica.awaitReplicationLink();
 
             Report report = doctor.examine(primary, sample -> {
@@ -94,14 +102,18 @@ class ReplicationDoctorTest {
             });
             Finding finding = finding(report, "replication-backlog-window");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(text(finding)).contains("repl_backlog_size 1.0 MiB holds").containsPattern("master_repl_offset grew 4\\.\\d MiB");
+            assertThat(text(finding))
+                    .contains("repl_backlog_size 1.0 MiB holds")
+                    .containsPattern("master_repl_offset grew 4\\.\\d MiB");
             assertThat(finding.remedy()).containsPattern("^CONFIG SET repl-backlog-size \\d+mb\n");
         }
     }
 
     @Test
     void reportsAFullResyncWhenAReplicaIsCutOffLongerThanTheBacklogCovers() throws Exception {
-        try (RedisServer primary = RedisServer.builder().option("repl-backlog-size", "16kb").start();
+        try (RedisServer primary = RedisServer.builder()
+                        .option("repl-backlog-size", "16kb")
+                        .start();
                 RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
             replica.awaitReplicationLink();
 
@@ -124,8 +136,11 @@ class ReplicationDoctorTest {
 
     @Test
     void predictsAFullSyncLoopWhenTheReplicaBufferLimitIsTooSmallForTheWriteStream() throws Exception {
-        try (RedisServer primary = RedisServer.builder().enableDebugCommand().option("repl-backlog-size", "16kb")
-                .option("client-output-buffer-limit", "replica 64kb 32kb 10").start()) {
+        try (RedisServer primary = RedisServer.builder()
+                .enableDebugCommand()
+                .option("repl-backlog-size", "16kb")
+                .option("client-output-buffer-limit", "replica 64kb 32kb 10")
+                .start()) {
             primary.call("DEBUG", "POPULATE", "100000", "key", "100");
             try (RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
                 replica.awaitReplicationLink();
@@ -140,9 +155,10 @@ class ReplicationDoctorTest {
             });
             Finding finding = finding(report, "replication-sync-loop-risk");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("client-output-buffer-limit replica 64.0 KiB 32.0 KiB 10",
-                    "dropped at 64.0 KiB");
-            assertThat(finding.remedy()).containsPattern("^CONFIG SET client-output-buffer-limit \"replica \\d+mb \\d+mb \\d+\"");
+            assertThat(text(finding))
+                    .contains("client-output-buffer-limit replica 64.0 KiB 32.0 KiB 10", "dropped at 64.0 KiB");
+            assertThat(finding.remedy())
+                    .containsPattern("^CONFIG SET client-output-buffer-limit \"replica \\d+mb \\d+mb \\d+\"");
         }
     }
 
@@ -157,18 +173,26 @@ class ReplicationDoctorTest {
 
     @Test
     void reportsWritesBlockedByMinReplicasToWrite() throws Exception {
-        try (RedisServer primary = RedisServer.builder().option("min-replicas-to-write", "1").start()) {
+        try (RedisServer primary =
+                RedisServer.builder().option("min-replicas-to-write", "1").start()) {
             Finding finding = finding(doctor.examine(primary), "replication-min-replicas-blocking");
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(text(finding)).contains("min-replicas-to-write 1", "replicas in sync 0", "NOREPLICAS",
-                    "CONFIG SET min-replicas-to-write 0");
+            assertThat(text(finding))
+                    .contains(
+                            "min-replicas-to-write 1",
+                            "replicas in sync 0",
+                            "NOREPLICAS",
+                            "CONFIG SET min-replicas-to-write 0");
         }
     }
 
     @Test
     void warnsAboutAWritableReplica() throws Exception {
         try (RedisServer primary = RedisServer.start();
-                RedisServer replica = RedisServer.builder().replicaOf(primary).option("replica-read-only", "no").start()) {
+                RedisServer replica = RedisServer.builder()
+                        .replicaOf(primary)
+                        .option("replica-read-only", "no")
+                        .start()) {
             replica.awaitReplicationLink();
 
             Finding finding = finding(doctor.examine(replica), "replication-writable-replica");
@@ -180,7 +204,8 @@ class ReplicationDoctorTest {
 
     @Test
     void warnsWhenReplTimeoutIsNoLongerThanThePingPeriod() throws Exception {
-        try (RedisServer primary = RedisServer.builder().option("repl-timeout", "10").start()) {
+        try (RedisServer primary =
+                RedisServer.builder().option("repl-timeout", "10").start()) {
             Finding finding = finding(doctor.examine(primary), "replication-timeout-too-short");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(text(finding)).contains("repl-timeout 10 s, repl-ping-replica-period 10 s");
@@ -188,6 +213,8 @@ class ReplicationDoctorTest {
     }
 
     private static double fullSyncs(RedisServer primary) {
-        return InfoParser.parse(primary.commands().info("stats")).number("sync_full").orElse(0);
+        return InfoParser.parse(primary.commands().info("stats"))
+                .number("sync_full")
+                .orElse(0);
     }
 }

@@ -65,8 +65,10 @@ class ReportFormatTest {
         assertThat(json.get("redisVersion").asText()).isEqualTo("7.0.15");
         assertThat(json.get("role").asText()).isEqualTo("master");
         assertThat(json.get("startedAt").asText()).isEqualTo("2026-11-21T21:18:09Z");
-        assertThat(json.get("findings")).allSatisfy(finding -> assertThat(finding.fieldNames()).toIterable()
-                .containsExactly("id", "area", "severity", "title", "evidence", "remedy"));
+        assertThat(json.get("findings"))
+                .allSatisfy(finding -> assertThat(finding.fieldNames())
+                        .toIterable()
+                        .containsExactly("id", "area", "severity", "title", "evidence", "remedy"));
         assertThat(json.get("summary").get("critical").asLong()).isEqualTo(report.count(Severity.CRITICAL));
         assertThat(json.get("summary").get("warning").asLong()).isEqualTo(report.count(Severity.WARNING));
         assertThat(json.get("summary").get("info").asLong()).isEqualTo(report.count(Severity.INFO));
@@ -82,11 +84,18 @@ class ReportFormatTest {
 
     @Test
     void noFormShowsTheAclPasswordHashOfTheCapture() {
-        String hash = Captures.text(DoctorCaptures.DIR + "acl-list.txt").lines().filter(l -> l.startsWith("user app"))
-                .findFirst().orElseThrow().split(" ")[3].substring(1);
+        String hash = Captures.text(DoctorCaptures.DIR + "acl-list.txt")
+                .lines()
+                .filter(l -> l.startsWith("user app"))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[3]
+                .substring(1);
 
         assertThat(hash).hasSize(64);
-        for (String output : List.of(new TextReport(false).render(report), new MarkdownReport().render(report),
+        for (String output : List.of(
+                new TextReport(false).render(report),
+                new MarkdownReport().render(report),
                 new JsonReport().render(report))) {
             assertThat(output).doesNotContain(hash).doesNotContain("app-secret-password");
         }

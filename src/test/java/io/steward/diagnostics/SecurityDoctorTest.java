@@ -25,24 +25,29 @@ class SecurityDoctorTest {
 
     @Test
     void warnsAboutNoPasswordOnALoopbackOnlyServer() throws Exception {
-        try (RedisServer open = RedisServer.start(); RedisServer guarded = RedisServer.builder().password("s3cret").start()) {
+        try (RedisServer open = RedisServer.start();
+                RedisServer guarded = RedisServer.builder().password("s3cret").start()) {
             Finding finding = finding(doctor.examine(open), "security-no-password");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("ACL user default is on with nopass", "bind 127.0.0.1: reachable from this host only");
+            assertThat(text(finding))
+                    .contains("ACL user default is on with nopass", "bind 127.0.0.1: reachable from this host only");
 
-            assertNoFinding(doctor.examine(DoctorRuns.target(guarded, null, "s3cret"), Duration.ZERO, Doctor.SLEEP),
+            assertNoFinding(
+                    doctor.examine(DoctorRuns.target(guarded, null, "s3cret"), Duration.ZERO, Doctor.SLEEP),
                     "security-no-password");
         }
     }
 
     @Test
     void isCriticalWhenAPasswordlessServerListensOnEveryInterfaceWithoutProtectedMode() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("bind", "0.0.0.0").start()) {
+        try (RedisServer server =
+                RedisServer.builder().option("bind", "0.0.0.0").start()) {
             Report report = doctor.examine(server);
 
             Finding exposed = finding(report, "security-exposed");
             assertThat(exposed.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(text(exposed)).contains("protected-mode no and bind \"0.0.0.0\"", "CONFIG SET protected-mode yes");
+            assertThat(text(exposed))
+                    .contains("protected-mode no and bind \"0.0.0.0\"", "CONFIG SET protected-mode yes");
             Finding noPassword = finding(report, "security-no-password");
             assertThat(noPassword.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(text(noPassword)).contains("reachable from other hosts");
@@ -51,8 +56,12 @@ class SecurityDoctorTest {
 
     @Test
     void protectedModeOffIsFineOnceThereIsAPassword() throws Exception {
-        try (RedisServer server = RedisServer.builder().option("bind", "0.0.0.0").password("s3cret").start()) {
-            assertNoFinding(doctor.examine(DoctorRuns.target(server, null, "s3cret"), Duration.ZERO, Doctor.SLEEP),
+        try (RedisServer server = RedisServer.builder()
+                .option("bind", "0.0.0.0")
+                .password("s3cret")
+                .start()) {
+            assertNoFinding(
+                    doctor.examine(DoctorRuns.target(server, null, "s3cret"), Duration.ZERO, Doctor.SLEEP),
                     "security-exposed");
         }
     }
@@ -64,9 +73,12 @@ class SecurityDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "security-dangerous-commands");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("enable-debug-command yes: any client may use it",
-                    "ACL users with @dangerous commands (CONFIG, FLUSHALL, DEBUG, KEYS, SHUTDOWN...): reporting",
-                    "enable-debug-command local", "ACL SETUSER reporting -@dangerous");
+            assertThat(text(finding))
+                    .contains(
+                            "enable-debug-command yes: any client may use it",
+                            "ACL users with @dangerous commands (CONFIG, FLUSHALL, DEBUG, KEYS, SHUTDOWN...): reporting",
+                            "enable-debug-command local",
+                            "ACL SETUSER reporting -@dangerous");
         }
     }
 
@@ -79,8 +91,11 @@ class SecurityDoctorTest {
                     for (String guess : new String[] {"admin", "redis", "123456"}) {
                         guesser.send("AUTH " + guess);
                     }
-                    await().atMost(Duration.ofSeconds(5)).until(() -> InfoParser.parse(server.commands()
-                            .info("errorstats")).get("errorstat_WRONGPASS").orElse("").startsWith("count=3"));
+                    await().atMost(Duration.ofSeconds(5))
+                            .until(() -> InfoParser.parse(server.commands().info("errorstats"))
+                                    .get("errorstat_WRONGPASS")
+                                    .orElse("")
+                                    .startsWith("count=3"));
                 }
             });
 

@@ -28,15 +28,29 @@ import org.junit.jupiter.api.Test;
 class RedisMetricsCollectorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
-    private final Target target = new Target("cache-1", RedisURI.create("redis://127.0.0.1:16379"), Duration.ofSeconds(15));
+    private final Target target =
+            new Target("cache-1", RedisURI.create("redis://127.0.0.1:16379"), Duration.ofSeconds(15));
 
     private Snapshot snapshot(String info) {
-        return new Snapshot(target, NOW, Duration.ofMillis(3), InfoParser.parse(Captures.text(info)),
+        return new Snapshot(
+                target,
+                NOW,
+                Duration.ofMillis(3),
+                InfoParser.parse(Captures.text(info)),
                 MemoryStatsParser.parse(RespReader.read(Captures.text("redis-7.0/memory-stats-primary.resp"))),
                 List.of(new LatencyEvent("command", Instant.ofEpochSecond(1795292278), 24, 84)),
                 new SlowlogSummary(10, 9, 24266),
-                new ServerConfig(Map.of("maxclients", "10000", "maxmemory", "0", "io-threads", "1", "databases", "16",
-                        "client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")),
+                new ServerConfig(Map.of(
+                        "maxclients",
+                        "10000",
+                        "maxmemory",
+                        "0",
+                        "io-threads",
+                        "1",
+                        "databases",
+                        "16",
+                        "client-output-buffer-limit",
+                        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")),
                 Map.of());
     }
 
@@ -87,7 +101,8 @@ class RedisMetricsCollectorTest {
     @Test
     void listsEveryDatabaseUpToTheConfiguredCountWithZerosForEmptyOnes() throws IOException {
         String metrics = primaryMetrics();
-        assertThat(metrics).contains("redis_db_keys{db=\"db0\",target=\"cache-1\"} 280998.0\n")
+        assertThat(metrics)
+                .contains("redis_db_keys{db=\"db0\",target=\"cache-1\"} 280998.0\n")
                 .contains("redis_db_keys{db=\"db15\",target=\"cache-1\"} 0.0\n")
                 .contains("redis_db_avg_ttl_seconds{db=\"db0\",target=\"cache-1\"} 3518.54\n")
                 .doesNotContain("db=\"db16\"");
@@ -105,8 +120,9 @@ class RedisMetricsCollectorTest {
 
     @Test
     void exposesReplicasAsThePrimarySeesThem() throws IOException {
-        assertThat(primaryMetrics()).contains(
-                "redis_connected_slave_offset_bytes{slave_ip=\"127.0.0.1\",slave_port=\"16380\",slave_state=\"online\",target=\"cache-1\"} 1.3075818E7\n");
+        assertThat(primaryMetrics())
+                .contains(
+                        "redis_connected_slave_offset_bytes{slave_ip=\"127.0.0.1\",slave_port=\"16380\",slave_state=\"online\",target=\"cache-1\"} 1.3075818E7\n");
     }
 
     @Test
@@ -126,7 +142,8 @@ class RedisMetricsCollectorTest {
                 .contains("redis_memory_stats_keys{target=\"cache-1\"} 285998.0\n")
                 .contains("redis_memory_stats_fragmentation_ratio{target=\"cache-1\"} 1.14979")
                 .contains("redis_memory_stats_dataset_ratio{target=\"cache-1\"} 0.67201")
-                .contains("redis_memory_stats_db_overhead_hashtable_main_bytes{db=\"db0\",target=\"cache-1\"} 1.5434224E7\n");
+                .contains(
+                        "redis_memory_stats_db_overhead_hashtable_main_bytes{db=\"db0\",target=\"cache-1\"} 1.5434224E7\n");
     }
 
     @Test
@@ -136,18 +153,20 @@ class RedisMetricsCollectorTest {
                 .contains("redis_last_slow_execution_duration_seconds{target=\"cache-1\"} 0.024266\n")
                 .contains("redis_latency_spike_duration_seconds{event_name=\"command\",target=\"cache-1\"} 0.024\n")
                 .contains("redis_config_maxclients{target=\"cache-1\"} 10000.0\n")
-                .contains("redis_config_client_output_buffer_limit_bytes{class=\"replica\",limit=\"hard\",target=\"cache-1\"} 2.68435456E8\n");
+                .contains(
+                        "redis_config_client_output_buffer_limit_bytes{class=\"replica\",limit=\"hard\",target=\"cache-1\"} 2.68435456E8\n");
     }
 
     @Test
     void computesStartTimeFromUptime() throws IOException {
-        assertThat(primaryMetrics()).contains("redis_start_time_seconds{target=\"cache-1\"} " + (double) (NOW.getEpochSecond() - 90));
+        assertThat(primaryMetrics())
+                .contains("redis_start_time_seconds{target=\"cache-1\"} " + (double) (NOW.getEpochSecond() - 90));
     }
 
     @Test
     void aFailedPollLeavesOnlyRedisUpZero() throws IOException {
-        String metrics = render(new RedisMetricsCollector(() -> List.of(
-                new PollResult.Failed(target, NOW, PollFailure.CONNECT, "cannot connect")), true));
+        String metrics = render(new RedisMetricsCollector(
+                () -> List.of(new PollResult.Failed(target, NOW, PollFailure.CONNECT, "cannot connect")), true));
         assertThat(metrics).contains("redis_up{target=\"cache-1\"} 0.0\n");
         assertThat(metrics.lines().filter(line -> !line.startsWith("#"))).hasSize(1);
     }

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Real command outputs captured from redis-server, under src/test/resources/info/. */
 public final class Captures {
 
-    private Captures() {
-    }
+    private Captures() {}
 
     public static String text(String name) {
         try (InputStream in = Captures.class.getResourceAsStream("/info/" + name)) {

@@ -42,7 +42,8 @@ public record Exposition(Map<String, String> types, Map<String, Set<String>> lab
             return sampleName;
         }
         for (String suffix : new String[] {"_sum", "_count", "_bucket", "_total", "_info"}) {
-            if (sampleName.endsWith(suffix) && types.containsKey(sampleName.substring(0, sampleName.length() - suffix.length()))) {
+            if (sampleName.endsWith(suffix)
+                    && types.containsKey(sampleName.substring(0, sampleName.length() - suffix.length()))) {
                 return sampleName.substring(0, sampleName.length() - suffix.length());
             }
         }

@@ -38,7 +38,10 @@ public final class ExternalProcess implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(binary);
             command.addAll(args);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ExternalProcess peer = new ExternalProcess(process, log);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {

@@ -62,7 +62,8 @@ public final class FakeRedis implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (client; InputStream in = new BufferedInputStream(client.getInputStream());
+        try (client;
+                InputStream in = new BufferedInputStream(client.getInputStream());
                 OutputStream out = client.getOutputStream()) {
             while (true) {
                 List<String> command = readCommand(in);

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** A TCP port on loopback that nothing listens on right now. */
 public final class FreePort {
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     public static int find() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

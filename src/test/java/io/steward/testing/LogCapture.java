@@ -19,13 +19,18 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every message with its arguments filled in, and the message of any attached exception chain. */
     public synchronized List<String> lines() {
-        return List.copyOf(appender.list).stream().map(event -> {
-            StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getFormattedMessage());
-            for (var proxy = event.getThrowableProxy(); proxy != null; proxy = proxy.getCause()) {
-                line.append(" | ").append(proxy.getClassName()).append(": ").append(proxy.getMessage());
-            }
-            return line.toString();
-        }).toList();
+        return List.copyOf(appender.list).stream()
+                .map(event -> {
+                    StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getFormattedMessage());
+                    for (var proxy = event.getThrowableProxy(); proxy != null; proxy = proxy.getCause()) {
+                        line.append(" | ")
+                                .append(proxy.getClassName())
+                                .append(": ")
+                                .append(proxy.getMessage());
+                    }
+                    return line.toString();
+                })
+                .toList();
     }
 
     @Override

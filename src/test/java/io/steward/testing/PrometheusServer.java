@@ -29,7 +29,9 @@ public final class PrometheusServer implements AutoCloseable {
     public static PrometheusServer start(String scrapeTarget, Path ruleFile) throws IOException {
         Path dir = Files.createTempDirectory("steward-prometheus-");
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
@@ -37,19 +39,26 @@ public final class PrometheusServer implements AutoCloseable {
                   - job_name: steward
                     static_configs:
                       - targets: ["%s"]
-                """.formatted(scrapeTarget) + (ruleFile == null ? "" : "rule_files:\n  - " + ruleFile.toAbsolutePath() + "\n"));
+                """.formatted(scrapeTarget)
+                        + (ruleFile == null ? "" : "rule_files:\n  - " + ruleFile.toAbsolutePath() + "\n"));
         int port = FreePort.find();
         String base = "http://127.0.0.1:" + port;
-        ExternalProcess process = ExternalProcess.start("/usr/bin/prometheus", "prometheus", List.of(
-                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
+        ExternalProcess process = ExternalProcess.start(
+                "/usr/bin/prometheus",
+                "prometheus",
+                List.of(
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn"),
                 () -> ExternalProcess.answers(base + "/-/ready"));
         return new PrometheusServer(process, dir, base);
     }
 
     /** The instant vector an expression evaluates to now, as the API's result array. */
     public JsonNode query(String expr) {
-        String body = Http.get(base + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body();
+        String body = Http.get(base + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))
+                .body();
         try {
             JsonNode reply = new ObjectMapper().readTree(body);
             if (!reply.path("status").asText().equals("success")) {

@@ -13,8 +13,7 @@ public final class Promtool {
 
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     /** The problems {@code promtool check metrics} reports for an exposition, one per line. */
     public static List<String> checkMetrics(String exposition) throws IOException, InterruptedException {
@@ -23,7 +22,8 @@ public final class Promtool {
 
     public static List<String> run(String stdin, String... args) throws IOException, InterruptedException {
         if (!Files.isExecutable(PROMTOOL)) {
-            throw new IllegalStateException("promtool is not installed: install Debian's prometheus package (bash .ci/run does it)");
+            throw new IllegalStateException(
+                    "promtool is not installed: install Debian's prometheus package (bash .ci/run does it)");
         }
         List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
         command.addAll(List.of(args));

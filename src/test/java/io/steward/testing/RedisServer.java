@@ -76,7 +76,9 @@ public final class RedisServer implements AutoCloseable {
     private void signal(String signal) {
         try {
             // The shell's own kill: a minimal Debian has no procps, hence no /bin/kill.
-            int exit = new ProcessBuilder("sh", "-c", "kill " + signal + " " + process.pid()).start().waitFor();
+            int exit = new ProcessBuilder("sh", "-c", "kill " + signal + " " + process.pid())
+                    .start()
+                    .waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
             }
@@ -120,8 +122,11 @@ public final class RedisServer implements AutoCloseable {
                 return command;
             }
         };
-        return commands().dispatch(keyword, new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-                commandArgs);
+        return commands()
+                .dispatch(
+                        keyword,
+                        new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        commandArgs);
     }
 
     /** Blocks until this replica reports {@code master_link_status:up}. */
@@ -258,10 +263,20 @@ public final class RedisServer implements AutoCloseable {
             try {
                 Path workDir = dir != null ? dir : Files.createTempDirectory("steward-redis-");
                 int chosenPort = port != null ? port : FreePort.find();
-                List<String> command = new ArrayList<>(List.of(binary,
-                        "--port", tls == null ? String.valueOf(chosenPort) : "0", "--bind", "127.0.0.1",
-                        "--dir", workDir.toString(), "--logfile", workDir.resolve("redis.log").toString(),
-                        "--daemonize", "no", "--protected-mode", "no"));
+                List<String> command = new ArrayList<>(List.of(
+                        binary,
+                        "--port",
+                        tls == null ? String.valueOf(chosenPort) : "0",
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        workDir.toString(),
+                        "--logfile",
+                        workDir.resolve("redis.log").toString(),
+                        "--daemonize",
+                        "no",
+                        "--protected-mode",
+                        "no"));
                 if (tls != null) {
                     command.addAll(List.of("--tls-port", String.valueOf(chosenPort)));
                 }
@@ -269,7 +284,8 @@ public final class RedisServer implements AutoCloseable {
                     command.add("--" + name);
                     command.addAll(value.isEmpty() ? List.of("") : List.of(value.split(" ")));
                 });
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
                         .redirectOutput(workDir.resolve("redis.stdout").toFile());
                 builder.environment().putAll(environment);
                 Process process = builder.start();
@@ -298,7 +314,9 @@ public final class RedisServer implements AutoCloseable {
                     byte[] reply = new byte[64];
                     int n = in.read(reply);
                     // +PONG, or -NOAUTH when a password is set: either way the server is up.
-                    if (n > 0 && (reply[0] == '+' || reply[0] == '-') && !new String(reply, 0, n, StandardCharsets.US_ASCII).contains("LOADING")) {
+                    if (n > 0
+                            && (reply[0] == '+' || reply[0] == '-')
+                            && !new String(reply, 0, n, StandardCharsets.US_ASCII).contains("LOADING")) {
                         return;
                     }
                 } catch (IOException notYet) {

@@ -38,7 +38,8 @@ public final class S3Server implements AutoCloseable {
 
     private void startProxy() {
         try {
-            proxy = S3Proxy.builder().blobStore(blobs)
+            proxy = S3Proxy.builder()
+                    .blobStore(blobs)
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                     // The AWS SDK sends headers S3Proxy does not know (x-amz-mp-object-size, ...).
                     .ignoreUnknownHeaders(true)
@@ -60,8 +61,12 @@ public final class S3Server implements AutoCloseable {
 
     /** A client of its own, for a test to look inside the store or to create buckets. */
     public S3Client client() {
-        return S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 

@@ -16,29 +16,75 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
         } catch (IOException failure) {
             throw new IllegalStateException(failure);
         }
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-days", "2", "-subj", "/CN=steward-test-ca");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=steward-test-ca");
         for (String name : List.of("server", "client")) {
-            openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-                    "-subj", "/CN=" + name);
-            openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                    "-out", name + ".crt", "-days", "2", "-extfile", "san.ext");
+            openssl(
+                    dir,
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    name + ".key",
+                    "-out",
+                    name + ".csr",
+                    "-subj",
+                    "/CN=" + name);
+            openssl(
+                    dir,
+                    "x509",
+                    "-req",
+                    "-in",
+                    name + ".csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-out",
+                    name + ".crt",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "san.ext");
         }
-        return new TestCertificates(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
-                dir.resolve("client.crt"), dir.resolve("client.key"));
+        return new TestCertificates(
+                dir.resolve("ca.crt"),
+                dir.resolve("server.crt"),
+                dir.resolve("server.key"),
+                dir.resolve("client.crt"),
+                dir.resolve("client.key"));
     }
 
     private static void openssl(Path dir, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("openssl " + String.join(" ", args) + " failed:\n" + output);
             }
         } catch (IOException failure) {
-            throw new IllegalStateException("openssl is not installed: install Debian's openssl package (bash .ci/run does it)", failure);
+            throw new IllegalStateException(
+                    "openssl is not installed: install Debian's openssl package (bash .ci/run does it)", failure);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(interrupted);

@@ -25,7 +25,9 @@ public final class BackupCatalog {
     /** Complete backups, newest first; only the target's when {@code target} is given. */
     public List<Manifest> list(Optional<String> target) {
         List<Manifest> manifests = new ArrayList<>();
-        for (Directory dir : directories(target.map(BackupLayout::targetDir).map(d -> d + "/").orElse("")).values()) {
+        for (Directory dir : directories(
+                        target.map(BackupLayout::targetDir).map(d -> d + "/").orElse(""))
+                .values()) {
             if (dir.manifest != null) {
                 Manifest manifest = read(dir.manifest);
                 if (target.isEmpty() || target.get().equals(manifest.target())) {
@@ -33,7 +35,9 @@ public final class BackupCatalog {
                 }
             }
         }
-        manifests.sort(Comparator.comparing(Manifest::started).thenComparing(Manifest::id).reversed());
+        manifests.sort(Comparator.comparing(Manifest::started)
+                .thenComparing(Manifest::id)
+                .reversed());
         return manifests;
     }
 
@@ -44,7 +48,8 @@ public final class BackupCatalog {
         }
         return directories("").values().stream()
                 .filter(dir -> dir.id.equals(id) && dir.manifest != null)
-                .findFirst().map(dir -> read(dir.manifest));
+                .findFirst()
+                .map(dir -> read(dir.manifest));
     }
 
     /** Every object of backup directories without a manifest whose newest object is older than {@code before}. */
@@ -76,8 +81,10 @@ public final class BackupCatalog {
         try (InputStream in = store.open(key)) {
             return Manifest.fromJson(in.readAllBytes(), store.location() + "/" + key);
         } catch (IOException failure) {
-            throw new BackupException(BackupFailure.STORE_ERROR, "cannot read " + store.location() + "/" + key + ": "
-                    + failure.getMessage(), failure);
+            throw new BackupException(
+                    BackupFailure.STORE_ERROR,
+                    "cannot read " + store.location() + "/" + key + ": " + failure.getMessage(),
+                    failure);
         }
     }
 

@@ -17,18 +17,19 @@ import java.util.regex.Pattern;
  */
 final class BackupLayout {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern KEY = Pattern.compile("([^/]+)/(\\d{8}T\\d{6}Z-[0-9a-f]{8})/([^/]+)");
     static final Pattern ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private BackupLayout() {
-    }
+    private BackupLayout() {}
 
     static String newId(Instant start) {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
-        return STAMP.format(start.truncatedTo(ChronoUnit.SECONDS)) + "-" + HexFormat.of().formatHex(suffix);
+        return STAMP.format(start.truncatedTo(ChronoUnit.SECONDS)) + "-"
+                + HexFormat.of().formatHex(suffix);
     }
 
     /**

@@ -41,7 +41,10 @@ public final class BackupMetrics {
     public void restoreFrom(Manifest newest) {
         TargetState state = state(newest.target());
         if (state.lastSuccess.get() == 0) {
-            state.succeeded(newest.finished(), Duration.between(newest.started(), newest.finished()), newest.rdb().size());
+            state.succeeded(
+                    newest.finished(),
+                    Duration.between(newest.started(), newest.finished()),
+                    newest.rdb().size());
         }
     }
 
@@ -74,19 +77,33 @@ public final class BackupMetrics {
             TargetState state = new TargetState();
             Gauge.builder("steward.backup.last.success.timestamp", state.lastSuccess, AtomicReference::get)
                     .description("Unix time when the last successful backup of the target finished")
-                    .baseUnit("seconds").tag("target", name).strongReference(true).register(registry);
+                    .baseUnit("seconds")
+                    .tag("target", name)
+                    .strongReference(true)
+                    .register(registry);
             Gauge.builder("steward.backup.last.duration", state.lastDuration, AtomicReference::get)
                     .description("How long the last successful backup of the target took, BGSAVE to manifest")
-                    .baseUnit("seconds").tag("target", name).strongReference(true).register(registry);
+                    .baseUnit("seconds")
+                    .tag("target", name)
+                    .strongReference(true)
+                    .register(registry);
             Gauge.builder("steward.backup.last.size", state.lastSize, AtomicReference::get)
                     .description("Size of the RDB file of the last successful backup of the target")
-                    .baseUnit("bytes").tag("target", name).strongReference(true).register(registry);
+                    .baseUnit("bytes")
+                    .tag("target", name)
+                    .strongReference(true)
+                    .register(registry);
             Gauge.builder("steward.backup.schedule.interval", state.interval, AtomicReference::get)
                     .description("The longest time between two scheduled backups of the target")
-                    .baseUnit("seconds").tag("target", name).strongReference(true).register(registry);
+                    .baseUnit("seconds")
+                    .tag("target", name)
+                    .strongReference(true)
+                    .register(registry);
             Gauge.builder("steward.backup.in.progress", state.inProgress, AtomicReference::get)
                     .description("1 while a backup of the target runs")
-                    .tag("target", name).strongReference(true).register(registry);
+                    .tag("target", name)
+                    .strongReference(true)
+                    .register(registry);
             for (BackupFailure reason : BackupFailure.values()) {
                 // Mismatches and restore targets come from verify and restore, which the agent does not run.
                 if (reason != BackupFailure.MISMATCH && reason != BackupFailure.RESTORE_TARGET) {
@@ -100,7 +117,8 @@ public final class BackupMetrics {
     private Counter failures(String target, BackupFailure reason) {
         return Counter.builder("steward.backup.failures")
                 .description("Backups of the target that failed, by reason")
-                .tag("target", target).tag("reason", reason.label())
+                .tag("target", target)
+                .tag("reason", reason.label())
                 .register(registry);
     }
 

@@ -46,14 +46,16 @@ public final class BackupReader {
     public Path restore(Manifest manifest, Path dir, boolean force, Progress progress) {
         Path target = dir.resolve("dump.rdb");
         if (Files.exists(target) && !force) {
-            throw new BackupException(BackupFailure.RESTORE_TARGET, target + " exists; nothing was changed. Give --force"
-                    + " to replace it (stop the Redis that uses it first)");
+            throw new BackupException(
+                    BackupFailure.RESTORE_TARGET,
+                    target + " exists; nothing was changed. Give --force"
+                            + " to replace it (stop the Redis that uses it first)");
         }
         Path temp = dir.resolve(".dump.rdb.restore-" + manifest.id());
         try {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = FileChannel.open(
+                    temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 read(manifest, Channels.newOutputStream(channel), progress);
                 channel.force(true);
             }
@@ -66,13 +68,16 @@ public final class BackupReader {
             return target;
         } catch (FileAlreadyExistsException appeared) {
             deleteQuietly(temp);
-            throw new BackupException(BackupFailure.RESTORE_TARGET, target + " appeared during the restore; nothing was"
-                    + " changed. Give --force to replace it");
+            throw new BackupException(
+                    BackupFailure.RESTORE_TARGET,
+                    target + " appeared during the restore; nothing was" + " changed. Give --force to replace it");
         } catch (IOException | WriteFailure failure) {
             deleteQuietly(temp);
             Throwable cause = failure instanceof WriteFailure ? failure.getCause() : failure;
-            throw new BackupException(BackupFailure.RESTORE_TARGET, "cannot write the restored RDB in " + dir + ": "
-                    + describe(cause) + "; nothing was changed", cause);
+            throw new BackupException(
+                    BackupFailure.RESTORE_TARGET,
+                    "cannot write the restored RDB in " + dir + ": " + describe(cause) + "; nothing was changed",
+                    cause);
         } catch (RuntimeException failure) {
             deleteQuietly(temp);
             throw failure;
@@ -84,8 +89,10 @@ public final class BackupReader {
     private RdbDigest read(Manifest manifest, OutputStream out, Progress progress) {
         Compression compression = Compression.parse(manifest.stored().compression());
         if (compression == null) {
-            throw new BackupException(BackupFailure.MISMATCH, "backup " + manifest.id() + " uses compression '"
-                    + manifest.stored().compression() + "', which this agent does not know");
+            throw new BackupException(
+                    BackupFailure.MISMATCH,
+                    "backup " + manifest.id() + " uses compression '"
+                            + manifest.stored().compression() + "', which this agent does not know");
         }
         RdbChecker checker = new RdbChecker("the RDB in backup " + manifest.id());
         MessageDigest storedSha = RdbChecker.sha256();
@@ -107,13 +114,19 @@ public final class BackupReader {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     checker.update(buffer, 0, n);
                     write(out, buffer, n);
-                    progress.update(Progress.Phase.DOWNLOADING, storedSize[0], manifest.stored().size());
+                    progress.update(
+                            Progress.Phase.DOWNLOADING,
+                            storedSize[0],
+                            manifest.stored().size());
                 }
                 counted.transferTo(OutputStream.nullOutputStream()); // hash any bytes after the compressed frame
             }
         } catch (IOException failure) {
-            throw new BackupException(BackupFailure.MISMATCH, "backup " + manifest.id() + " cannot be read back ("
-                    + describe(failure) + "): the stored object does not match its manifest", failure);
+            throw new BackupException(
+                    BackupFailure.MISMATCH,
+                    "backup " + manifest.id() + " cannot be read back (" + describe(failure)
+                            + "): the stored object does not match its manifest",
+                    failure);
         }
         return compare(manifest, checker, HexFormat.of().formatHex(storedSha.digest()), storedSize[0]);
     }
@@ -121,10 +134,12 @@ public final class BackupReader {
     private static RdbDigest compare(Manifest manifest, RdbChecker checker, String storedSha, long storedSize) {
         List<String> differences = new ArrayList<>();
         if (storedSize != manifest.stored().size()) {
-            differences.add("stored size " + storedSize + " != " + manifest.stored().size());
+            differences.add(
+                    "stored size " + storedSize + " != " + manifest.stored().size());
         }
         if (!storedSha.equals(manifest.stored().sha256())) {
-            differences.add("stored SHA-256 " + storedSha + " != " + manifest.stored().sha256());
+            differences.add(
+                    "stored SHA-256 " + storedSha + " != " + manifest.stored().sha256());
         }
         RdbDigest rdb;
         try {
@@ -137,10 +152,12 @@ public final class BackupReader {
             differences.add("RDB size " + rdb.size() + " != " + manifest.rdb().size());
         }
         if (!rdb.sha256().equals(manifest.rdb().sha256())) {
-            differences.add("RDB SHA-256 " + rdb.sha256() + " != " + manifest.rdb().sha256());
+            differences.add(
+                    "RDB SHA-256 " + rdb.sha256() + " != " + manifest.rdb().sha256());
         }
         if (!rdb.crc64().equals(manifest.rdb().crc64())) {
-            differences.add("RDB CRC-64 " + rdb.crc64() + " != " + manifest.rdb().crc64());
+            differences.add(
+                    "RDB CRC-64 " + rdb.crc64() + " != " + manifest.rdb().crc64());
         }
         if (!differences.isEmpty()) {
             throw mismatch(manifest, differences);
@@ -149,8 +166,10 @@ public final class BackupReader {
     }
 
     private static BackupException mismatch(Manifest manifest, List<String> differences) {
-        return new BackupException(BackupFailure.MISMATCH, "backup " + manifest.id() + " of " + manifest.target()
-                + " does not match its manifest: " + String.join("; ", differences));
+        return new BackupException(
+                BackupFailure.MISMATCH,
+                "backup " + manifest.id() + " of " + manifest.target() + " does not match its manifest: "
+                        + String.join("; ", differences));
     }
 
     /** Failures writing the restored file, told apart from failures reading the backup. */

@@ -52,8 +52,14 @@ public final class BackupRunner {
     private final String agentVersion;
 
     /** @param lockDir where the per-server lock files live (the temp directory) */
-    public BackupRunner(RedisConnector connector, BackupStore store, Compression compression, BackupMetrics metrics,
-            Clock clock, Path lockDir, String agentVersion) {
+    public BackupRunner(
+            RedisConnector connector,
+            BackupStore store,
+            Compression compression,
+            BackupMetrics metrics,
+            Clock clock,
+            Path lockDir,
+            String agentVersion) {
         this.connector = connector;
         this.store = store;
         this.compression = compression;
@@ -73,17 +79,29 @@ public final class BackupRunner {
         } catch (BackupException | IOException busy) {
             metrics.refused(target.name());
             progress.finished();
-            throw busy instanceof BackupException refused ? refused : new BackupException(BackupFailure.BUSY,
-                    "cannot take the backup lock in " + lockDir + ": " + busy.getMessage(), busy);
+            throw busy instanceof BackupException refused
+                    ? refused
+                    : new BackupException(
+                            BackupFailure.BUSY,
+                            "cannot take the backup lock in " + lockDir + ": " + busy.getMessage(),
+                            busy);
         }
         metrics.started(target.name());
         try (lock) {
             Manifest manifest = backUp(target, new Bgsave(bgsaveTimeout, POLL_EVERY, FRESHNESS), started, progress);
-            metrics.succeeded(target.name(), manifest.finished(), Duration.ofNanos(System.nanoTime() - startNanos),
+            metrics.succeeded(
+                    target.name(),
+                    manifest.finished(),
+                    Duration.ofNanos(System.nanoTime() - startNanos),
                     manifest.rdb().size());
-            logger.info("backup {} of {} done in {} s: {} bytes of RDB stored as {} bytes in {}", manifest.id(), target,
-                    Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0, manifest.rdb().size(),
-                    manifest.stored().size(), store.location());
+            logger.info(
+                    "backup {} of {} done in {} s: {} bytes of RDB stored as {} bytes in {}",
+                    manifest.id(),
+                    target,
+                    Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0,
+                    manifest.rdb().size(),
+                    manifest.stored().size(),
+                    store.location());
             return manifest;
         } catch (BackupException failure) {
             metrics.failed(target.name(), failure.reason());
@@ -101,7 +119,10 @@ public final class BackupRunner {
         try (StatefulRedisConnection<String, String> connection = connect(target)) {
             saved = bgsave.run(connection.sync(), target, progress);
         }
-        logger.info("BGSAVE of {} done in {} s", target, Duration.ofNanos(System.nanoTime() - saveNanos).toMillis() / 1000.0);
+        logger.info(
+                "BGSAVE of {} done in {} s",
+                target,
+                Duration.ofNanos(System.nanoTime() - saveNanos).toMillis() / 1000.0);
         String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
         Upload upload = upload(saved.file(), dataKey, progress);
         try {
@@ -114,8 +135,7 @@ public final class BackupRunner {
         }
     }
 
-    private record Upload(RdbDigest rdb, long storedSize, String storedSha256) {
-    }
+    private record Upload(RdbDigest rdb, long storedSize, String storedSha256) {}
 
     /** Reads the RDB through the checks into the store; the object is committed only when the RDB verified. */
     private Upload upload(Path file, String key, Progress progress) {
@@ -142,34 +162,51 @@ public final class BackupRunner {
                 throw failure;
             } catch (IOException | RuntimeException failure) {
                 writer.abort();
-                throw new BackupException(BackupFailure.STORE_ERROR, "writing the backup to " + store.location()
-                        + " failed: " + S3Errors.rootMessage(failure) + "; nothing was stored", failure);
+                throw new BackupException(
+                        BackupFailure.STORE_ERROR,
+                        "writing the backup to " + store.location() + " failed: " + S3Errors.rootMessage(failure)
+                                + "; nothing was stored",
+                        failure);
             }
         } catch (NoSuchFileException missing) {
-            throw new BackupException(BackupFailure.RDB_UNREADABLE, "Redis reported a finished save, but " + file
-                    + " does not exist here: run the agent on the Redis host");
+            throw new BackupException(
+                    BackupFailure.RDB_UNREADABLE,
+                    "Redis reported a finished save, but " + file
+                            + " does not exist here: run the agent on the Redis host");
         } catch (AccessDeniedException denied) {
-            throw new BackupException(BackupFailure.RDB_UNREADABLE, "the agent may not read " + file
-                    + ": run it as the redis user or give it read access to the file");
+            throw new BackupException(
+                    BackupFailure.RDB_UNREADABLE,
+                    "the agent may not read " + file + ": run it as the redis user or give it read access to the file");
         } catch (IOException failure) {
-            throw new BackupException(BackupFailure.RDB_UNREADABLE, "cannot read " + file + ": " + failure.getMessage(),
-                    failure);
+            throw new BackupException(
+                    BackupFailure.RDB_UNREADABLE, "cannot read " + file + ": " + failure.getMessage(), failure);
         }
     }
 
-    private Manifest manifest(Target target, String id, Instant started, Bgsave.Saved saved, Upload upload,
-            String dataKey) {
+    private Manifest manifest(
+            Target target, String id, Instant started, Bgsave.Saved saved, Upload upload, String dataKey) {
         RedisInfo info = saved.info();
         Map<String, Long> keys = new LinkedHashMap<>();
-        info.section("keyspace").forEach((db, value) ->
-                keys.put(db, Long.parseLong(InfoParser.nested(value).getOrDefault("keys", "0"))));
-        return new Manifest(Manifest.SCHEMA_VERSION, id, target.name(), started.toString(), clock.instant().toString(),
-                new Manifest.Source(target.address(), info.version(), info.text("run_id", null), info.role(),
-                        (long) info.number("master_repl_offset").orElse(0)),
-                new Manifest.Rdb(saved.file().toString(), upload.rdb().rdbVersion(), upload.rdb().size(),
-                        upload.rdb().sha256(), upload.rdb().crc64()),
+        info.section("keyspace")
+                .forEach((db, value) ->
+                        keys.put(db, Long.parseLong(InfoParser.nested(value).getOrDefault("keys", "0"))));
+        return new Manifest(
+                Manifest.SCHEMA_VERSION,
+                id,
+                target.name(),
+                started.toString(),
+                clock.instant().toString(),
+                new Manifest.Source(target.address(), info.version(), info.text("run_id", null), info.role(), (long)
+                        info.number("master_repl_offset").orElse(0)),
+                new Manifest.Rdb(
+                        saved.file().toString(),
+                        upload.rdb().rdbVersion(),
+                        upload.rdb().size(),
+                        upload.rdb().sha256(),
+                        upload.rdb().crc64()),
                 new Manifest.Stored(dataKey, compression.label(), upload.storedSize(), upload.storedSha256()),
-                keys, agentVersion);
+                keys,
+                agentVersion);
     }
 
     private StatefulRedisConnection<String, String> connect(Target target) {
@@ -203,15 +240,20 @@ public final class BackupRunner {
             // held by this process
         }
         channel.close();
-        throw new BackupException(BackupFailure.BUSY, "a backup of " + target.address() + " is already running"
-                + " (lock " + file + "); this one was not started");
+        throw new BackupException(
+                BackupFailure.BUSY,
+                "a backup of " + target.address() + " is already running" + " (lock " + file
+                        + "); this one was not started");
     }
 
     private void deleteQuietly(List<String> keys) {
         try {
             store.delete(keys);
         } catch (BackupException failure) {
-            logger.warn("could not remove {} after a failed backup ({}); prune removes it later", keys, failure.getMessage());
+            logger.warn(
+                    "could not remove {} after a failed backup ({}); prune removes it later",
+                    keys,
+                    failure.getMessage());
         }
     }
 

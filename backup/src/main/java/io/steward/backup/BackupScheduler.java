@@ -46,23 +46,29 @@ public final class BackupScheduler implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(BackupScheduler.class);
 
     /** A target with its cron expression and how long its BGSAVE may take. */
-    public record Scheduled(Target target, String cron, Duration bgsaveTimeout) {
-    }
+    public record Scheduled(Target target, String cron, Duration bgsaveTimeout) {}
 
     private final Scheduler scheduler;
     private final Map<String, Scheduled> jobs;
 
     /** @param prune applied to a target after each of its scheduled backups, when retention is configured */
-    public BackupScheduler(List<Scheduled> scheduled, BackupRunner runner, BackupCatalog catalog,
-            Optional<Pruner> prune, Clock clock) {
+    public BackupScheduler(
+            List<Scheduled> scheduled,
+            BackupRunner runner,
+            BackupCatalog catalog,
+            Optional<Pruner> prune,
+            Clock clock) {
         this.jobs = scheduled.stream().collect(Collectors.toMap(s -> s.target().name(), Function.identity()));
         try {
             this.scheduler = new StdSchedulerFactory(properties(scheduled.size())).getScheduler();
-            scheduler.setJobFactory((bundle, ignored) -> new BackupJob(jobs.get(bundle.getJobDetail().getKey().getName()),
-                    runner, prune));
+            scheduler.setJobFactory((bundle, ignored) ->
+                    new BackupJob(jobs.get(bundle.getJobDetail().getKey().getName()), runner, prune));
             for (Scheduled entry : scheduled) {
-                JobDetail job = JobBuilder.newJob(BackupJob.class).withIdentity(entry.target().name(), "backup").build();
-                Trigger trigger = TriggerBuilder.newTrigger().withIdentity(entry.target().name(), "backup")
+                JobDetail job = JobBuilder.newJob(BackupJob.class)
+                        .withIdentity(entry.target().name(), "backup")
+                        .build();
+                Trigger trigger = TriggerBuilder.newTrigger()
+                        .withIdentity(entry.target().name(), "backup")
                         .withSchedule(CronScheduleBuilder.cronSchedule(entry.cron())
                                 .withMisfireHandlingInstructionFireAndProceed())
                         .build();
@@ -112,9 +118,15 @@ public final class BackupScheduler implements AutoCloseable {
         try {
             scheduler.start();
             for (Scheduled entry : jobs.values()) {
-                logger.info("backups of {} scheduled by '{}', next at {}", entry.target(), entry.cron(),
-                        scheduler.getTrigger(org.quartz.TriggerKey.triggerKey(entry.target().name(), "backup"))
-                                .getNextFireTime().toInstant());
+                logger.info(
+                        "backups of {} scheduled by '{}', next at {}",
+                        entry.target(),
+                        entry.cron(),
+                        scheduler
+                                .getTrigger(org.quartz.TriggerKey.triggerKey(
+                                        entry.target().name(), "backup"))
+                                .getNextFireTime()
+                                .toInstant());
             }
         } catch (SchedulerException failure) {
             throw new IllegalStateException("cannot start the backup scheduler: " + failure.getMessage(), failure);
@@ -126,13 +138,18 @@ public final class BackupScheduler implements AutoCloseable {
         Date now = Date.from(clock.instant());
         for (Scheduled entry : jobs.values()) {
             try {
-                Optional<Manifest> newest = catalog.list(Optional.of(entry.target().name())).stream().findFirst();
+                Optional<Manifest> newest = catalog
+                        .list(Optional.of(entry.target().name()))
+                        .stream()
+                        .findFirst();
                 if (newest.isEmpty()) {
                     continue;
                 }
-                Date missed = new CronExpression(entry.cron()).getTimeAfter(Date.from(newest.get().started()));
+                Date missed = new CronExpression(entry.cron())
+                        .getTimeAfter(Date.from(newest.get().started()));
                 if (missed != null && missed.before(now)) {
-                    logger.info("the backup of {} due at {} was missed; taking it now", entry.target(), missed.toInstant());
+                    logger.info(
+                            "the backup of {} due at {} was missed; taking it now", entry.target(), missed.toInstant());
                     scheduler.triggerJob(JobKey.jobKey(entry.target().name(), "backup"));
                 }
             } catch (BackupException | ParseException | SchedulerException failure) {
@@ -181,7 +198,11 @@ public final class BackupScheduler implements AutoCloseable {
             try {
                 runner.run(target, scheduled.bgsaveTimeout(), Progress.NONE);
             } catch (BackupException failure) {
-                logger.warn("scheduled backup of {} failed ({}): {}", target, failure.reason().label(), failure.getMessage());
+                logger.warn(
+                        "scheduled backup of {} failed ({}): {}",
+                        target,
+                        failure.reason().label(),
+                        failure.getMessage());
                 return;
             }
             prune.ifPresent(pruner -> {

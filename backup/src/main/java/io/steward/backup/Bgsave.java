@@ -35,8 +35,7 @@ import java.util.Map;
 final class Bgsave {
 
     /** The save's result: the file Redis wrote, and INFO when it was done. */
-    record Saved(Path file, RedisInfo info) {
-    }
+    record Saved(Path file, RedisInfo info) {}
 
     private final Duration timeout;
     private final Duration pollEvery;
@@ -70,9 +69,12 @@ final class Bgsave {
         send(redis, target);
         RedisInfo after = awaitDone(redis, target, deadline, before, !countsSaves, progress);
         if (!ok(after)) {
-            throw new BackupException(BackupFailure.BGSAVE_FAILED, "BGSAVE on " + target + " failed"
-                    + " (rdb_last_bgsave_status:err): Redis could not write " + file + "; its log says why, usually"
-                    + " an unwritable directory or a full disk. Nothing was stored" + misconfWarning(redis));
+            throw new BackupException(
+                    BackupFailure.BGSAVE_FAILED,
+                    "BGSAVE on " + target + " failed"
+                            + " (rdb_last_bgsave_status:err): Redis could not write " + file
+                            + "; its log says why, usually"
+                            + " an unwritable directory or a full disk. Nothing was stored" + misconfWarning(redis));
         }
         return new Saved(file, after);
     }
@@ -91,8 +93,12 @@ final class Bgsave {
             }
             if (message.contains("Another child process is active")) {
                 // An AOF rewrite or a module's fork runs; Redis starts our save when it is over.
-                call(target, () -> redis.dispatch(CommandType.BGSAVE, new StatusOutput<>(StringCodec.UTF8),
-                        new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE")));
+                call(
+                        target,
+                        () -> redis.dispatch(
+                                CommandType.BGSAVE,
+                                new StatusOutput<>(StringCodec.UTF8),
+                                new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE")));
                 return;
             }
             throw redisFailure(target, "BGSAVE", refused);
@@ -107,8 +113,13 @@ final class Bgsave {
      * @param byTime judge by {@code rdb_last_save_time} (servers before 7.0, without {@code rdb_saves}) rather than
      *     by the save counter; a failed save does not move that time, so a save seen running and then gone counts
      */
-    private RedisInfo awaitDone(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before,
-            boolean byTime, Progress progress) {
+    private RedisInfo awaitDone(
+            RedisCommands<String, String> redis,
+            Target target,
+            long deadline,
+            RedisInfo before,
+            boolean byTime,
+            Progress progress) {
         long savesBefore = (long) before.number("rdb_saves").orElse(0);
         boolean sawSaving = false;
         while (true) {
@@ -129,8 +140,8 @@ final class Bgsave {
         }
     }
 
-    private RedisInfo awaitIdle(RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before,
-            Progress progress) {
+    private RedisInfo awaitIdle(
+            RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before, Progress progress) {
         RedisInfo now = before;
         while (saving(now)) {
             report(now, progress);
@@ -143,16 +154,21 @@ final class Bgsave {
 
     private void waitOrTimeOut(long deadline, Target target, RedisInfo now) {
         if (System.nanoTime() > deadline) {
-            throw new BackupException(BackupFailure.BGSAVE_TIMEOUT, "BGSAVE on " + target + " did not finish within "
-                    + timeout.toSeconds() + " s (it has been saving for " + now.text("rdb_current_bgsave_time_sec", "?")
-                    + " s); it goes on in Redis, nothing was stored. Raise the backup timeout if the data set is this"
-                    + " large");
+            throw new BackupException(
+                    BackupFailure.BGSAVE_TIMEOUT,
+                    "BGSAVE on " + target + " did not finish within "
+                            + timeout.toSeconds() + " s (it has been saving for "
+                            + now.text("rdb_current_bgsave_time_sec", "?")
+                            + " s); it goes on in Redis, nothing was stored. Raise the backup timeout if the data set is this"
+                            + " large");
         }
         sleep(pollEvery);
     }
 
     private static void report(RedisInfo info, Progress progress) {
-        progress.update(Progress.Phase.SAVING, (long) info.number("current_save_keys_processed").orElse(0),
+        progress.update(
+                Progress.Phase.SAVING,
+                (long) info.number("current_save_keys_processed").orElse(0),
                 (long) info.number("current_save_keys_total").orElse(0));
     }
 
@@ -163,8 +179,10 @@ final class Bgsave {
     private static void checkSameServer(RedisInfo before, RedisInfo now, Target target) {
         String was = before.text("run_id", "");
         if (!was.equals(now.text("run_id", was))) {
-            throw new BackupException(BackupFailure.REDIS_CONNECT, target + " restarted during the backup (its run_id"
-                    + " changed); the save may be lost, nothing was stored");
+            throw new BackupException(
+                    BackupFailure.REDIS_CONNECT,
+                    target + " restarted during the backup (its run_id"
+                            + " changed); the save may be lost, nothing was stored");
         }
     }
 
@@ -190,14 +208,18 @@ final class Bgsave {
         String dir = config.get("dir");
         String name = config.get("dbfilename");
         if (dir == null || name == null) {
-            throw new BackupException(BackupFailure.REDIS_REFUSED, target + " does not tell where it saves its RDB"
-                    + " (CONFIG GET dir, dbfilename answered nothing)");
+            throw new BackupException(
+                    BackupFailure.REDIS_REFUSED,
+                    target + " does not tell where it saves its RDB"
+                            + " (CONFIG GET dir, dbfilename answered nothing)");
         }
         Path directory = Path.of(dir);
         if (!Files.isDirectory(directory) || !Files.isReadable(directory)) {
-            throw new BackupException(BackupFailure.RDB_UNREADABLE, target + " saves its RDB in " + dir + ", which the"
-                    + " agent cannot read here: run the agent on the Redis host, as a user that can read that"
-                    + " directory. Nothing was sent to Redis");
+            throw new BackupException(
+                    BackupFailure.RDB_UNREADABLE,
+                    target + " saves its RDB in " + dir + ", which the"
+                            + " agent cannot read here: run the agent on the Redis host, as a user that can read that"
+                            + " directory. Nothing was sent to Redis");
         }
         return directory.resolve(name);
     }
@@ -210,9 +232,12 @@ final class Bgsave {
             long last = Files.size(file);
             long free = Files.getFileStore(file.getParent()).getUsableSpace();
             if (free < last) {
-                throw new BackupException(BackupFailure.DISK_SPACE, file.getParent() + " has " + free + " bytes free,"
-                        + " less than the last RDB of " + target + " (" + last + " bytes): BGSAVE would fail and make"
-                        + " Redis refuse writes, so it was not sent. Free some space there");
+                throw new BackupException(
+                        BackupFailure.DISK_SPACE,
+                        file.getParent() + " has " + free + " bytes free,"
+                                + " less than the last RDB of " + target + " (" + last
+                                + " bytes): BGSAVE would fail and make"
+                                + " Redis refuse writes, so it was not sent. Free some space there");
             }
         } catch (IOException unknown) {
             // cannot tell the free space: let Redis try
@@ -249,18 +274,29 @@ final class Bgsave {
         PollFailure reason = PollFailure.classify(failure);
         String detail = S3Errors.rootMessage(failure);
         return switch (reason) {
-            case REFUSED -> new BackupException(BackupFailure.REDIS_REFUSED, target + " refused " + doing + " (" + detail
-                    + "): the agent's user needs +bgsave +info +config|get");
-            case AUTH -> new BackupException(BackupFailure.REDIS_CONNECT, "authentication to " + target.address()
-                    + " failed: " + detail + " (check the username and the password file or variable)");
-            case CONNECT, TIMEOUT, TLS, PROTOCOL -> new BackupException(BackupFailure.REDIS_CONNECT, "lost "
-                    + target.address() + " during the backup (" + reason.label() + ": " + detail
-                    + "); nothing was stored");
+            case REFUSED ->
+                new BackupException(
+                        BackupFailure.REDIS_REFUSED,
+                        target + " refused " + doing + " (" + detail
+                                + "): the agent's user needs +bgsave +info +config|get");
+            case AUTH ->
+                new BackupException(
+                        BackupFailure.REDIS_CONNECT,
+                        "authentication to " + target.address() + " failed: " + detail
+                                + " (check the username and the password file or variable)");
+            case CONNECT, TIMEOUT, TLS, PROTOCOL ->
+                new BackupException(
+                        BackupFailure.REDIS_CONNECT,
+                        "lost "
+                                + target.address() + " during the backup (" + reason.label() + ": " + detail
+                                + "); nothing was stored");
             // An error reply is the server's answer; anything else is the connection going away.
-            case ERROR -> failure instanceof RedisCommandExecutionException
-                    ? new BackupException(BackupFailure.BGSAVE_FAILED, target + " refused " + doing + ": " + detail)
-                    : new BackupException(BackupFailure.REDIS_CONNECT, "lost " + target.address() + " during the backup ("
-                            + detail + "); nothing was stored");
+            case ERROR ->
+                failure instanceof RedisCommandExecutionException
+                        ? new BackupException(BackupFailure.BGSAVE_FAILED, target + " refused " + doing + ": " + detail)
+                        : new BackupException(
+                                BackupFailure.REDIS_CONNECT,
+                                "lost " + target.address() + " during the backup (" + detail + "); nothing was stored");
         };
     }
 

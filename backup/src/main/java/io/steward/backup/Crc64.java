@@ -17,8 +17,7 @@ final class Crc64 {
     private static final long[][] TABLES = tables();
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private Crc64() {
-    }
+    private Crc64() {}
 
     static long update(long crc, byte[] bytes, int offset, int length) {
         long[] t0 = TABLES[0];
@@ -33,9 +32,14 @@ final class Crc64 {
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {
             long x = crc ^ (long) LONGS.get(bytes, i);
-            crc = t7[(int) (x & 0xff)] ^ t6[(int) ((x >>> 8) & 0xff)] ^ t5[(int) ((x >>> 16) & 0xff)]
-                    ^ t4[(int) ((x >>> 24) & 0xff)] ^ t3[(int) ((x >>> 32) & 0xff)] ^ t2[(int) ((x >>> 40) & 0xff)]
-                    ^ t1[(int) ((x >>> 48) & 0xff)] ^ t0[(int) (x >>> 56)];
+            crc = t7[(int) (x & 0xff)]
+                    ^ t6[(int) ((x >>> 8) & 0xff)]
+                    ^ t5[(int) ((x >>> 16) & 0xff)]
+                    ^ t4[(int) ((x >>> 24) & 0xff)]
+                    ^ t3[(int) ((x >>> 32) & 0xff)]
+                    ^ t2[(int) ((x >>> 40) & 0xff)]
+                    ^ t1[(int) ((x >>> 48) & 0xff)]
+                    ^ t0[(int) (x >>> 56)];
         }
         for (; i < end; i++) {
             crc = t0[(int) ((crc ^ bytes[i]) & 0xff)] ^ (crc >>> 8);

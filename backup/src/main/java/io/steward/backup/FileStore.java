@@ -83,11 +83,16 @@ public final class FileStore implements BackupStore {
         List<StoredObject> objects = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                String key = root.relativize(file)
+                        .toString()
+                        .replace(file.getFileSystem().getSeparator(), "/");
                 if (key.startsWith(keyPrefix)) {
                     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
                     if (attributes.isRegularFile()) {
-                        objects.add(new StoredObject(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+                        objects.add(new StoredObject(
+                                key,
+                                attributes.size(),
+                                attributes.lastModifiedTime().toInstant()));
                     }
                 }
             }
@@ -147,9 +152,11 @@ public final class FileStore implements BackupStore {
 
     private static BackupException storeError(String what, Exception failure) {
         Throwable cause = failure instanceof UncheckedIOException unchecked ? unchecked.getCause() : failure;
-        String detail = cause instanceof AccessDeniedException ? "permission denied"
-                : cause instanceof NoSuchFileException ? "no such file or directory"
-                : String.valueOf(cause.getMessage());
+        String detail = cause instanceof AccessDeniedException
+                ? "permission denied"
+                : cause instanceof NoSuchFileException
+                        ? "no such file or directory"
+                        : String.valueOf(cause.getMessage());
         return new BackupException(BackupFailure.STORE_ERROR, what + ": " + detail, cause);
     }
 
@@ -192,7 +199,8 @@ public final class FileStore implements BackupStore {
                 return written;
             } catch (FileAlreadyExistsException exists) {
                 abort();
-                throw new BackupException(BackupFailure.STORE_ERROR, target + " already exists; nothing was overwritten");
+                throw new BackupException(
+                        BackupFailure.STORE_ERROR, target + " already exists; nothing was overwritten");
             } catch (IOException failure) {
                 abort();
                 throw storeError("cannot write " + target, failure);

@@ -15,8 +15,17 @@ import java.util.Map;
  * @param keys keys per database ({@code db0} -> count) from {@code INFO keyspace} when the save finished
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Manifest(int schemaVersion, String id, String target, String startedAt, String finishedAt, Source source,
-        Rdb rdb, Stored stored, Map<String, Long> keys, String agentVersion) {
+public record Manifest(
+        int schemaVersion,
+        String id,
+        String target,
+        String startedAt,
+        String finishedAt,
+        Source source,
+        Rdb rdb,
+        Stored stored,
+        Map<String, Long> keys,
+        String agentVersion) {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
@@ -26,16 +35,13 @@ public record Manifest(int schemaVersion, String id, String target, String start
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The server the RDB came from. */
-    public record Source(String address, String redisVersion, String runId, String role, long replicationOffset) {
-    }
+    public record Source(String address, String redisVersion, String runId, String role, long replicationOffset) {}
 
     /** The RDB file as Redis wrote it. */
-    public record Rdb(String file, int version, long size, String sha256, String crc64) {
-    }
+    public record Rdb(String file, int version, long size, String sha256, String crc64) {}
 
     /** The object in the store: its key relative to the store, compression, size and SHA-256. */
-    public record Stored(String object, String compression, long size, String sha256) {
-    }
+    public record Stored(String object, String compression, long size, String sha256) {}
 
     public Instant started() {
         return Instant.parse(startedAt);
@@ -56,13 +62,19 @@ public record Manifest(int schemaVersion, String id, String target, String start
     static Manifest fromJson(byte[] json, String where) {
         try {
             Manifest manifest = JSON.readValue(json, Manifest.class);
-            if (manifest.id() == null || manifest.rdb() == null || manifest.stored() == null || manifest.startedAt() == null) {
+            if (manifest.id() == null
+                    || manifest.rdb() == null
+                    || manifest.stored() == null
+                    || manifest.startedAt() == null) {
                 throw new BackupException(BackupFailure.MISMATCH, where + " is not a complete manifest");
             }
             return manifest;
         } catch (IOException unreadable) {
-            throw new BackupException(BackupFailure.MISMATCH, where + " is not a readable manifest: "
-                    + unreadable.getMessage().lines().findFirst().orElse(""), unreadable);
+            throw new BackupException(
+                    BackupFailure.MISMATCH,
+                    where + " is not a readable manifest: "
+                            + unreadable.getMessage().lines().findFirst().orElse(""),
+                    unreadable);
         }
     }
 }

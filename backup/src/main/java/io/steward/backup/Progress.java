@@ -4,7 +4,7 @@ package io.steward.backup;
 @FunctionalInterface
 public interface Progress {
 
-    Progress NONE = (phase, done, total) -> { };
+    Progress NONE = (phase, done, total) -> {};
 
     /** What is happening, and in what unit it is counted. */
     enum Phase {
@@ -35,6 +35,5 @@ public interface Progress {
     void update(Phase phase, long done, long total);
 
     /** The work is over (done or failed): a terminal line can be closed. */
-    default void finished() {
-    }
+    default void finished() {}
 }

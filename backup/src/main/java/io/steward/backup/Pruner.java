@@ -37,10 +37,13 @@ public final class Pruner {
      * What a prune would do: per backup, keep or delete and why; the leftovers of backups without a manifest, and
      * uploads that were never finished, that it would remove.
      */
-    public record Plan(List<RetentionPolicy.Decision> decisions, List<StoredObject> leftovers,
-            List<UnfinishedUpload> unfinished) {
+    public record Plan(
+            List<RetentionPolicy.Decision> decisions, List<StoredObject> leftovers, List<UnfinishedUpload> unfinished) {
         public List<Manifest> deletions() {
-            return decisions.stream().filter(d -> !d.keep()).map(RetentionPolicy.Decision::backup).toList();
+            return decisions.stream()
+                    .filter(d -> !d.keep())
+                    .map(RetentionPolicy.Decision::backup)
+                    .toList();
         }
     }
 
@@ -68,7 +71,9 @@ public final class Pruner {
         }
         if (!plan.leftovers().isEmpty()) {
             store.delete(plan.leftovers().stream().map(StoredObject::key).toList());
-            logger.info("removed {} object(s) of incomplete backups", plan.leftovers().size());
+            logger.info(
+                    "removed {} object(s) of incomplete backups",
+                    plan.leftovers().size());
         }
         for (UnfinishedUpload upload : plan.unfinished()) {
             store.abort(upload);

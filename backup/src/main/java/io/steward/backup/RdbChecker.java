@@ -17,6 +17,7 @@ final class RdbChecker {
 
     /** The newest RDB version known (Redis 8.8 writes 14; Valkey 9 writes its own 80). */
     static final int NEWEST_REDIS_VERSION = 14;
+
     static final int NEWEST_VALKEY_VERSION = 80;
     private static final int EOF_OPCODE = 0xFF;
 

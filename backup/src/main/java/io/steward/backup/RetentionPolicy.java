@@ -37,26 +37,43 @@ public record RetentionPolicy(int keepLast, int keepDaily, int keepWeekly, int k
     /** Decides for each backup of one target, newest first. */
     public List<Decision> apply(List<Manifest> backups) {
         List<Manifest> newestFirst = new ArrayList<>(backups);
-        newestFirst.sort(Comparator.comparing(Manifest::started).thenComparing(Manifest::id).reversed());
+        newestFirst.sort(Comparator.comparing(Manifest::started)
+                .thenComparing(Manifest::id)
+                .reversed());
         Map<Manifest, List<String>> reasons = new LinkedHashMap<>();
         newestFirst.forEach(backup -> reasons.put(backup, new ArrayList<>()));
         for (int i = 0; i < Math.min(keepLast, newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i)).add("last " + keepLast);
         }
         keepNewestPer(newestFirst, keepDaily, "daily", at -> date(at).toString(), reasons);
-        keepNewestPer(newestFirst, keepWeekly, "weekly", at -> date(at).get(IsoFields.WEEK_BASED_YEAR) + "-W"
-                + date(at).get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), reasons);
-        keepNewestPer(newestFirst, keepMonthly, "monthly", at -> date(at).getYear() + "-" + date(at).getMonthValue(), reasons);
+        keepNewestPer(
+                newestFirst,
+                keepWeekly,
+                "weekly",
+                at -> date(at).get(IsoFields.WEEK_BASED_YEAR) + "-W" + date(at).get(IsoFields.WEEK_OF_WEEK_BASED_YEAR),
+                reasons);
+        keepNewestPer(
+                newestFirst,
+                keepMonthly,
+                "monthly",
+                at -> date(at).getYear() + "-" + date(at).getMonthValue(),
+                reasons);
         if (!newestFirst.isEmpty()) {
             List<String> newest = reasons.get(newestFirst.get(0));
             if (newest.isEmpty()) {
                 newest.add("newest");
             }
         }
-        return newestFirst.stream().map(backup -> new Decision(backup, List.copyOf(reasons.get(backup)))).toList();
+        return newestFirst.stream()
+                .map(backup -> new Decision(backup, List.copyOf(reasons.get(backup))))
+                .toList();
     }
 
-    private static void keepNewestPer(List<Manifest> newestFirst, int count, String rule, Function<Instant, String> period,
+    private static void keepNewestPer(
+            List<Manifest> newestFirst,
+            int count,
+            String rule,
+            Function<Instant, String> period,
             Map<Manifest, List<String>> reasons) {
         Set<String> seen = new HashSet<>();
         for (Manifest backup : newestFirst) {

@@ -17,34 +17,52 @@ final class S3Errors {
 
     BackupException translate(String doing, SdkException failure) {
         if (failure instanceof S3Exception s3) {
-            String code = s3.awsErrorDetails() == null ? "" : String.valueOf(s3.awsErrorDetails().errorCode());
-            String said = code + (s3.awsErrorDetails() == null || s3.awsErrorDetails().errorMessage() == null ? ""
-                    : ": " + s3.awsErrorDetails().errorMessage());
+            String code = s3.awsErrorDetails() == null
+                    ? ""
+                    : String.valueOf(s3.awsErrorDetails().errorCode());
+            String said = code
+                    + (s3.awsErrorDetails() == null || s3.awsErrorDetails().errorMessage() == null
+                            ? ""
+                            : ": " + s3.awsErrorDetails().errorMessage());
             if (code.equals("NoSuchBucket")) {
-                return new BackupException(BackupFailure.STORE_BUCKET, "the bucket of " + location
-                        + " does not exist (" + said + "); create it or fix storage.url", failure);
+                return new BackupException(
+                        BackupFailure.STORE_BUCKET,
+                        "the bucket of " + location + " does not exist (" + said + "); create it or fix storage.url",
+                        failure);
             }
             if (s3.statusCode() == 403 || code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch")) {
-                return new BackupException(BackupFailure.STORE_AUTH, location + " refused the credentials while " + doing
-                        + " (" + said + "); check storage.s3.access-key-env and secret-key-env, or the AWS credentials"
-                        + " of the environment", failure);
+                return new BackupException(
+                        BackupFailure.STORE_AUTH,
+                        location + " refused the credentials while " + doing
+                                + " (" + said
+                                + "); check storage.s3.access-key-env and secret-key-env, or the AWS credentials"
+                                + " of the environment",
+                        failure);
             }
             if (s3.statusCode() == 412) {
-                return new BackupException(BackupFailure.STORE_ERROR, location + ", " + doing + ": the object"
-                        + " already exists; nothing was overwritten", failure);
+                return new BackupException(
+                        BackupFailure.STORE_ERROR,
+                        location + ", " + doing + ": the object" + " already exists; nothing was overwritten",
+                        failure);
             }
-            return new BackupException(BackupFailure.STORE_ERROR, location + " failed while " + doing + " (HTTP "
-                    + s3.statusCode() + " " + said + ")", failure);
+            return new BackupException(
+                    BackupFailure.STORE_ERROR,
+                    location + " failed while " + doing + " (HTTP " + s3.statusCode() + " " + said + ")",
+                    failure);
         }
         // Refused, timed out, reset mid-request: the store is not there (any more), after the SDK's retries.
         if (causedBy(failure, IOException.class)) {
-            return new BackupException(BackupFailure.STORE_UNREACHABLE, "cannot reach " + location
-                    + (settings.endpoint() == null ? "" : " at " + settings.endpoint()) + " after " + settings.maxAttempts()
-                    + " attempts (" + rootMessage(failure) + "); check storage.s3.endpoint and that the store is up",
+            return new BackupException(
+                    BackupFailure.STORE_UNREACHABLE,
+                    "cannot reach " + location
+                            + (settings.endpoint() == null ? "" : " at " + settings.endpoint()) + " after "
+                            + settings.maxAttempts()
+                            + " attempts (" + rootMessage(failure)
+                            + "); check storage.s3.endpoint and that the store is up",
                     failure);
         }
-        return new BackupException(BackupFailure.STORE_ERROR, location + " failed while " + doing + ": "
-                + rootMessage(failure), failure);
+        return new BackupException(
+                BackupFailure.STORE_ERROR, location + " failed while " + doing + ": " + rootMessage(failure), failure);
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

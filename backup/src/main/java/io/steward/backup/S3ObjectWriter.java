@@ -87,9 +87,10 @@ final class S3ObjectWriter extends ObjectWriter {
             if (uploadId == null) {
                 byte[] body = current == null ? new byte[0] : current;
                 int length = filled;
-                client.putObject(put -> put.bucket(bucket).key(key).ifNoneMatch("*").contentLength((long) length),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(body, 0, length), length,
-                                "application/octet-stream"));
+                client.putObject(
+                        put -> put.bucket(bucket).key(key).ifNoneMatch("*").contentLength((long) length),
+                        RequestBody.fromContentProvider(
+                                () -> new ByteArrayInputStream(body, 0, length), length, "application/octet-stream"));
             } else {
                 if (filled > 0) {
                     sendPart();
@@ -98,8 +99,11 @@ final class S3ObjectWriter extends ObjectWriter {
                 for (Future<CompletedPart> part : parts) {
                     completed.add(await(part));
                 }
-                client.completeMultipartUpload(complete -> complete.bucket(bucket).key(key).uploadId(uploadId)
-                        .ifNoneMatch("*").multipartUpload(upload -> upload.parts(completed)));
+                client.completeMultipartUpload(complete -> complete.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .ifNoneMatch("*")
+                        .multipartUpload(upload -> upload.parts(completed)));
             }
             done = true;
             return written;
@@ -124,7 +128,8 @@ final class S3ObjectWriter extends ObjectWriter {
         shutdownUploads();
         if (uploadId != null) {
             try {
-                client.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
+                client.abortMultipartUpload(
+                        abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
             } catch (SdkException ignored) {
                 // the store may be the reason we abort; an upload left open is invisible and prune aborts it
             }
@@ -134,7 +139,9 @@ final class S3ObjectWriter extends ObjectWriter {
     private void sendPart() {
         if (uploadId == null) {
             try {
-                uploadId = client.createMultipartUpload(create -> create.bucket(bucket).key(key)).uploadId();
+                uploadId = client.createMultipartUpload(
+                                create -> create.bucket(bucket).key(key))
+                        .uploadId();
             } catch (SdkException failure) {
                 throw errors.translate("starting the upload of " + key, failure);
             }
@@ -151,10 +158,17 @@ final class S3ObjectWriter extends ObjectWriter {
         filled = 0;
         parts.add(uploads.submit(() -> {
             try {
-                String etag = client.uploadPart(part -> part.bucket(bucket).key(key).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength((long) length),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(body, 0, length), length,
-                                "application/octet-stream")).eTag();
+                String etag = client.uploadPart(
+                                part -> part.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber)
+                                        .contentLength((long) length),
+                                RequestBody.fromContentProvider(
+                                        () -> new ByteArrayInputStream(body, 0, length),
+                                        length,
+                                        "application/octet-stream"))
+                        .eTag();
                 return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
             } finally {
                 freeBuffers.add(body);
@@ -195,8 +209,10 @@ final class S3ObjectWriter extends ObjectWriter {
             if (failed.getCause() instanceof SdkException sdk) {
                 throw errors.translate("uploading " + key, sdk);
             }
-            throw new BackupException(BackupFailure.STORE_ERROR, "uploading " + key + " failed: "
-                    + S3Errors.rootMessage(failed), failed.getCause());
+            throw new BackupException(
+                    BackupFailure.STORE_ERROR,
+                    "uploading " + key + " failed: " + S3Errors.rootMessage(failed),
+                    failed.getCause());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new BackupException(BackupFailure.STORE_ERROR, "interrupted while uploading " + key);

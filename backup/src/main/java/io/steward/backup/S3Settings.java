@@ -14,8 +14,14 @@ import java.net.URI;
  *     older stores need it ({@code checksums: when-required}); false: the SDK's default, a checksum on every upload
  * @param maxAttempts attempts per request, with exponential backoff between them
  */
-public record S3Settings(URI endpoint, String region, boolean pathStyle, String accessKey, String secretKey,
-        boolean checksumsWhenRequired, int maxAttempts) {
+public record S3Settings(
+        URI endpoint,
+        String region,
+        boolean pathStyle,
+        String accessKey,
+        String secretKey,
+        boolean checksumsWhenRequired,
+        int maxAttempts) {
 
     public S3Settings {
         if ((accessKey == null) != (secretKey == null)) {

@@ -1,8 +1,8 @@
 package io.steward.backup;
 
 import java.io.InputStream;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,7 +53,8 @@ public final class S3Store implements BackupStore {
     private static S3Client client(S3Settings settings) {
         AwsCredentialsProvider credentials = settings.accessKey() == null
                 ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
+                : StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
@@ -65,9 +66,12 @@ public final class S3Store implements BackupStore {
                 // Each part is in memory, so its checksum and signature are computed before sending, in plain
                 // requests: no aws-chunked framing, which older S3-compatible stores reject and S3Proxy decodes
                 // slowly (a third slower uploads in bench/backup).
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-                .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.standardRetryStrategy()
-                        .toBuilder().maxAttempts(settings.maxAttempts()).build()));
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .overrideConfiguration(
+                        config -> config.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build()));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
@@ -92,7 +96,8 @@ public final class S3Store implements BackupStore {
     @Override
     public void createSmall(String key, byte[] content) {
         try {
-            client.putObject(put -> put.bucket(bucket).key(prefix + key).ifNoneMatch("*"), RequestBody.fromBytes(content));
+            client.putObject(
+                    put -> put.bucket(bucket).key(prefix + key).ifNoneMatch("*"), RequestBody.fromBytes(content));
         } catch (SdkException failure) {
             throw errors.translate("writing " + key, failure);
         }
@@ -113,9 +118,13 @@ public final class S3Store implements BackupStore {
     public List<StoredObject> list(String keyPrefix) {
         List<StoredObject> objects = new ArrayList<>();
         try {
-            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + keyPrefix).build();
+            ListObjectsV2Request request = ListObjectsV2Request.builder()
+                    .bucket(bucket)
+                    .prefix(prefix + keyPrefix)
+                    .build();
             for (S3Object object : client.listObjectsV2Paginator(request).contents()) {
-                objects.add(new StoredObject(object.key().substring(prefix.length()), object.size(), object.lastModified()));
+                objects.add(new StoredObject(
+                        object.key().substring(prefix.length()), object.size(), object.lastModified()));
             }
         } catch (SdkException failure) {
             throw errors.translate("listing", failure);
@@ -125,16 +134,21 @@ public final class S3Store implements BackupStore {
 
     @Override
     public void delete(Collection<String> keys) {
-        List<ObjectIdentifier> all = keys.stream().map(key -> ObjectIdentifier.builder().key(prefix + key).build()).toList();
+        List<ObjectIdentifier> all = keys.stream()
+                .map(key -> ObjectIdentifier.builder().key(prefix + key).build())
+                .toList();
         try {
             for (int from = 0; from < all.size(); from += 1000) {
                 List<ObjectIdentifier> batch = all.subList(from, Math.min(all.size(), from + 1000));
                 DeleteObjectsResponse response = client.deleteObjects(delete -> delete.bucket(bucket)
                         .delete(Delete.builder().objects(batch).quiet(true).build()));
                 if (response.hasErrors() && !response.errors().isEmpty()) {
-                    throw new BackupException(BackupFailure.STORE_ERROR, "could not delete " + response.errors().size()
-                            + " object(s) from " + location() + ", first " + response.errors().get(0).key() + ": "
-                            + response.errors().get(0).message());
+                    throw new BackupException(
+                            BackupFailure.STORE_ERROR,
+                            "could not delete " + response.errors().size()
+                                    + " object(s) from " + location() + ", first "
+                                    + response.errors().get(0).key() + ": "
+                                    + response.errors().get(0).message());
                 }
             }
         } catch (SdkException failure) {
@@ -146,11 +160,12 @@ public final class S3Store implements BackupStore {
     public List<UnfinishedUpload> unfinishedUploads(Instant before) {
         List<UnfinishedUpload> uploads = new ArrayList<>();
         try {
-            for (MultipartUpload upload : client.listMultipartUploadsPaginator(list -> list.bucket(bucket).prefix(prefix))
+            for (MultipartUpload upload : client.listMultipartUploadsPaginator(
+                            list -> list.bucket(bucket).prefix(prefix))
                     .uploads()) {
                 if (upload.initiated() != null && upload.initiated().isBefore(before)) {
-                    uploads.add(new UnfinishedUpload(upload.key().substring(prefix.length()), upload.uploadId(),
-                            upload.initiated()));
+                    uploads.add(new UnfinishedUpload(
+                            upload.key().substring(prefix.length()), upload.uploadId(), upload.initiated()));
                 }
             }
         } catch (SdkException failure) {
@@ -162,7 +177,8 @@ public final class S3Store implements BackupStore {
     @Override
     public void abort(UnfinishedUpload upload) {
         try {
-            client.abortMultipartUpload(abort -> abort.bucket(bucket).key(prefix + upload.key()).uploadId(upload.uploadId()));
+            client.abortMultipartUpload(
+                    abort -> abort.bucket(bucket).key(prefix + upload.key()).uploadId(upload.uploadId()));
         } catch (SdkException failure) {
             throw errors.translate("aborting the upload of " + upload.key(), failure);
         }

@@ -18,8 +18,9 @@ public record StorageUrl(String bucket, String prefix, Path directory) {
             String bucket = slash < 0 ? rest : rest.substring(0, slash);
             String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", "");
             if (bucket.length() < 3 || bucket.length() > 63 || !bucket.matches("[a-z0-9][a-z0-9.-]*[a-z0-9]")) {
-                throw new IllegalArgumentException("'" + bucket + "' is not a bucket name (3-63 lowercase letters, digits,"
-                        + " dots and hyphens), as in s3://my-bucket/redis");
+                throw new IllegalArgumentException(
+                        "'" + bucket + "' is not a bucket name (3-63 lowercase letters, digits,"
+                                + " dots and hyphens), as in s3://my-bucket/redis");
             }
             return new StorageUrl(bucket, prefix, null);
         }
@@ -34,8 +35,8 @@ public record StorageUrl(String bucket, String prefix, Path directory) {
             return new StorageUrl(null, null, Path.of(url.substring(5)));
         }
         if (url.isEmpty() || url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("'" + url + "' is not a storage URL (use s3://bucket/prefix or"
-                    + " file:///dir)");
+            throw new IllegalArgumentException(
+                    "'" + url + "' is not a storage URL (use s3://bucket/prefix or" + " file:///dir)");
         }
         return new StorageUrl(null, null, Path.of(url));
     }

@@ -37,11 +37,16 @@ public final class Collector implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    public Collector(List<Target> targets, RedisConnector connector, MeterRegistry registry, Clock clock,
+    public Collector(
+            List<Target> targets,
+            RedisConnector connector,
+            MeterRegistry registry,
+            Clock clock,
             int configRefreshPolls) {
         this.clock = clock;
         for (Target target : targets) {
-            pollings.add(new Polling(new TargetPoller(target, connector, clock, configRefreshPolls),
+            pollings.add(new Polling(
+                    new TargetPoller(target, connector, clock, configRefreshPolls),
                     new PollMetrics(registry, target.name())));
         }
         int threads = Math.max(1, Math.min(4, targets.size()));
@@ -138,8 +143,13 @@ public final class Collector implements AutoCloseable {
             Duration interval = poller.target().pollInterval();
             if (result instanceof PollResult.Failed failed) {
                 Instant now = clock.instant();
-                if (failed.reason() != lastReason || Duration.between(lastWarning, now).compareTo(REPEAT_WARNING) >= 0) {
-                    logger.warn("{} is down ({}): {}", poller.target(), failed.reason().label(), failed.message());
+                if (failed.reason() != lastReason
+                        || Duration.between(lastWarning, now).compareTo(REPEAT_WARNING) >= 0) {
+                    logger.warn(
+                            "{} is down ({}): {}",
+                            poller.target(),
+                            failed.reason().label(),
+                            failed.message());
                     lastWarning = now;
                 }
                 lastReason = failed.reason();

@@ -14,8 +14,7 @@ import java.util.OptionalDouble;
  */
 public final class InfoParser {
 
-    private InfoParser() {
-    }
+    private InfoParser() {}
 
     public static RedisInfo parse(String text) {
         Map<String, Map<String, String>> sections = new LinkedHashMap<>();

@@ -24,8 +24,19 @@ import java.util.Map;
 final class InfoReader {
 
     static final int FULL_POLLS = 4;
-    private static final String[] LIGHT_SECTIONS = {"server", "clients", "memory", "persistence", "stats",
-        "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace"};
+    private static final String[] LIGHT_SECTIONS = {
+        "server",
+        "clients",
+        "memory",
+        "persistence",
+        "stats",
+        "replication",
+        "cpu",
+        "commandstats",
+        "errorstats",
+        "cluster",
+        "keyspace"
+    };
     /** The full forms tried in turn; null is plain {@code INFO} without an argument. */
     private static final List<String> FULL_FORMS = Arrays.asList("everything", "all", null);
 
@@ -50,7 +61,8 @@ final class InfoReader {
         lastSentLight = pollsSinceFull != 0 && lightAccepted;
         pollsSinceFull = (pollsSinceFull + 1) % FULL_POLLS;
         return lastSentLight
-                ? commands.dispatch(CommandType.INFO, new StatusOutput<>(StringCodec.UTF8), Replies.args(LIGHT_SECTIONS))
+                ? commands.dispatch(
+                        CommandType.INFO, new StatusOutput<>(StringCodec.UTF8), Replies.args(LIGHT_SECTIONS))
                 : sendFull(commands);
     }
 
@@ -63,7 +75,8 @@ final class InfoReader {
         return lastSentLight ? readLight(commands, sent) : readFull(commands, sent);
     }
 
-    private RedisInfo readLight(RedisAsyncCommands<String, String> commands, RedisFuture<String> light) throws Exception {
+    private RedisInfo readLight(RedisAsyncCommands<String, String> commands, RedisFuture<String> light)
+            throws Exception {
         String text;
         try {
             text = Replies.await(light, timeout);
@@ -78,7 +91,8 @@ final class InfoReader {
         return InfoParser.parse(text).withSections(slowSections);
     }
 
-    private RedisInfo readFull(RedisAsyncCommands<String, String> commands, RedisFuture<String> first) throws Exception {
+    private RedisInfo readFull(RedisAsyncCommands<String, String> commands, RedisFuture<String> first)
+            throws Exception {
         RedisFuture<String> pending = first;
         while (true) {
             boolean lastForm = form == FULL_FORMS.size() - 1;

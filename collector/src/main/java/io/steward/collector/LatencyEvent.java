@@ -12,14 +12,19 @@ public record LatencyEvent(String event, Instant lastSpike, long latestMillis, l
         List<LatencyEvent> events = new ArrayList<>();
         for (Object row : reply) {
             if (row instanceof List<?> cells && cells.size() >= 4) {
-                events.add(new LatencyEvent(String.valueOf(cells.get(0)),
-                        Instant.ofEpochSecond(asLong(cells.get(1))), asLong(cells.get(2)), asLong(cells.get(3))));
+                events.add(new LatencyEvent(
+                        String.valueOf(cells.get(0)),
+                        Instant.ofEpochSecond(asLong(cells.get(1))),
+                        asLong(cells.get(2)),
+                        asLong(cells.get(3))));
             }
         }
         return List.copyOf(events);
     }
 
     static long asLong(Object value) {
-        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).strip());
+        return value instanceof Number n
+                ? n.longValue()
+                : Long.parseLong(String.valueOf(value).strip());
     }
 }

@@ -15,8 +15,7 @@ import java.util.OptionalDouble;
  */
 public final class MemoryStatsParser {
 
-    private MemoryStatsParser() {
-    }
+    private MemoryStatsParser() {}
 
     public static MemoryStats parse(Object reply) {
         Map<String, Double> values = new LinkedHashMap<>();

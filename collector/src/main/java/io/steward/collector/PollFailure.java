@@ -54,16 +54,23 @@ public enum PollFailure {
         if (chain.stream().anyMatch(t -> upper(t).startsWith("NOPERM") || upper(t).contains("UNKNOWN COMMAND"))) {
             return REFUSED;
         }
-        if (chain.stream().anyMatch(t -> t instanceof RedisCommandTimeoutException || t instanceof TimeoutException
-                || t instanceof ConnectTimeoutException)) {
+        if (chain.stream()
+                .anyMatch(t -> t instanceof RedisCommandTimeoutException
+                        || t instanceof TimeoutException
+                        || t instanceof ConnectTimeoutException)) {
             return TIMEOUT;
         }
-        if (chain.stream().anyMatch(t -> t instanceof RedisProtocolException || t instanceof DecoderException
-                || t instanceof UnexpectedReplyException)) {
+        if (chain.stream()
+                .anyMatch(t -> t instanceof RedisProtocolException
+                        || t instanceof DecoderException
+                        || t instanceof UnexpectedReplyException)) {
             return PROTOCOL;
         }
-        if (chain.stream().anyMatch(t -> t instanceof ConnectException || t instanceof UnknownHostException
-                || t instanceof ClosedChannelException || t instanceof RedisConnectionException)) {
+        if (chain.stream()
+                .anyMatch(t -> t instanceof ConnectException
+                        || t instanceof UnknownHostException
+                        || t instanceof ClosedChannelException
+                        || t instanceof RedisConnectionException)) {
             return CONNECT;
         }
         return ERROR;
@@ -74,11 +81,15 @@ public enum PollFailure {
         String detail = rootMessage(failure);
         return switch (this) {
             case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
-            case AUTH -> "authentication to " + target.address() + " failed: " + detail
-                    + " (check the username and the password file or variable)";
-            case TLS -> "TLS with " + target.address() + " failed: " + detail
-                    + " (check the CA file, the client certificate and that the port speaks TLS)";
-            case TIMEOUT -> target.address() + " did not answer within " + target.uri().getTimeout().toMillis() + " ms";
+            case AUTH ->
+                "authentication to " + target.address() + " failed: " + detail
+                        + " (check the username and the password file or variable)";
+            case TLS ->
+                "TLS with " + target.address() + " failed: " + detail
+                        + " (check the CA file, the client certificate and that the port speaks TLS)";
+            case TIMEOUT ->
+                target.address() + " did not answer within "
+                        + target.uri().getTimeout().toMillis() + " ms";
             case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
             case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
             case ERROR -> "polling " + target.address() + " failed: " + detail;

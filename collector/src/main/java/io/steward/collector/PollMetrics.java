@@ -18,10 +18,16 @@ final class PollMetrics {
         this.target = target;
         Gauge.builder("steward.poll.duration", lastDurationSeconds, AtomicReference::get)
                 .description("How long the last poll of the target took")
-                .baseUnit("seconds").tag("target", target).strongReference(true).register(registry);
+                .baseUnit("seconds")
+                .tag("target", target)
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("steward.poll.last.success.timestamp", lastSuccessSeconds, AtomicReference::get)
                 .description("Unix time of the last successful poll of the target")
-                .baseUnit("seconds").tag("target", target).strongReference(true).register(registry);
+                .baseUnit("seconds")
+                .tag("target", target)
+                .strongReference(true)
+                .register(registry);
         // Pre-register the common reasons so rate() sees a zero before the first failure.
         for (PollFailure reason : PollFailure.values()) {
             errors(reason);
@@ -40,7 +46,8 @@ final class PollMetrics {
     private Counter errors(PollFailure reason) {
         return Counter.builder("steward.poll.errors")
                 .description("Polls of the target that failed, by reason")
-                .tag("target", target).tag("reason", reason.label())
+                .tag("target", target)
+                .tag("reason", reason.label())
                 .register(registry);
     }
 }

@@ -37,11 +37,17 @@ public final class RedisConnector implements AutoCloseable {
      * RESP3 and fall back to RESP2 on servers without {@code HELLO}.
      */
     RedisConnector(Duration connectTimeout, ProtocolVersion protocol) {
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .build();
         this.options = ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(connectTimeout)
+                        .keepAlive(true)
+                        .build())
                 .timeoutOptions(TimeoutOptions.enabled())
                 .protocolVersion(protocol)
                 .build();

@@ -14,7 +14,8 @@ public record RedisInfo(Map<String, Map<String, String>> sections) {
 
     public RedisInfo {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-        sections.forEach((name, fields) -> copy.put(name, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields))));
+        sections.forEach(
+                (name, fields) -> copy.put(name, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields))));
         sections = java.util.Collections.unmodifiableMap(copy);
     }
 

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Waiting for pipelined replies, and building arguments for commands Lettuce has no method for. */
 final class Replies {
 
-    private Replies() {
-    }
+    private Replies() {}
 
     /**
      * The reply, or the exception the command failed with (unwrapped). Lettuce times the command out first; the

@@ -13,12 +13,34 @@ public record ServerConfig(Map<String, String> values) {
 
     /** What is read: little enough to be cheap, everything the exporter and the doctor look at. */
     public static final List<String> PARAMETERS = List.of(
-            "maxmemory", "maxmemory-policy", "maxclients", "databases", "io-threads",
-            "repl-backlog-size", "repl-backlog-ttl", "repl-timeout", "repl-diskless-sync", "min-replicas-to-write",
-            "min-replicas-max-lag", "replica-read-only", "client-output-buffer-limit",
-            "appendonly", "appendfsync", "save", "dir", "dbfilename", "stop-writes-on-bgsave-error",
-            "tcp-keepalive", "timeout", "protected-mode", "bind", "slowlog-log-slower-than",
-            "latency-monitor-threshold", "activedefrag", "lazyfree-lazy-eviction", "hz");
+            "maxmemory",
+            "maxmemory-policy",
+            "maxclients",
+            "databases",
+            "io-threads",
+            "repl-backlog-size",
+            "repl-backlog-ttl",
+            "repl-timeout",
+            "repl-diskless-sync",
+            "min-replicas-to-write",
+            "min-replicas-max-lag",
+            "replica-read-only",
+            "client-output-buffer-limit",
+            "appendonly",
+            "appendfsync",
+            "save",
+            "dir",
+            "dbfilename",
+            "stop-writes-on-bgsave-error",
+            "tcp-keepalive",
+            "timeout",
+            "protected-mode",
+            "bind",
+            "slowlog-log-slower-than",
+            "latency-monitor-threshold",
+            "activedefrag",
+            "lazyfree-lazy-eviction",
+            "hz");
 
     public ServerConfig {
         values = Map.copyOf(values);

@@ -33,7 +33,13 @@ public final class TargetPoller implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(TargetPoller.class);
 
     /** The optional commands, each of which a server may refuse. */
-    enum Extra { MEMORY_STATS, LATENCY, SLOWLOG, CONFIG, CLUSTER }
+    enum Extra {
+        MEMORY_STATS,
+        LATENCY,
+        SLOWLOG,
+        CONFIG,
+        CLUSTER
+    }
 
     private final Target target;
     private final RedisConnector connector;
@@ -71,42 +77,68 @@ public final class TargetPoller implements AutoCloseable {
             RedisFuture<String> info = infoReader.send(commands);
             // The slow-changing details ride along with the full INFO; in between, the last ones stand.
             boolean details = infoReader.sentFull();
-            RedisFuture<List<Object>> memory = details ? unless(Extra.MEMORY_STATS,
-                    () -> commands.dispatch(CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")))
+            RedisFuture<List<Object>> memory = details
+                    ? unless(
+                            Extra.MEMORY_STATS,
+                            () -> commands.dispatch(
+                                    CommandType.MEMORY,
+                                    new NestedMultiOutput<>(StringCodec.UTF8),
+                                    Replies.args("STATS")))
                     : null;
-            RedisFuture<List<Object>> latency = unless(Extra.LATENCY,
-                    () -> commands.dispatch(RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
+            RedisFuture<List<Object>> latency = unless(
+                    Extra.LATENCY,
+                    () -> commands.dispatch(
+                            RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
             RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
-            RedisFuture<List<Object>> slowlogNewest = details ? unless(Extra.SLOWLOG, () -> commands.slowlogGet(1)) : null;
+            RedisFuture<List<Object>> slowlogNewest =
+                    details ? unless(Extra.SLOWLOG, () -> commands.slowlogGet(1)) : null;
             RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
                     ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
                     : null;
 
             RedisInfo parsed = infoReader.read(commands, info);
             if (details) {
-                memoryStats = optional(Extra.MEMORY_STATS, memory,
-                        () -> MemoryStatsParser.parse(Replies.await(memory, timeout())), MemoryStats.empty());
-                slowlogEntry = optional(Extra.SLOWLOG, slowlogNewest,
-                        () -> Replies.await(slowlogNewest, timeout()), List.of());
+                memoryStats = optional(
+                        Extra.MEMORY_STATS,
+                        memory,
+                        () -> MemoryStatsParser.parse(Replies.await(memory, timeout())),
+                        MemoryStats.empty());
+                slowlogEntry = optional(
+                        Extra.SLOWLOG, slowlogNewest, () -> Replies.await(slowlogNewest, timeout()), List.of());
             }
-            List<LatencyEvent> latencyEvents = optional(Extra.LATENCY, latency,
-                    () -> LatencyEvent.parseLatest(Replies.await(latency, timeout())), List.of());
-            SlowlogSummary slowlog = optional(Extra.SLOWLOG, slowlogLength,
-                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), slowlogEntry), null);
+            List<LatencyEvent> latencyEvents = optional(
+                    Extra.LATENCY,
+                    latency,
+                    () -> LatencyEvent.parseLatest(Replies.await(latency, timeout())),
+                    List.of());
+            SlowlogSummary slowlog = optional(
+                    Extra.SLOWLOG,
+                    slowlogLength,
+                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), slowlogEntry),
+                    null);
             if (refreshConfig && !refused.contains(Extra.CONFIG)) {
-                config = optional(Extra.CONFIG, Boolean.TRUE, () -> readConfig(commands, configValues), ServerConfig.unavailable());
+                config = optional(
+                        Extra.CONFIG,
+                        Boolean.TRUE,
+                        () -> readConfig(commands, configValues),
+                        ServerConfig.unavailable());
             }
             Map<String, String> clusterInfo = Map.of();
             if (parsed.text("cluster_enabled", "0").equals("1")) {
-                // Only cluster nodes are asked: elsewhere the command is an error reply that Redis counts in errorstats.
+                // Only cluster nodes are asked: elsewhere the command is an error reply that Redis counts in
+                // errorstats.
                 RedisFuture<String> cluster = unless(Extra.CLUSTER, commands::clusterInfo);
-                clusterInfo = optional(Extra.CLUSTER, cluster,
-                        () -> InfoParser.parse(Replies.await(cluster, timeout())).section("default"), Map.of());
+                clusterInfo = optional(
+                        Extra.CLUSTER,
+                        cluster,
+                        () -> InfoParser.parse(Replies.await(cluster, timeout()))
+                                .section("default"),
+                        Map.of());
             }
             pollsSinceConfig = (pollsSinceConfig + 1) % configRefreshPolls;
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            return new PollResult.Polled(new Snapshot(target, start, took, parsed, memoryStats, latencyEvents, slowlog,
-                    config, clusterInfo));
+            return new PollResult.Polled(new Snapshot(
+                    target, start, took, parsed, memoryStats, latencyEvents, slowlog, config, clusterInfo));
         } catch (Exception failure) {
             PollFailure reason = PollFailure.classify(failure);
             if (reason != PollFailure.REFUSED) {
@@ -140,7 +172,8 @@ public final class TargetPoller implements AutoCloseable {
                 configOneByOne = true;
             }
         }
-        List<RedisFuture<Map<String, String>>> each = ServerConfig.PARAMETERS.stream().map(commands::configGet).toList();
+        List<RedisFuture<Map<String, String>>> each =
+                ServerConfig.PARAMETERS.stream().map(commands::configGet).toList();
         Map<String, String> values = new java.util.HashMap<>();
         for (RedisFuture<Map<String, String>> future : each) {
             values.putAll(Replies.await(future, timeout()));
@@ -169,8 +202,11 @@ public final class TargetPoller implements AutoCloseable {
             return read.read();
         } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
             if (refused.add(extra)) {
-                logger.info("{} refuses {} ({}); what needs it is left out until it reconnects",
-                        target, extra.name().replace('_', ' '), PollFailure.rootMessage(failure));
+                logger.info(
+                        "{} refuses {} ({}); what needs it is left out until it reconnects",
+                        target,
+                        extra.name().replace('_', ' '),
+                        PollFailure.rootMessage(failure));
             }
             return fallback;
         }

@@ -11,14 +11,22 @@ import java.util.Map;
  * the biggest buffers. Only the
  * summary is kept, so a server with many thousands of connections costs the doctor a handful of objects.
  */
-public record ClientList(int total, int replicas, int pubsub, int blocked, List<Client> biggestOutput,
-        List<Client> biggestQuery) {
+public record ClientList(
+        int total, int replicas, int pubsub, int blocked, List<Client> biggestOutput, List<Client> biggestQuery) {
 
     static final int KEEP = 3;
 
     /** One connection as {@code CLIENT LIST} shows it; {@code omem} and {@code qbuf} in bytes. */
-    public record Client(long id, String addr, String name, String flags, String cmd, long omem, long qbuf,
-            long totalMemory, long outputListLength) {
+    public record Client(
+            long id,
+            String addr,
+            String name,
+            String flags,
+            String cmd,
+            long omem,
+            long qbuf,
+            long totalMemory,
+            long outputListLength) {
 
         boolean isReplica() {
             return flags.contains("S");
@@ -58,9 +66,16 @@ public record ClientList(int total, int replicas, int pubsub, int blocked, List<
                     fields.put(pair.substring(0, eq), pair.substring(eq + 1));
                 }
             }
-            Client client = new Client(number(fields, "id"), fields.getOrDefault("addr", "?"),
-                    fields.getOrDefault("name", ""), fields.getOrDefault("flags", ""), fields.getOrDefault("cmd", "?"),
-                    number(fields, "omem"), number(fields, "qbuf"), number(fields, "tot-mem"), number(fields, "oll"));
+            Client client = new Client(
+                    number(fields, "id"),
+                    fields.getOrDefault("addr", "?"),
+                    fields.getOrDefault("name", ""),
+                    fields.getOrDefault("flags", ""),
+                    fields.getOrDefault("cmd", "?"),
+                    number(fields, "omem"),
+                    number(fields, "qbuf"),
+                    number(fields, "tot-mem"),
+                    number(fields, "oll"));
             total++;
             if (client.isReplica()) {
                 replicas++;

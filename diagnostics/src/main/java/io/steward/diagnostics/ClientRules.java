@@ -5,8 +5,8 @@ import static io.steward.diagnostics.Units.MIB;
 import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
-import static io.steward.diagnostics.Units.percent;
 import static io.steward.diagnostics.Units.perSecond;
+import static io.steward.diagnostics.Units.percent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +36,16 @@ final class ClientRules {
             "NOSCRIPT", "EVALSHA of a script the server does not have (after a restart or SCRIPT FLUSH)",
             "ERR", "generic errors: unknown commands, wrong arguments");
 
-    private ClientRules() {
-    }
+    private ClientRules() {}
 
     static List<Rule> all() {
-        return List.of(nearMaxclients(), rejected(), outputBuffers(), clientMemory(), replicaBuffers(), blocked(),
+        return List.of(
+                nearMaxclients(),
+                rejected(),
+                outputBuffers(),
+                clientMemory(),
+                replicaBuffers(),
+                blocked(),
                 errorReplies());
     }
 
@@ -51,10 +56,11 @@ final class ClientRules {
             if (max <= 0 || connected / max <= NEAR_MAXCLIENTS) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     count(connected) + " of " + count(max) + " client connections in use: new ones will be refused",
-                    List.of("connected_clients " + count(connected) + " is " + percent(connected / max) + " of maxclients "
-                            + count(max) + " (warning above " + percent(NEAR_MAXCLIENTS) + ")"),
+                    List.of("connected_clients " + count(connected) + " is " + percent(connected / max)
+                            + " of maxclients " + count(max) + " (warning above " + percent(NEAR_MAXCLIENTS) + ")"),
                     maxclientsRemedy(max)));
         });
     }
@@ -66,11 +72,14 @@ final class ClientRules {
                 return Optional.empty();
             }
             double max = o.number("maxclients").orElse(o.config("maxclients").orElse(0));
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "Redis refused " + count(rejected, "connection") + " during the sample: maxclients is reached",
-                    List.of("rejected_connections grew by " + count(rejected) + " in " + duration(o.seconds()) + " ("
+                    List.of(
+                            "rejected_connections grew by " + count(rejected) + " in " + duration(o.seconds()) + " ("
                                     + count(o.number("rejected_connections", 0)) + " since start)",
-                            "connected_clients " + count(o.number("connected_clients", 0)) + ", maxclients " + count(max)),
+                            "connected_clients " + count(o.number("connected_clients", 0)) + ", maxclients "
+                                    + count(max)),
                     maxclientsRemedy(max)));
         });
     }
@@ -78,7 +87,8 @@ final class ClientRules {
     static Rule outputBuffers() {
         return Rule.of("clients-output-buffers", Area.CLIENTS, Set.of(Source.CLIENT_LIST), o -> {
             List<ClientList.Client> big = o.extras().clients().biggestOutput().stream()
-                    .filter(c -> c.omem() >= BIG_OUTPUT).toList();
+                    .filter(c -> c.omem() >= BIG_OUTPUT)
+                    .toList();
             if (big.isEmpty()) {
                 return Optional.empty();
             }
@@ -87,12 +97,14 @@ final class ClientRules {
                 evidence.add("client " + client.describe() + ": output buffer " + bytes(client.omem()) + " ("
                         + count(client.outputListLength()) + " replies waiting)");
             }
-            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + o.extras().clients().total()
-                    + " clients in CLIENT LIST");
-            return Optional.of(new Symptom(Severity.WARNING,
+            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; "
+                    + o.extras().clients().total() + " clients in CLIENT LIST");
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their")
                             + " replies: " + bytes(big.get(0).omem()) + " waiting",
-                    evidence, "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
+                    evidence,
+                    "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
                             + " (HGETALL or LRANGE of a big key)\nCap the damage: CONFIG SET maxmemory-clients 5%"
                             + " (Redis 7+) or client-output-buffer-limit \"normal 256mb 64mb 60\""
                             + "\nFree it now: CLIENT KILL ID " + big.get(0).id()));
@@ -110,8 +122,10 @@ final class ClientRules {
             evidence.add("mem_clients_normal " + bytes(memory) + " over " + count(clients) + " clients: "
                     + bytes(memory / clients) + " each on average (warning above " + bytes(BIG_AVERAGE) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big client buffers").ifPresent(evidence::add);
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Client buffers hold " + bytes(memory) + ", memory the data cannot use", evidence,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Client buffers hold " + bytes(memory) + ", memory the data cannot use",
+                    evidence,
                     "Find the clients with big buffers: CLIENT LIST (omem, qbuf, tot-mem); slow pub/sub consumers,"
                             + " huge pipelines and big replies are the usual causes\nCap them: CONFIG SET"
                             + " maxmemory-clients 5% (Redis 7+)"));
@@ -125,11 +139,14 @@ final class ClientRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("mem_clients_slaves " + bytes(buffers) + " for " + count(o.number("connected_slaves", 0), "replica")
-                    + " (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
+            evidence.add(
+                    "mem_clients_slaves " + bytes(buffers) + " for " + count(o.number("connected_slaves", 0), "replica")
+                            + " (warning above " + bytes(BIG_REPLICA_BUFFERS) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big replica buffers").ifPresent(evidence::add);
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Replication buffers hold " + bytes(buffers) + ": a replica is not keeping up", evidence,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Replication buffers hold " + bytes(buffers) + ": a replica is not keeping up",
+                    evidence,
                     "See replication-lag for which replica; check its network, CPU and disk. The buffer is capped by"
                             + " client-output-buffer-limit replica"));
         });
@@ -141,7 +158,9 @@ final class ClientRules {
             if (blocked <= 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO, count(blocked, "client") + " blocked, waiting for data",
+            return Optional.of(new Symptom(
+                    Severity.INFO,
+                    count(blocked, "client") + " blocked, waiting for data",
                     List.of("blocked_clients " + count(blocked)),
                     "Normal if the application uses BLPOP, BRPOP, BLMOVE, XREAD BLOCK or WAIT; otherwise find them"
                             + " in CLIENT LIST (flags=b, cmd shows the command)"));
@@ -158,13 +177,17 @@ final class ClientRules {
             evidence.add("total_error_replies grew by " + count(errors) + " in " + duration(o.seconds()) + " ("
                     + perSecond(errors / o.seconds()) + ", warning above " + perSecond(ERRORS_PER_SECOND) + ")");
             List<String> meanings = new ArrayList<>();
-            o.errorGrowth().entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(4)
+            o.errorGrowth().entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .limit(4)
                     .forEach(e -> {
                         evidence.add("errorstat_" + e.getKey() + " +" + count(e.getValue()));
                         meanings.add(e.getKey() + ": " + ERROR_MEANING.getOrDefault(e.getKey(), "see the error text"));
                     });
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Clients get " + perSecond(errors / o.seconds()) + " error replies", evidence,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Clients get " + perSecond(errors / o.seconds()) + " error replies",
+                    evidence,
                     "The errors point at the cause:\n" + String.join("\n", meanings)));
         });
     }

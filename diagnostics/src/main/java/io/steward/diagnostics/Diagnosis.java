@@ -23,8 +23,11 @@ public final class Diagnosis {
         List<Skipped> skipped = new ArrayList<>();
         int checked = 0;
         for (Rule rule : rules) {
-            Optional<String> missing = rule.needs().stream().sorted().map(observation::unavailable)
-                    .flatMap(Optional::stream).findFirst();
+            Optional<String> missing = rule.needs().stream()
+                    .sorted()
+                    .map(observation::unavailable)
+                    .flatMap(Optional::stream)
+                    .findFirst();
             if (missing.isPresent()) {
                 skipped.add(new Skipped(rule.id(), rule.area(), missing.get()));
                 continue;
@@ -38,7 +41,15 @@ public final class Diagnosis {
                 skipped.add(new Skipped(rule.id(), rule.area(), "the rule failed: " + bug));
             }
         }
-        return new Report(observation.target().name(), observation.target().address(), observation.info().version(),
-                observation.info().role(), startedAt, observation.window(), findings, skipped, checked);
+        return new Report(
+                observation.target().name(),
+                observation.target().address(),
+                observation.info().version(),
+                observation.info().role(),
+                startedAt,
+                observation.window(),
+                findings,
+                skipped,
+                checked);
     }
 }

@@ -50,8 +50,8 @@ public final class Doctor {
         try (TargetPoller poller = new TargetPoller(target, connector, clock, Integer.MAX_VALUE)) {
             Snapshot first = sample(poller);
             if (sample.isZero()) {
-                return diagnosis.examine(Observation.single(first, extras, "one INFO sample only (--sample-seconds 0)"),
-                        startedAt);
+                return diagnosis.examine(
+                        Observation.single(first, extras, "one INFO sample only (--sample-seconds 0)"), startedAt);
             }
             pause.between(sample);
             return diagnosis.examine(Observation.of(first, sample(poller), extras), startedAt);

@@ -46,7 +46,11 @@ public final class DoctorMonitor implements AutoCloseable {
         return thread;
     });
 
-    public DoctorMonitor(List<Target> targets, RedisConnector connector, MeterRegistry registry, Duration interval,
+    public DoctorMonitor(
+            List<Target> targets,
+            RedisConnector connector,
+            MeterRegistry registry,
+            Duration interval,
             Diagnosis diagnosis) {
         this.interval = interval;
         this.diagnosis = diagnosis;
@@ -56,7 +60,10 @@ public final class DoctorMonitor implements AutoCloseable {
             watches.put(target.name(), watch);
             Gauge.builder("steward.doctor.last.run.timestamp", watch.lastRunSeconds, AtomicReference::get)
                     .description("Unix time of the doctor's last diagnosis of the target")
-                    .baseUnit("seconds").tag("target", target.name()).strongReference(true).register(registry);
+                    .baseUnit("seconds")
+                    .tag("target", target.name())
+                    .strongReference(true)
+                    .register(registry);
         }
     }
 
@@ -82,7 +89,8 @@ public final class DoctorMonitor implements AutoCloseable {
     }
 
     private void diagnose(Watch watch, Snapshot earlier, Snapshot latest) {
-        if (watch.extrasReadAt == null || Duration.between(watch.extrasReadAt, latest.time()).compareTo(EXTRAS_INTERVAL) >= 0) {
+        if (watch.extrasReadAt == null
+                || Duration.between(watch.extrasReadAt, latest.time()).compareTo(EXTRAS_INTERVAL) >= 0) {
             try {
                 watch.extras = watch.reader.read();
             } catch (DoctorException unreadable) {
@@ -111,11 +119,13 @@ public final class DoctorMonitor implements AutoCloseable {
             }
             return gone;
         });
-        current.forEach((rule, severity) -> watch.gauges.computeIfAbsent(rule, r ->
-                Gauge.builder("steward.doctor.finding", () -> 1)
+        current.forEach((rule, severity) -> watch.gauges.computeIfAbsent(
+                rule,
+                r -> Gauge.builder("steward.doctor.finding", () -> 1)
                         .description("A finding of the doctor: 1 while the rule fires on the target")
                         .tags("target", target.name(), "rule", rule, "severity", severity.label())
-                        .strongReference(true).register(registry)));
+                        .strongReference(true)
+                        .register(registry)));
     }
 
     private void withdraw(Watch watch, String message) {
@@ -161,7 +171,8 @@ public final class DoctorMonitor implements AutoCloseable {
                 baseline = latest;
                 return Optional.empty();
             }
-            if (lastDiagnosis != null && Duration.between(lastDiagnosis, latest.time()).compareTo(interval) < 0) {
+            if (lastDiagnosis != null
+                    && Duration.between(lastDiagnosis, latest.time()).compareTo(interval) < 0) {
                 return Optional.empty();
             }
             Snapshot earlier = baseline;

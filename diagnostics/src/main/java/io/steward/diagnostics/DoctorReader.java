@@ -10,8 +10,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.steward.collector.LatencyEvent;
 import io.steward.collector.PollFailure;
-import io.steward.collector.RedisKeyword;
 import io.steward.collector.RedisConnector;
+import io.steward.collector.RedisKeyword;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.Target;
 import java.util.EnumMap;
@@ -29,11 +29,31 @@ import java.util.function.Supplier;
 public final class DoctorReader implements AutoCloseable {
 
     /** What the rules read with CONFIG GET. Secrets (requirepass, masterauth) are deliberately absent. */
-    static final List<String> CONFIG_PARAMETERS = List.of("save", "appendonly", "appendfsync", "stop-writes-on-bgsave-error",
-            "no-appendfsync-on-rewrite", "maxclients", "repl-backlog-size", "repl-timeout", "repl-ping-replica-period",
-            "min-replicas-to-write", "min-replicas-max-lag", "client-output-buffer-limit", "tcp-keepalive", "timeout",
-            "protected-mode", "bind", "slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold",
-            "activedefrag", "hz", "enable-debug-command", "enable-module-command", "enable-protected-configs");
+    static final List<String> CONFIG_PARAMETERS = List.of(
+            "save",
+            "appendonly",
+            "appendfsync",
+            "stop-writes-on-bgsave-error",
+            "no-appendfsync-on-rewrite",
+            "maxclients",
+            "repl-backlog-size",
+            "repl-timeout",
+            "repl-ping-replica-period",
+            "min-replicas-to-write",
+            "min-replicas-max-lag",
+            "client-output-buffer-limit",
+            "tcp-keepalive",
+            "timeout",
+            "protected-mode",
+            "bind",
+            "slowlog-log-slower-than",
+            "slowlog-max-len",
+            "latency-monitor-threshold",
+            "activedefrag",
+            "hz",
+            "enable-debug-command",
+            "enable-module-command",
+            "enable-protected-configs");
 
     static final int SLOWLOG_ENTRIES = 128;
 
@@ -51,22 +71,46 @@ public final class DoctorReader implements AutoCloseable {
         try {
             RedisCommands<String, String> redis = connection().sync();
             Map<Source, String> unavailable = new EnumMap<>(Source.class);
-            ServerConfig config = new ServerConfig(optional(Source.CONFIG, unavailable, () -> configGet(redis), Map.of()));
-            List<LatencyEvent> latency = optional(Source.LATENCY, unavailable,
-                    () -> LatencyEvent.parseLatest(redis.dispatch(RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8),
-                            args("LATEST"))), List.of());
-            String latencyDoctor = optional(Source.LATENCY_DOCTOR, unavailable,
-                    () -> redis.dispatch(RedisKeyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
-            String memoryDoctor = optional(Source.MEMORY_DOCTOR, unavailable,
-                    () -> redis.dispatch(CommandType.MEMORY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")), "");
-            List<SlowlogEntry> slowlog = optional(Source.SLOWLOG, unavailable,
-                    () -> othersOnly(SlowlogEntry.parse(redis.slowlogGet(SLOWLOG_ENTRIES))), List.of());
+            ServerConfig config =
+                    new ServerConfig(optional(Source.CONFIG, unavailable, () -> configGet(redis), Map.of()));
+            List<LatencyEvent> latency = optional(
+                    Source.LATENCY,
+                    unavailable,
+                    () -> LatencyEvent.parseLatest(redis.dispatch(
+                            RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), args("LATEST"))),
+                    List.of());
+            String latencyDoctor = optional(
+                    Source.LATENCY_DOCTOR,
+                    unavailable,
+                    () -> redis.dispatch(RedisKeyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")),
+                    "");
+            String memoryDoctor = optional(
+                    Source.MEMORY_DOCTOR,
+                    unavailable,
+                    () -> redis.dispatch(CommandType.MEMORY, new StatusOutput<>(StringCodec.UTF8), args("DOCTOR")),
+                    "");
+            List<SlowlogEntry> slowlog = optional(
+                    Source.SLOWLOG,
+                    unavailable,
+                    () -> othersOnly(SlowlogEntry.parse(redis.slowlogGet(SLOWLOG_ENTRIES))),
+                    List.of());
             String linkState = optional(Source.ROLE, unavailable, () -> replicaLinkState(redis.role()), "");
-            ClientList clients = optional(Source.CLIENT_LIST, unavailable, () -> ClientList.parse(redis.clientList()),
+            ClientList clients = optional(
+                    Source.CLIENT_LIST,
+                    unavailable,
+                    () -> ClientList.parse(redis.clientList()),
                     new ClientList(0, 0, 0, 0, List.of(), List.of()));
             List<AclUser> users = optional(Source.ACL, unavailable, () -> AclUser.parse(redis.aclList()), List.of());
-            return new Extras(config, latency, nullToEmpty(latencyDoctor), nullToEmpty(memoryDoctor), slowlog, clients,
-                    users, linkState, unavailable);
+            return new Extras(
+                    config,
+                    latency,
+                    nullToEmpty(latencyDoctor),
+                    nullToEmpty(memoryDoctor),
+                    slowlog,
+                    clients,
+                    users,
+                    linkState,
+                    unavailable);
         } catch (RuntimeException failure) {
             close();
             PollFailure reason = PollFailure.classify(failure);
@@ -106,7 +150,11 @@ public final class DoctorReader implements AutoCloseable {
      */
     private List<SlowlogEntry> othersOnly(List<SlowlogEntry> entries) {
         String own = target.uri().getClientName();
-        return own == null ? entries : entries.stream().filter(entry -> !entry.clientName().equals(own)).toList();
+        return own == null
+                ? entries
+                : entries.stream()
+                        .filter(entry -> !entry.clientName().equals(own))
+                        .toList();
     }
 
     /** Redis before 7.0 takes one parameter per CONFIG GET; such servers are asked one by one. */

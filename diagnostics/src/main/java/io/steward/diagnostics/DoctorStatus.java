@@ -4,13 +4,10 @@ package io.steward.diagnostics;
 public sealed interface DoctorStatus {
 
     /** No diagnosis yet: the doctor waits for two polls to measure rates. */
-    record Pending() implements DoctorStatus {
-    }
+    record Pending() implements DoctorStatus {}
 
-    record Diagnosed(Report report) implements DoctorStatus {
-    }
+    record Diagnosed(Report report) implements DoctorStatus {}
 
     /** The target cannot be read; its findings are withdrawn until it is back. The message names no secret. */
-    record Down(String message) implements DoctorStatus {
-    }
+    record Down(String message) implements DoctorStatus {}
 }

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param replicaLinkState the replica's link state from {@code ROLE} ({@code connect}, {@code connecting},
  *     {@code sync}, {@code connected}); empty on a primary
  */
-public record Extras(ServerConfig config, List<LatencyEvent> latencyEvents, String latencyDoctor, String memoryDoctor,
-        List<SlowlogEntry> slowlog, ClientList clients, List<AclUser> aclUsers, String replicaLinkState,
+public record Extras(
+        ServerConfig config,
+        List<LatencyEvent> latencyEvents,
+        String latencyDoctor,
+        String memoryDoctor,
+        List<SlowlogEntry> slowlog,
+        ClientList clients,
+        List<AclUser> aclUsers,
+        String replicaLinkState,
         Map<Source, String> unavailable) {
 
     public Extras {
@@ -38,7 +45,15 @@ public record Extras(ServerConfig config, List<LatencyEvent> latencyEvents, Stri
                 all.put(source, reason);
             }
         }
-        return new Extras(ServerConfig.unavailable(), List.of(), "", "", List.of(),
-                new ClientList(0, 0, 0, 0, List.of(), List.of()), List.of(), "", all);
+        return new Extras(
+                ServerConfig.unavailable(),
+                List.of(),
+                "",
+                "",
+                List.of(),
+                new ClientList(0, 0, 0, 0, List.of(), List.of()),
+                List.of(),
+                "",
+                all);
     }
 }

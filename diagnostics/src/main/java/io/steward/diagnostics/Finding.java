@@ -16,6 +16,7 @@ public record Finding(String id, Area area, Severity severity, String title, Lis
     }
 
     static Finding of(Rule rule, Symptom symptom) {
-        return new Finding(rule.id(), rule.area(), symptom.severity(), symptom.title(), symptom.evidence(), symptom.remedy());
+        return new Finding(
+                rule.id(), rule.area(), symptom.severity(), symptom.title(), symptom.evidence(), symptom.remedy());
     }
 }

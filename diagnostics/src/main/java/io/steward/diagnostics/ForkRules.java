@@ -26,8 +26,7 @@ final class ForkRules {
     static final double HOST_SHARE_FOR_DATA = 0.75;
     static final double HEAVY_COW = 0.5;
 
-    private ForkRules() {
-    }
+    private ForkRules() {}
 
     static List<Rule> all() {
         return List.of(slowFork(), forkHeadroom(), copyOnWrite());
@@ -42,20 +41,24 @@ final class ForkRules {
             }
             double perGb = used > 0 ? forkMs / (used / GIB) : 0;
             boolean graded = used >= FORK_GRADING_FLOOR;
-            Severity severity = forkMs > SLOW_FORK_MS || (graded && perGb > TERRIBLE_FORK_MS_PER_GB) ? Severity.WARNING
+            Severity severity = forkMs > SLOW_FORK_MS || (graded && perGb > TERRIBLE_FORK_MS_PER_GB)
+                    ? Severity.WARNING
                     : graded && perGb > POOR_FORK_MS_PER_GB ? Severity.INFO : null;
             if (severity == null) {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("latest_fork_usec " + count(o.number("latest_fork_usec", 0)) + " for used_memory " + bytes(used)
-                    + (graded ? ": " + millis(perGb) + " per GB" : ""));
+            evidence.add("latest_fork_usec " + count(o.number("latest_fork_usec", 0)) + " for used_memory "
+                    + bytes(used) + (graded ? ": " + millis(perGb) + " per GB" : ""));
             evidence.add("Redis stops serving for the whole fork; warning above " + millis(SLOW_FORK_MS) + " or "
                     + millis(TERRIBLE_FORK_MS_PER_GB) + " per GB, note above " + millis(POOR_FORK_MS_PER_GB) + " per GB"
                     + " (bare metal and modern VMs fork at about 10 ms per GB)");
             ServerAdvice.forkRate(o).ifPresent(evidence::add);
-            return Optional.of(new Symptom(severity, "Forking for a save or a full sync stalls Redis for " + millis(forkMs),
-                    evidence, "Run on bare metal or a hardware-virtualised (HVM) instance rather than Xen PV; keep"
+            return Optional.of(new Symptom(
+                    severity,
+                    "Forking for a save or a full sync stalls Redis for " + millis(forkMs),
+                    evidence,
+                    "Run on bare metal or a hardware-virtualised (HVM) instance rather than Xen PV; keep"
                             + " transparent huge pages off; keep instances smaller (split the data); schedule saves at"
                             + " quiet hours, or persist on a replica instead"));
         });
@@ -64,13 +67,15 @@ final class ForkRules {
     static Rule forkHeadroom() {
         return Rule.of("persistence-fork-headroom", Area.PERSISTENCE, Set.of(Source.INFO, Source.CONFIG), o -> {
             double system = o.number("total_system_memory", 0);
-            boolean forks = PersistenceRules.rdbOn(o) || PersistenceRules.aofOn(o) || o.number("connected_slaves", 0) > 0;
+            boolean forks =
+                    PersistenceRules.rdbOn(o) || PersistenceRules.aofOn(o) || o.number("connected_slaves", 0) > 0;
             if (system <= 0 || !forks) {
                 return Optional.empty();
             }
             double maxmemory = o.number("maxmemory", 0);
             double limit = maxmemory > 0 ? maxmemory : o.number("used_memory_rss", 0);
-            double cow = Math.max(Math.max(o.number("rdb_last_cow_size", 0), o.number("aof_last_cow_size", 0)),
+            double cow = Math.max(
+                    Math.max(o.number("rdb_last_cow_size", 0), o.number("aof_last_cow_size", 0)),
                     o.number("current_cow_peak", 0));
             boolean overHost = limit + cow > system;
             boolean tooLarge = maxmemory > HOST_SHARE_FOR_DATA * system;
@@ -83,11 +88,14 @@ final class ForkRules {
             evidence.add("largest copy-on-write of a recent fork " + bytes(cow)
                     + "; under heavy writes a fork can need up to as much again as the data");
             evidence.add("forks happen for " + String.join(", ", forkReasons(o)));
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Too little memory left for forks: a save under write load can run the host out of memory",
-                    evidence, "CONFIG SET maxmemory " + configSizeDown(system * HOST_SHARE_FOR_DATA * 0.95)
-                            + " (keep about 25% of the host for copy-on-write, client and replication buffers)"
-                            + "\nIn a container, size this from the container's memory limit, which INFO does not show"));
+            return Optional.of(
+                    new Symptom(
+                            Severity.WARNING,
+                            "Too little memory left for forks: a save under write load can run the host out of memory",
+                            evidence,
+                            "CONFIG SET maxmemory " + configSizeDown(system * HOST_SHARE_FOR_DATA * 0.95)
+                                    + " (keep about 25% of the host for copy-on-write, client and replication buffers)"
+                                    + "\nIn a container, size this from the container's memory limit, which INFO does not show"));
         });
     }
 
@@ -100,9 +108,11 @@ final class ForkRules {
             if (used < FragmentationRules.EMPTY || cow <= HEAVY_COW * used) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "A fork copied " + bytes(cow) + " on write, " + percent(cow / used) + " of the data",
-                    List.of("rdb_last_cow_size " + bytes(rdbCow) + ", aof_last_cow_size " + bytes(aofCow)
+                    List.of(
+                            "rdb_last_cow_size " + bytes(rdbCow) + ", aof_last_cow_size " + bytes(aofCow)
                                     + ", current_cow_peak " + bytes(o.number("current_cow_peak", 0)) + ", used_memory "
                                     + bytes(used) + " (warning above " + percent(HEAVY_COW) + ")",
                             "writes during a save duplicate the pages they touch: the next save can need that much again"),

@@ -22,8 +22,7 @@ final class FragmentationRules {
     static final double PEAK_RATIO = 1.5;
     static final double SWAP_FLOOR = 100 * MIB;
 
-    private FragmentationRules() {
-    }
+    private FragmentationRules() {}
 
     static List<Rule> all() {
         return List.of(fragmentation(), swapping(), allocatorFragmentation(), allocatorRss(), rssOverhead(), peak());
@@ -59,12 +58,15 @@ final class FragmentationRules {
             }
             ServerAdvice.memoryDoctorAgrees(o, "High total RSS").ifPresent(evidence::add);
             String remedy = allocator.startsWith("jemalloc")
-                    ? defragRemedy(o) + "\nIf RSS must come down now: MEMORY PURGE, or restart (fail over to a replica first)"
+                    ? defragRemedy(o)
+                            + "\nIf RSS must come down now: MEMORY PURGE, or restart (fail over to a replica first)"
                     : "Run a Redis built with jemalloc (the default on Linux): " + allocator + " fragments far more";
-            return Optional.of(new Symptom(afterPeak ? Severity.INFO : Severity.WARNING,
-                    "The process holds " + ratio(ratio) + " times the memory of its data ("
-                            + bytes(excess) + " more)" + (afterPeak ? ", left over from a peak" : ""),
-                    evidence, remedy));
+            return Optional.of(new Symptom(
+                    afterPeak ? Severity.INFO : Severity.WARNING,
+                    "The process holds " + ratio(ratio) + " times the memory of its data (" + bytes(excess) + " more)"
+                            + (afterPeak ? ", left over from a peak" : ""),
+                    evidence,
+                    remedy));
         });
     }
 
@@ -75,42 +77,65 @@ final class FragmentationRules {
             if (ratio <= 0 || ratio >= 1 || used < SWAP_FLOOR) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.CRITICAL,
+            return Optional.of(new Symptom(
+                    Severity.CRITICAL,
                     "Redis is probably swapping: its resident memory is smaller than its data",
-                    List.of("used_memory_rss " + bytes(o.number("used_memory_rss", 0)) + " < used_memory " + bytes(used)
-                            + " (mem_fragmentation_ratio " + ratio(ratio) + ")",
+                    List.of(
+                            "used_memory_rss " + bytes(o.number("used_memory_rss", 0)) + " < used_memory " + bytes(used)
+                                    + " (mem_fragmentation_ratio " + ratio(ratio) + ")",
                             "every access to a swapped page waits for the disk"),
-                    "On the host, confirm with: grep VmSwap /proc/" + o.text("process_id").orElse("<pid>") + "/status"
+                    "On the host, confirm with: grep VmSwap /proc/"
+                            + o.text("process_id").orElse("<pid>") + "/status"
                             + "\nGive Redis the RAM it needs: lower maxmemory, stop memory-hungry neighbours, or add RAM"
                             + "\nand turn swap off for Redis hosts (vm.swappiness=1 or swapoff)"));
         });
     }
 
     static Rule allocatorFragmentation() {
-        return Rule.of("memory-allocator-fragmentation", Area.MEMORY, Set.of(Source.INFO), o ->
-                allocatorRatio(o, "allocator_frag", "High allocator fragmentation").map(evidence -> new Symptom(
-                        Severity.WARNING, "The allocator's pages are " + ratio(o.number("allocator_frag_ratio", 0))
-                                + " times fuller than the data: external fragmentation", evidence, defragRemedy(o))));
+        return Rule.of(
+                "memory-allocator-fragmentation",
+                Area.MEMORY,
+                Set.of(Source.INFO),
+                o -> allocatorRatio(o, "allocator_frag", "High allocator fragmentation")
+                        .map(evidence -> new Symptom(
+                                Severity.WARNING,
+                                "The allocator's pages are " + ratio(o.number("allocator_frag_ratio", 0))
+                                        + " times fuller than the data: external fragmentation",
+                                evidence,
+                                defragRemedy(o))));
     }
 
     static Rule allocatorRss() {
-        return Rule.of("memory-allocator-rss", Area.MEMORY, Set.of(Source.INFO), o ->
-                allocatorRatio(o, "allocator_rss", "High allocator RSS overhead").map(evidence -> new Symptom(
-                        Severity.INFO, "The allocator holds " + bytes(o.number("allocator_rss_bytes", 0))
-                                + " of freed pages it has not returned to the system", evidence,
-                        "MEMORY PURGE asks jemalloc to return them now (cheap; run it at a quiet moment)")));
+        return Rule.of(
+                "memory-allocator-rss",
+                Area.MEMORY,
+                Set.of(Source.INFO),
+                o -> allocatorRatio(o, "allocator_rss", "High allocator RSS overhead")
+                        .map(evidence -> new Symptom(
+                                Severity.INFO,
+                                "The allocator holds " + bytes(o.number("allocator_rss_bytes", 0))
+                                        + " of freed pages it has not returned to the system",
+                                evidence,
+                                "MEMORY PURGE asks jemalloc to return them now (cheap; run it at a quiet moment)")));
     }
 
     static Rule rssOverhead() {
-        return Rule.of("memory-rss-overhead", Area.MEMORY, Set.of(Source.INFO), o ->
-                allocatorRatio(o, "rss_overhead", "High process RSS overhead").map(evidence -> {
-                    List<String> all = new ArrayList<>(evidence);
-                    o.number("used_memory_lua").ifPresent(lua -> all.add("used_memory_lua " + bytes(lua)));
-                    return new Symptom(Severity.WARNING, "The process holds " + bytes(o.number("rss_overhead_bytes", 0))
-                            + " outside the allocator (Lua, modules, thread stacks)", all,
-                            "Look at what else lives in the process: the Lua engine (used_memory_lua; SCRIPT FLUSH if it"
-                                    + " is large) and loaded modules (MODULE LIST)");
-                }));
+        return Rule.of(
+                "memory-rss-overhead",
+                Area.MEMORY,
+                Set.of(Source.INFO),
+                o -> allocatorRatio(o, "rss_overhead", "High process RSS overhead")
+                        .map(evidence -> {
+                            List<String> all = new ArrayList<>(evidence);
+                            o.number("used_memory_lua").ifPresent(lua -> all.add("used_memory_lua " + bytes(lua)));
+                            return new Symptom(
+                                    Severity.WARNING,
+                                    "The process holds " + bytes(o.number("rss_overhead_bytes", 0))
+                                            + " outside the allocator (Lua, modules, thread stacks)",
+                                    all,
+                                    "Look at what else lives in the process: the Lua engine (used_memory_lua; SCRIPT FLUSH if it"
+                                            + " is large) and loaded modules (MODULE LIST)");
+                        }));
     }
 
     static Rule peak() {
@@ -118,11 +143,13 @@ final class FragmentationRules {
             if (tooEmpty(o) || peakRatio(o) <= PEAK_RATIO) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO,
+            return Optional.of(new Symptom(
+                    Severity.INFO,
                     "Memory peaked at " + bytes(o.number("used_memory_peak", 0)) + ", " + ratio(peakRatio(o))
                             + " times what the data uses now",
-                    List.of("used_memory_peak " + bytes(o.number("used_memory_peak", 0)) + ", used_memory "
-                            + bytes(o.number("used_memory", 0)) + " (note above " + PEAK_RATIO + " times)",
+                    List.of(
+                            "used_memory_peak " + bytes(o.number("used_memory_peak", 0)) + ", used_memory "
+                                    + bytes(o.number("used_memory", 0)) + " (note above " + PEAK_RATIO + " times)",
                             "the allocator keeps most of those pages and reuses them as data grows again"),
                     "Harmless on its own. To give the pages back: MEMORY PURGE; if RSS stays high, restart"
                             + " (fail over to a replica first)"));

@@ -52,7 +52,10 @@ public final class JsonReport {
         }
         ArrayNode skipped = root.putArray("skipped");
         for (Skipped rule : report.skipped()) {
-            skipped.addObject().put("id", rule.id()).put("area", rule.area().label()).put("reason", rule.reason());
+            skipped.addObject()
+                    .put("id", rule.id())
+                    .put("area", rule.area().label())
+                    .put("reason", rule.reason());
         }
         ObjectNode summary = root.putObject("summary");
         summary.put("critical", report.count(Severity.CRITICAL));

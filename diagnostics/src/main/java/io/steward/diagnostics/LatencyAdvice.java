@@ -10,12 +10,25 @@ import java.util.Set;
  */
 final class LatencyAdvice {
 
-    private static final Set<String> WHOLE_COLLECTION_READS = Set.of("SMEMBERS", "HGETALL", "HKEYS", "HVALS", "LRANGE",
-            "ZRANGE", "ZRANGEBYSCORE", "ZREVRANGE", "SORT", "SUNION", "SINTER", "SDIFF", "SUNIONSTORE", "SINTERSTORE",
-            "ZUNIONSTORE", "ZINTERSTORE");
+    private static final Set<String> WHOLE_COLLECTION_READS = Set.of(
+            "SMEMBERS",
+            "HGETALL",
+            "HKEYS",
+            "HVALS",
+            "LRANGE",
+            "ZRANGE",
+            "ZRANGEBYSCORE",
+            "ZREVRANGE",
+            "SORT",
+            "SUNION",
+            "SINTER",
+            "SDIFF",
+            "SUNIONSTORE",
+            "SINTERSTORE",
+            "ZUNIONSTORE",
+            "ZINTERSTORE");
 
-    private LatencyAdvice() {
-    }
+    private LatencyAdvice() {}
 
     static String forEvent(String event, Observation o) {
         if (event.startsWith("aof-fsync-always")) {
@@ -30,23 +43,28 @@ final class LatencyAdvice {
             return event + ": the disk is slow; use a local SSD and keep other I/O off that disk";
         }
         return switch (event) {
-            case "fork" -> "fork: see persistence-slow-fork (HVM or bare metal rather than Xen, huge pages off,"
-                    + " smaller instances)";
-            case "command" -> "command: slow commands; see SLOWLOG GET and avoid O(N) commands on big keys"
-                    + slowlogHint(o);
-            case "fast-command" -> "fast-command: even O(1) commands were slow, so the host starves Redis of CPU (load,"
-                    + " a noisy neighbour, swapping); run redis-cli --intrinsic-latency 100 on the host";
-            case "expire-cycle" -> "expire-cycle: many keys expire at once; spread TTLs with some jitter"
-                    + (o.config("hz").orElse(100) < 100 ? ", and CONFIG SET hz 100" : "");
-            case "eviction-del", "eviction-lazyfree" -> event + ": evicting big keys blocks; CONFIG SET"
-                    + " lazyfree-lazy-eviction yes, and split big keys";
-            case "eviction-cycle" -> "eviction-cycle: eviction cannot keep up; avoid sudden maxmemory cuts and big"
-                    + " STORE operations, CONFIG SET lazyfree-lazy-eviction yes";
-            case "active-defrag-cycle" -> "active-defrag-cycle: defragmentation steps are too long; lower"
-                    + " active-defrag-cycle-max";
-            case "while-blocked-cron" -> "while-blocked-cron: a long script or module call held the server; keep"
-                    + " scripts short";
-            default -> event + ": see https://redis.io/docs/latest/operate/oss_and_stack/management/optimization/latency/";
+            case "fork" ->
+                "fork: see persistence-slow-fork (HVM or bare metal rather than Xen, huge pages off,"
+                        + " smaller instances)";
+            case "command" ->
+                "command: slow commands; see SLOWLOG GET and avoid O(N) commands on big keys" + slowlogHint(o);
+            case "fast-command" ->
+                "fast-command: even O(1) commands were slow, so the host starves Redis of CPU (load,"
+                        + " a noisy neighbour, swapping); run redis-cli --intrinsic-latency 100 on the host";
+            case "expire-cycle" ->
+                "expire-cycle: many keys expire at once; spread TTLs with some jitter"
+                        + (o.config("hz").orElse(100) < 100 ? ", and CONFIG SET hz 100" : "");
+            case "eviction-del", "eviction-lazyfree" ->
+                event + ": evicting big keys blocks; CONFIG SET" + " lazyfree-lazy-eviction yes, and split big keys";
+            case "eviction-cycle" ->
+                "eviction-cycle: eviction cannot keep up; avoid sudden maxmemory cuts and big"
+                        + " STORE operations, CONFIG SET lazyfree-lazy-eviction yes";
+            case "active-defrag-cycle" ->
+                "active-defrag-cycle: defragmentation steps are too long; lower" + " active-defrag-cycle-max";
+            case "while-blocked-cron" ->
+                "while-blocked-cron: a long script or module call held the server; keep" + " scripts short";
+            default ->
+                event + ": see https://redis.io/docs/latest/operate/oss_and_stack/management/optimization/latency/";
         };
     }
 
@@ -65,7 +83,8 @@ final class LatencyAdvice {
         if (commands.contains("EVAL") || commands.contains("EVALSHA") || commands.contains("FCALL")) {
             advice.add("scripts run alone: keep each script's work small");
         }
-        advice.add("SLOWLOG GET 128 shows each entry's arguments: look for big keys (redis-cli --bigkeys on a replica)");
+        advice.add(
+                "SLOWLOG GET 128 shows each entry's arguments: look for big keys (redis-cli --bigkeys on a replica)");
         return String.join("\n", advice);
     }
 

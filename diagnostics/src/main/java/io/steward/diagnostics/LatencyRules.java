@@ -22,18 +22,24 @@ final class LatencyRules {
     static final double SLOW_P95_MS = 20;
     static final double SATURATED_CPU = 0.9;
 
-    private LatencyRules() {
-    }
+    private LatencyRules() {}
 
     static List<Rule> all() {
-        return List.of(events(), slowCommands(), expireCycle(), transparentHugePages(), monitorOff(), slowlogOff(),
+        return List.of(
+                events(),
+                slowCommands(),
+                expireCycle(),
+                transparentHugePages(),
+                monitorOff(),
+                slowlogOff(),
                 cpuSaturated());
     }
 
     static Rule events() {
         return Rule.of("latency-events", Area.LATENCY, Set.of(Source.LATENCY), o -> {
             List<LatencyEvent> events = o.latencyEvents().stream()
-                    .sorted(Comparator.comparingLong(LatencyEvent::maxMillis).reversed()).toList();
+                    .sorted(Comparator.comparingLong(LatencyEvent::maxMillis).reversed())
+                    .toList();
             if (events.isEmpty()) {
                 return Optional.empty();
             }
@@ -43,19 +49,22 @@ final class LatencyRules {
             for (LatencyEvent event : events) {
                 double ago = o.serverTime() - event.lastSpike().getEpochSecond();
                 recent |= ago < RECENT;
-                evidence.add(event.event() + ": last spike " + millis(event.latestMillis()) + ", " + duration(Math.max(0, ago))
-                        + " ago; worst " + millis(event.maxMillis()));
+                evidence.add(event.event() + ": last spike " + millis(event.latestMillis()) + ", "
+                        + duration(Math.max(0, ago)) + " ago; worst " + millis(event.maxMillis()));
                 advice.add(LatencyAdvice.forEvent(event.event(), o));
             }
-            o.config("latency-monitor-threshold").ifPresent(t -> evidence.add("latency-monitor-threshold " + t
-                    + " ms: every spike listed took longer"));
+            o.config("latency-monitor-threshold")
+                    .ifPresent(t ->
+                            evidence.add("latency-monitor-threshold " + t + " ms: every spike listed took longer"));
             ServerAdvice.forkRate(o).ifPresent(evidence::add);
             LatencyEvent worst = events.get(0);
-            return Optional.of(new Symptom(recent ? Severity.WARNING : Severity.INFO,
+            return Optional.of(new Symptom(
+                    recent ? Severity.WARNING : Severity.INFO,
                     "Redis stalled for up to " + millis(worst.maxMillis()) + " (" + worst.event() + ")"
                             + (events.size() > 1 ? " and " + count(events.size() - 1, "other kind") + " of spike" : "")
                             + (recent ? "" : ", none in the last hour"),
-                    evidence, String.join("\n", advice) + "\nAfter fixing: LATENCY RESET, so new spikes stand out"));
+                    evidence,
+                    String.join("\n", advice) + "\nAfter fixing: LATENCY RESET, so new spikes stand out"));
         });
     }
 
@@ -65,9 +74,11 @@ final class LatencyRules {
             if (entries.isEmpty()) {
                 return Optional.empty();
             }
-            List<Long> micros = entries.stream().map(SlowlogEntry::durationMicros).sorted().toList();
+            List<Long> micros =
+                    entries.stream().map(SlowlogEntry::durationMicros).sorted().toList();
             double p95 = micros.get((int) Math.ceil(0.95 * micros.size()) - 1) / 1000.0;
-            boolean recent = entries.stream().anyMatch(e -> o.serverTime() - e.time().getEpochSecond() < RECENT);
+            boolean recent =
+                    entries.stream().anyMatch(e -> o.serverTime() - e.time().getEpochSecond() < RECENT);
             Map<String, long[]> byCommand = new TreeMap<>();
             for (SlowlogEntry entry : entries) {
                 long[] stats = byCommand.computeIfAbsent(entry.command(), c -> new long[2]);
@@ -75,14 +86,22 @@ final class LatencyRules {
                 stats[1] = Math.max(stats[1], entry.durationMicros());
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add(entries.size() + " entries in SLOWLOG GET" + o.config("slowlog-log-slower-than").stream()
-                    .mapToObj(t -> " (slowlog-log-slower-than " + t + " µs)").findFirst().orElse("") + ", 95th percentile "
+            evidence.add(entries.size() + " entries in SLOWLOG GET"
+                    + o.config("slowlog-log-slower-than").stream()
+                            .mapToObj(t -> " (slowlog-log-slower-than " + t + " µs)")
+                            .findFirst()
+                            .orElse("")
+                    + ", 95th percentile "
                     + millis(p95) + (recent ? "" : ", none in the last hour"));
-            byCommand.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
+            byCommand.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .limit(5)
                     .forEach(e -> evidence.add(e.getKey() + ": " + count(e.getValue()[0], "time") + ", slowest "
                             + millis(e.getValue()[1] / 1000.0)));
-            return Optional.of(new Symptom(recent && p95 > SLOW_P95_MS ? Severity.WARNING : Severity.INFO,
-                    "Slow commands block every other client: 95% of the logged ones took up to " + millis(p95), evidence,
+            return Optional.of(new Symptom(
+                    recent && p95 > SLOW_P95_MS ? Severity.WARNING : Severity.INFO,
+                    "Slow commands block every other client: 95% of the logged ones took up to " + millis(p95),
+                    evidence,
                     LatencyAdvice.forCommands(byCommand.keySet())));
         });
     }
@@ -99,13 +118,18 @@ final class LatencyRules {
             evidence.add("expired_keys " + perSecond(o.rate("expired_keys").orElse(0)) + ", expired_stale_perc "
                     + o.text("expired_stale_perc").orElse("?") + "% of sampled keys with a TTL are already expired"
                     + " (they still take memory)");
-            o.config("hz").ifPresent(hz -> evidence.add("hz " + hz + ": the background tasks, the expire cycle among"
-                    + " them, run " + hz + " times a second"));
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Keys expire faster than Redis can remove them: the expire cycle hits its time limit", evidence,
+            o.config("hz")
+                    .ifPresent(hz -> evidence.add("hz " + hz + ": the background tasks, the expire cycle among"
+                            + " them, run " + hz + " times a second"));
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Keys expire faster than Redis can remove them: the expire cycle hits its time limit",
+                    evidence,
                     "Spread expirations: give keys written together TTLs with some random jitter instead of one"
-                            + " expiry time\n" + (o.config("hz").orElse(100) < 100 ? "CONFIG SET hz 100 (or"
-                            + " dynamic-hz yes) so the cycle runs more often\n" : "")
+                            + " expiry time\n"
+                            + (o.config("hz").orElse(100) < 100
+                                    ? "CONFIG SET hz 100 (or" + " dynamic-hz yes) so the cycle runs more often\n"
+                                    : "")
                             + "CONFIG SET lazyfree-lazy-expire yes frees big expired values in the background"));
         });
     }
@@ -115,13 +139,17 @@ final class LatencyRules {
             if (!ServerAdvice.hugePagesDetected(o)) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Redis runs on transparent huge pages: forks and writes during saves stall",
-                    List.of("LATENCY DOCTOR: \"I detected a non zero amount of anonymous huge pages used by your"
-                            + " process\"", "with huge pages a one-byte write during a fork copies 2 MiB"),
-                    "On the host: echo never > /sys/kernel/mm/transparent_hugepage/enabled (and persist it, for"
-                            + " example with a systemd unit or transparent_hugepage=never on the kernel command line)"
-                            + "\nKeep disable-thp yes in redis.conf, then restart Redis to drop the huge pages it holds"));
+            return Optional.of(
+                    new Symptom(
+                            Severity.WARNING,
+                            "Redis runs on transparent huge pages: forks and writes during saves stall",
+                            List.of(
+                                    "LATENCY DOCTOR: \"I detected a non zero amount of anonymous huge pages used by your"
+                                            + " process\"",
+                                    "with huge pages a one-byte write during a fork copies 2 MiB"),
+                            "On the host: echo never > /sys/kernel/mm/transparent_hugepage/enabled (and persist it, for"
+                                    + " example with a systemd unit or transparent_hugepage=never on the kernel command line)"
+                                    + "\nKeep disable-thp yes in redis.conf, then restart Redis to drop the huge pages it holds"));
         });
     }
 
@@ -130,7 +158,8 @@ final class LatencyRules {
             if (o.config("latency-monitor-threshold").orElse(-1) != 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO,
+            return Optional.of(new Symptom(
+                    Severity.INFO,
                     "The latency monitor is off: stalls leave no trace, and LATENCY DOCTOR cannot see huge pages",
                     List.of("latency-monitor-threshold 0"),
                     "CONFIG SET latency-monitor-threshold 100 (milliseconds; it costs nothing until a spike happens)"
@@ -145,7 +174,9 @@ final class LatencyRules {
             if (threshold >= 0 && length > 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING, "The slow log is off: slow commands cannot be found",
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "The slow log is off: slow commands cannot be found",
                     List.of("slowlog-log-slower-than " + threshold + " µs, slowlog-max-len " + length),
                     "CONFIG SET slowlog-log-slower-than 10000\nCONFIG SET slowlog-max-len 128"));
         });
@@ -163,13 +194,17 @@ final class LatencyRules {
             if (busy <= SATURATED_CPU) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "The main thread is busy " + Units.percent(busy) + " of the time: commands queue up",
-                    List.of(user + " + " + sys + " grew " + String.format(java.util.Locale.ROOT, "%.2f", busy)
+                    List.of(
+                            user + " + " + sys + " grew " + String.format(java.util.Locale.ROOT, "%.2f", busy)
                                     + " s per second over " + duration(o.seconds()) + " (warning above "
                                     + Units.percent(SATURATED_CPU) + ")",
-                            "commands in the sample: " + perSecond(o.rate("total_commands_processed").orElse(0))
-                                    + ", connected_clients " + count(o.number("connected_clients", 0))),
+                            "commands in the sample: "
+                                    + perSecond(
+                                            o.rate("total_commands_processed").orElse(0)) + ", connected_clients "
+                                    + count(o.number("connected_clients", 0))),
                     "Redis executes commands on one thread: split the data across shards (Redis Cluster), send reads"
                             + " to replicas, replace expensive commands (see latency-slow-commands), and consider"
                             + " io-threads for network-heavy loads"));

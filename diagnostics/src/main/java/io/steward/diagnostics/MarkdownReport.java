@@ -9,22 +9,35 @@ public final class MarkdownReport {
     public String render(Report report) {
         StringBuilder out = new StringBuilder();
         out.append("# Redis doctor: ").append(ReportLayout.name(report)).append("\n\n");
-        out.append("**").append(report.verdict()).append("**: ").append(ReportLayout.counts(report)).append(". ")
-                .append(ReportLayout.context(report)).append(".\n");
+        out.append("**")
+                .append(report.verdict())
+                .append("**: ")
+                .append(ReportLayout.counts(report))
+                .append(". ")
+                .append(ReportLayout.context(report))
+                .append(".\n");
         for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(report).entrySet()) {
             out.append("\n## ").append(area.getKey().title()).append('\n');
             for (Finding finding : area.getValue()) {
-                out.append("\n### ").append(ReportLayout.label(finding.severity())).append(": ")
-                        .append(escape(finding.title())).append("\n\n");
+                out.append("\n### ")
+                        .append(ReportLayout.label(finding.severity()))
+                        .append(": ")
+                        .append(escape(finding.title()))
+                        .append("\n\n");
                 out.append("Rule `").append(finding.id()).append("`\n\n");
-                finding.evidence().forEach(line -> out.append("- ").append(escape(line)).append('\n'));
+                finding.evidence()
+                        .forEach(line -> out.append("- ").append(escape(line)).append('\n'));
                 out.append("\nFix:\n\n```\n").append(finding.remedy()).append("\n```\n");
             }
         }
         if (!report.skipped().isEmpty()) {
             out.append("\n## Skipped\n\n| Rule | Why |\n| --- | --- |\n");
-            report.skipped().forEach(s -> out.append("| `").append(s.id()).append("` | ")
-                    .append(escape(s.reason()).replace("|", "\\|")).append(" |\n"));
+            report.skipped()
+                    .forEach(s -> out.append("| `")
+                            .append(s.id())
+                            .append("` | ")
+                            .append(escape(s.reason()).replace("|", "\\|"))
+                            .append(" |\n"));
         }
         return out.toString();
     }

@@ -5,8 +5,8 @@ import static io.steward.diagnostics.Units.configSize;
 import static io.steward.diagnostics.Units.configSizeDown;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
-import static io.steward.diagnostics.Units.percent;
 import static io.steward.diagnostics.Units.perSecond;
+import static io.steward.diagnostics.Units.percent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +21,17 @@ final class MemoryRules {
     static final double HOST_LIMIT = 0.9;
     static final int MANY_SCRIPTS = 1000;
 
-    private MemoryRules() {
-    }
+    private MemoryRules() {}
 
     static List<Rule> all() {
-        return List.of(nearMaxmemory(), noevictionAtLimit(), maxmemoryUnset(), nearSystemMemory(),
-                volatilePolicyWithoutTtl(), evictions(), luaScripts());
+        return List.of(
+                nearMaxmemory(),
+                noevictionAtLimit(),
+                maxmemoryUnset(),
+                nearSystemMemory(),
+                volatilePolicyWithoutTtl(),
+                evictions(),
+                luaScripts());
     }
 
     /** used_memory as eviction counts it: replication and AOF buffers are not evicted for. */
@@ -49,15 +54,19 @@ final class MemoryRules {
             if (fraction < NEAR_LIMIT || (policy.equals("noeviction") && fraction >= 1)) {
                 return Optional.empty(); // at the limit with noeviction, memory-noeviction-at-limit speaks
             }
-            String why = policy.equals("noeviction") ? "the policy noeviction makes room for nothing"
+            String why = policy.equals("noeviction")
+                    ? "the policy noeviction makes room for nothing"
                     : policy + " can evict only keys with a TTL";
             List<String> evidence = new ArrayList<>();
             evidence.add(memoryUse(o, max) + " (warning from " + percent(NEAR_LIMIT) + ", critical from "
                     + percent(AT_LIMIT) + ")");
-            evidence.add("maxmemory-policy " + policy + ": once the limit is reached, writes that need memory fail with OOM");
+            evidence.add("maxmemory-policy " + policy
+                    + ": once the limit is reached, writes that need memory fail with OOM");
             datasetShare(o).ifPresent(evidence::add);
-            return Optional.of(new Symptom(fraction >= AT_LIMIT ? Severity.CRITICAL : Severity.WARNING,
-                    "Memory is at " + percent(fraction) + " of maxmemory and " + why, evidence,
+            return Optional.of(new Symptom(
+                    fraction >= AT_LIMIT ? Severity.CRITICAL : Severity.WARNING,
+                    "Memory is at " + percent(fraction) + " of maxmemory and " + why,
+                    evidence,
                     "Raise the limit if the host has room: CONFIG SET maxmemory " + configSize(countedMemory(o) / 0.6)
                             + "\nFor a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOtherwise delete data you no longer need, or give it a TTL (EXPIRE)"));
@@ -81,8 +90,10 @@ final class MemoryRules {
                         + ": clients are getting \"OOM command not allowed\"");
             }
             evidence.add("maxmemory-policy noeviction: Redis refuses writes instead of evicting");
-            return Optional.of(new Symptom(Severity.CRITICAL,
-                    "Writes are failing: memory is at maxmemory and the policy is noeviction", evidence,
+            return Optional.of(new Symptom(
+                    Severity.CRITICAL,
+                    "Writes are failing: memory is at maxmemory and the policy is noeviction",
+                    evidence,
                     "For a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nFor data that must stay: CONFIG SET maxmemory " + configSize(countedMemory(o) / 0.6)
                             + " if the host has room, or delete data you no longer need"));
@@ -94,8 +105,11 @@ final class MemoryRules {
             if (o.number("maxmemory").isEmpty() || o.number("maxmemory", 0) > 0) {
                 return Optional.empty();
             }
-            long keys = o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
-            long expires = o.keyspace().stream().mapToLong(Observation.Keyspace::expires).sum();
+            long keys =
+                    o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
+            long expires = o.keyspace().stream()
+                    .mapToLong(Observation.Keyspace::expires)
+                    .sum();
             boolean cache = !policy(o).equals("noeviction") || (keys > 0 && expires * 2 >= keys);
             List<String> evidence = new ArrayList<>();
             evidence.add("maxmemory 0: no limit; used_memory " + bytes(o.number("used_memory", 0)));
@@ -108,8 +122,10 @@ final class MemoryRules {
             if (system > 0) {
                 evidence.add("total_system_memory " + bytes(system) + " (the host's; a container limit can be lower)");
             }
-            return Optional.of(new Symptom(cache ? Severity.WARNING : Severity.INFO,
-                    "maxmemory is not set: Redis grows until the host runs out of memory", evidence,
+            return Optional.of(new Symptom(
+                    cache ? Severity.WARNING : Severity.INFO,
+                    "maxmemory is not set: Redis grows until the host runs out of memory",
+                    evidence,
                     "CONFIG SET maxmemory " + size + " (leaves about 25% for fork copy-on-write and buffers)"
                             + (cache ? "\nCONFIG SET maxmemory-policy allkeys-lru" : "")
                             + "\nand the same in redis.conf (or CONFIG REWRITE)"));
@@ -123,11 +139,14 @@ final class MemoryRules {
             if (system <= 0 || rss / system <= HOST_LIMIT) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "Redis holds " + percent(rss / system) + " of the host's memory",
-                    List.of("used_memory_rss " + bytes(rss) + " of total_system_memory " + bytes(system)
+                    List.of(
+                            "used_memory_rss " + bytes(rss) + " of total_system_memory " + bytes(system)
                                     + " (warning above " + percent(HOST_LIMIT) + ")",
-                            "maxmemory " + (o.number("maxmemory", 0) > 0 ? bytes(o.number("maxmemory", 0)) : "not set")),
+                            "maxmemory "
+                                    + (o.number("maxmemory", 0) > 0 ? bytes(o.number("maxmemory", 0)) : "not set")),
                     "CONFIG SET maxmemory " + configSizeDown(system * 0.75)
                             + " (or lower), so a fork or a burst of client buffers cannot run the host out of memory"
                             + "\nOtherwise move Redis to a bigger host or split the data across instances"));
@@ -136,14 +155,19 @@ final class MemoryRules {
 
     static Rule volatilePolicyWithoutTtl() {
         return Rule.of("memory-volatile-policy-without-ttl", Area.MEMORY, Set.of(Source.INFO), o -> {
-            long keys = o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
-            long expires = o.keyspace().stream().mapToLong(Observation.Keyspace::expires).sum();
+            long keys =
+                    o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
+            long expires = o.keyspace().stream()
+                    .mapToLong(Observation.Keyspace::expires)
+                    .sum();
             if (!policy(o).startsWith("volatile") || o.number("maxmemory", 0) <= 0 || keys == 0 || expires > 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "maxmemory-policy " + policy(o) + " can evict nothing: no key has a TTL",
-                    List.of("keyspace: " + keys + " keys, 0 with a TTL",
+                    List.of(
+                            "keyspace: " + keys + " keys, 0 with a TTL",
                             "at maxmemory, " + policy(o) + " behaves like noeviction: writes fail with OOM"),
                     "For a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOr give the keys that may go a TTL (SET key value EX seconds, EXPIRE)"));
@@ -166,12 +190,15 @@ final class MemoryRules {
             if (hits + misses > 0) {
                 evidence.add("hit rate in the sample " + percent(hits / (hits + misses)));
             }
-            return Optional.of(new Symptom(cache ? Severity.INFO : Severity.WARNING,
-                    "Redis is evicting keys (" + perSecond(evicted / o.seconds()) + ")", evidence,
-                    cache ? "Expected for a cache at its limit. If the hit rate suffers, raise maxmemory: CONFIG SET"
-                            + " maxmemory " + configSize(countedMemory(o) * 1.5)
+            return Optional.of(new Symptom(
+                    cache ? Severity.INFO : Severity.WARNING,
+                    "Redis is evicting keys (" + perSecond(evicted / o.seconds()) + ")",
+                    evidence,
+                    cache
+                            ? "Expected for a cache at its limit. If the hit rate suffers, raise maxmemory: CONFIG SET"
+                                    + " maxmemory " + configSize(countedMemory(o) * 1.5)
                             : "Keys with a TTL are being evicted before they expire. Raise the limit: CONFIG SET maxmemory "
-                            + configSize(countedMemory(o) * 1.5) + ", or store less"));
+                                    + configSize(countedMemory(o) * 1.5) + ", or store less"));
         });
     }
 
@@ -185,8 +212,10 @@ final class MemoryRules {
             evidence.add("number_of_cached_scripts " + count(scripts) + " (warning above " + MANY_SCRIPTS + ")");
             o.number("used_memory_scripts_eval").ifPresent(m -> evidence.add("used_memory_scripts_eval " + bytes(m)));
             ServerAdvice.memoryDoctorAgrees(o, "Many scripts").ifPresent(evidence::add);
-            return Optional.of(new Symptom(Severity.WARNING,
-                    count(scripts) + " Lua scripts are cached: scripts are probably generated per call", evidence,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    count(scripts) + " Lua scripts are cached: scripts are probably generated per call",
+                    evidence,
                     "Pass keys and values as KEYS/ARGV instead of building them into the script text, and call the"
                             + " script by EVALSHA; SCRIPT FLUSH ASYNC frees the cache now"));
         });
@@ -208,8 +237,11 @@ final class MemoryRules {
     static String memoryUse(Observation o, double max) {
         double used = o.number("used_memory", 0);
         double notCounted = o.number("mem_not_counted_for_evict", 0);
-        String counted = notCounted > 0 ? " (" + bytes(used - notCounted) + " without replication and AOF buffers)" : "";
-        return max > 0 ? "used_memory " + bytes(used) + counted + " is " + percent(countedMemory(o) / max)
-                + " of maxmemory " + bytes(max) : "used_memory " + bytes(used) + ", maxmemory not set";
+        String counted =
+                notCounted > 0 ? " (" + bytes(used - notCounted) + " without replication and AOF buffers)" : "";
+        return max > 0
+                ? "used_memory " + bytes(used) + counted + " is " + percent(countedMemory(o) / max) + " of maxmemory "
+                        + bytes(max)
+                : "used_memory " + bytes(used) + ", maxmemory not set";
     }
 }

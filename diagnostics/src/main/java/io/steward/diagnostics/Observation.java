@@ -24,16 +24,22 @@ import java.util.OptionalLong;
  *
  * @param earlier the first INFO sample, or null when there is only one (then {@code ratesUnavailable} says why)
  */
-public record Observation(Target target, Instant time, RedisInfo info, RedisInfo earlier, Duration window,
-        MemoryStats memoryStats, Map<String, String> clusterInfo, Extras extras, String ratesUnavailable) {
+public record Observation(
+        Target target,
+        Instant time,
+        RedisInfo info,
+        RedisInfo earlier,
+        Duration window,
+        MemoryStats memoryStats,
+        Map<String, String> clusterInfo,
+        Extras extras,
+        String ratesUnavailable) {
 
     /** One replica as its primary lists it ({@code slaveN:ip=..,port=..,state=..,offset=..,lag=..}). */
-    public record ReplicaLink(String address, String state, long offset, long lagSeconds) {
-    }
+    public record ReplicaLink(String address, String state, long offset, long lagSeconds) {}
 
     /** One logical database of {@code INFO keyspace}. */
-    public record Keyspace(String db, long keys, long expires) {
-    }
+    public record Keyspace(String db, long keys, long expires) {}
 
     public Observation {
         Objects.requireNonNull(target, "target");
@@ -56,14 +62,30 @@ public record Observation(Target target, Instant time, RedisInfo info, RedisInfo
         if (!runBefore.equals(runAfter) || window.isNegative() || window.isZero()) {
             return single(latest, extras, "the server restarted between the two INFO samples");
         }
-        return new Observation(latest.target(), latest.time(), latest.info(), earlier.info(), window,
-                latest.memoryStats(), latest.clusterInfo(), extras, null);
+        return new Observation(
+                latest.target(),
+                latest.time(),
+                latest.info(),
+                earlier.info(),
+                window,
+                latest.memoryStats(),
+                latest.clusterInfo(),
+                extras,
+                null);
     }
 
     /** One sample only: the rules that need rates are skipped with {@code why}. */
     public static Observation single(Snapshot latest, Extras extras, String why) {
-        return new Observation(latest.target(), latest.time(), latest.info(), null, Duration.ZERO,
-                latest.memoryStats(), latest.clusterInfo(), extras, why);
+        return new Observation(
+                latest.target(),
+                latest.time(),
+                latest.info(),
+                null,
+                Duration.ZERO,
+                latest.memoryStats(),
+                latest.clusterInfo(),
+                extras,
+                why);
     }
 
     /** Why a source cannot be used, or empty when it can. */
@@ -71,8 +93,10 @@ public record Observation(Target target, Instant time, RedisInfo info, RedisInfo
         return switch (source) {
             case INFO -> Optional.empty();
             case RATES -> Optional.ofNullable(earlier == null ? ratesUnavailable : null);
-            case CLUSTER -> isCluster() && clusterInfo.isEmpty()
-                    ? Optional.of("CLUSTER INFO was refused or not answered") : Optional.empty();
+            case CLUSTER ->
+                isCluster() && clusterInfo.isEmpty()
+                        ? Optional.of("CLUSTER INFO was refused or not answered")
+                        : Optional.empty();
             default -> Optional.ofNullable(extras.unavailable().get(source));
         };
     }
@@ -140,8 +164,12 @@ public record Observation(Target target, Instant time, RedisInfo info, RedisInfo
     }
 
     private static double nested(RedisInfo info, String field, String key) {
-        return info.get(field).map(v -> InfoParser.nested(v).get(key)).map(InfoParser::toNumber)
-                .filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).orElse(0.0);
+        return info.get(field)
+                .map(v -> InfoParser.nested(v).get(key))
+                .map(InfoParser::toNumber)
+                .filter(OptionalDouble::isPresent)
+                .map(OptionalDouble::getAsDouble)
+                .orElse(0.0);
     }
 
     /** The window between the samples in seconds (0 with one sample). */
@@ -171,7 +199,8 @@ public record Observation(Target target, Instant time, RedisInfo info, RedisInfo
 
     /** The server's own clock, in Unix seconds: INFO's {@code server_time_usec}, else when the sample was taken. */
     public double serverTime() {
-        return number("server_time_usec").isPresent() ? number("server_time_usec").getAsDouble() / 1e6
+        return number("server_time_usec").isPresent()
+                ? number("server_time_usec").getAsDouble() / 1e6
                 : time.toEpochMilli() / 1e3;
     }
 
@@ -180,8 +209,11 @@ public record Observation(Target target, Instant time, RedisInfo info, RedisInfo
         info.section("replication").forEach((field, value) -> {
             if (field.matches("slave\\d+")) {
                 Map<String, String> link = InfoParser.nested(value);
-                replicas.add(new ReplicaLink(link.getOrDefault("ip", "?") + ":" + link.getOrDefault("port", "?"),
-                        link.getOrDefault("state", "?"), parseLong(link.get("offset")), parseLong(link.get("lag"))));
+                replicas.add(new ReplicaLink(
+                        link.getOrDefault("ip", "?") + ":" + link.getOrDefault("port", "?"),
+                        link.getOrDefault("state", "?"),
+                        parseLong(link.get("offset")),
+                        parseLong(link.get("lag"))));
             }
         });
         return replicas;

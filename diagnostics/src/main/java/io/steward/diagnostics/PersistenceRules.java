@@ -14,12 +14,18 @@ final class PersistenceRules {
 
     static final double STALE_SAVE_SECONDS = 48 * 3600;
 
-    private PersistenceRules() {
-    }
+    private PersistenceRules() {}
 
     static List<Rule> all() {
-        return List.of(persistenceOff(), rdbFailed(), aofRewriteFailed(), aofWriteFailed(), aofDelayedFsync(),
-                appendfsyncAlways(), appendfsyncNo(), staleSave());
+        return List.of(
+                persistenceOff(),
+                rdbFailed(),
+                aofRewriteFailed(),
+                aofWriteFailed(),
+                aofDelayedFsync(),
+                appendfsyncAlways(),
+                appendfsyncNo(),
+                staleSave());
     }
 
     static boolean rdbOn(Observation o) {
@@ -39,14 +45,22 @@ final class PersistenceRules {
             String remedy = "CONFIG SET appendonly yes (loses at most about a second of writes), or snapshots:"
                     + " CONFIG SET save \"3600 1 300 100 60 10000\"\nthen the same in redis.conf (or CONFIG REWRITE)";
             if (replicas > 0) {
-                return Optional.of(new Symptom(Severity.WARNING,
-                        "Persistence is off on a primary with replicas: a restart empties the replicas too",
-                        List.of("save \"\" and appendonly no", "connected_slaves " + count(replicas)
-                                + ": a primary restarted without data replicates its empty dataset to them"),
-                        remedy + "\nIf this must stay a pure cache, never let it restart on its own while replicas follow it"));
+                return Optional.of(
+                        new Symptom(
+                                Severity.WARNING,
+                                "Persistence is off on a primary with replicas: a restart empties the replicas too",
+                                List.of(
+                                        "save \"\" and appendonly no",
+                                        "connected_slaves " + count(replicas)
+                                                + ": a primary restarted without data replicates its empty dataset to them"),
+                                remedy
+                                        + "\nIf this must stay a pure cache, never let it restart on its own while replicas follow it"));
             }
-            return Optional.of(new Symptom(Severity.INFO, "Persistence is off: a restart loses every key",
-                    List.of("save \"\" and appendonly no"), remedy + "\nFine for a pure cache"));
+            return Optional.of(new Symptom(
+                    Severity.INFO,
+                    "Persistence is off: a restart loses every key",
+                    List.of("save \"\" and appendonly no"),
+                    remedy + "\nFine for a pure cache"));
         });
     }
 
@@ -56,17 +70,26 @@ final class PersistenceRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("rdb_last_bgsave_status " + o.text("rdb_last_bgsave_status").orElse("?"));
-            o.number("rdb_last_save_time").ifPresent(t -> evidence.add("last successful save "
-                    + duration(o.serverTime() - t) + " ago, " + count(o.number("rdb_changes_since_last_save", 0))
-                    + " changes since"));
-            boolean stopsWrites = o.configText("stop-writes-on-bgsave-error").orElse("yes").equals("yes") && rdbOn(o);
+            evidence.add(
+                    "rdb_last_bgsave_status " + o.text("rdb_last_bgsave_status").orElse("?"));
+            o.number("rdb_last_save_time")
+                    .ifPresent(t -> evidence.add("last successful save "
+                            + duration(o.serverTime() - t) + " ago, "
+                            + count(o.number("rdb_changes_since_last_save", 0))
+                            + " changes since"));
+            boolean stopsWrites =
+                    o.configText("stop-writes-on-bgsave-error").orElse("yes").equals("yes") && rdbOn(o);
             if (o.configText("stop-writes-on-bgsave-error").isPresent()) {
-                evidence.add(stopsWrites ? "stop-writes-on-bgsave-error yes with save points: writes are refused"
-                        + " with MISCONF until a save succeeds"
-                        : "writes are still accepted: snapshots fail while the data on disk grows old");
+                evidence.add(
+                        stopsWrites
+                                ? "stop-writes-on-bgsave-error yes with save points: writes are refused"
+                                        + " with MISCONF until a save succeeds"
+                                : "writes are still accepted: snapshots fail while the data on disk grows old");
             }
-            return Optional.of(new Symptom(Severity.CRITICAL, "The last background save failed", evidence,
+            return Optional.of(new Symptom(
+                    Severity.CRITICAL,
+                    "The last background save failed",
+                    evidence,
                     "Find the cause in the server log (\"Background saving error\"): a full or read-only disk,"
                             + " permissions on CONFIG GET dir, or fork failing for lack of memory"
                             + " (set vm.overcommit_memory=1 on the host)\nThen run BGSAVE and check"
@@ -83,11 +106,15 @@ final class PersistenceRules {
             }
             List<String> evidence = new ArrayList<>();
             evidence.add("aof_last_bgrewrite_status " + status);
-            o.number("aof_rewrites_consecutive_failures").ifPresent(f -> evidence.add("aof_rewrites_consecutive_failures "
-                    + count(f)));
-            o.number("aof_current_size").ifPresent(size -> evidence.add("aof_current_size " + bytes(size)
-                    + ": without rewrites the AOF only grows, and a restart replays all of it"));
-            return Optional.of(new Symptom(Severity.WARNING, "Rewriting the append-only file failed", evidence,
+            o.number("aof_rewrites_consecutive_failures")
+                    .ifPresent(f -> evidence.add("aof_rewrites_consecutive_failures " + count(f)));
+            o.number("aof_current_size")
+                    .ifPresent(size -> evidence.add("aof_current_size " + bytes(size)
+                            + ": without rewrites the AOF only grows, and a restart replays all of it"));
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Rewriting the append-only file failed",
+                    evidence,
                     "Find the cause in the server log: disk space or permissions in CONFIG GET dir (and its"
                             + " appenddirname), or fork failing for lack of memory\nThen run BGREWRITEAOF and check"
                             + " aof_last_bgrewrite_status:ok"));
@@ -99,9 +126,12 @@ final class PersistenceRules {
             if (!aofOn(o) || o.text("aof_last_write_status").orElse("ok").equals("ok")) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.CRITICAL,
+            return Optional.of(new Symptom(
+                    Severity.CRITICAL,
                     "Redis cannot write its append-only file: writes are refused",
-                    List.of("aof_last_write_status " + o.text("aof_last_write_status").orElse("?"),
+                    List.of(
+                            "aof_last_write_status "
+                                    + o.text("aof_last_write_status").orElse("?"),
                             "clients get MISCONF errors until a write to the AOF succeeds (Redis retries every second)"),
                     "Free space on the AOF's disk or fix the file system (see the server log for the error)"));
         });
@@ -113,13 +143,16 @@ final class PersistenceRules {
             if (!aofOn(o) || delayed <= 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "The disk cannot keep up with the AOF: fsync was late " + count(delayed) + " times",
-                    List.of("aof_delayed_fsync grew by " + count(delayed) + " in " + duration(o.seconds()) + " ("
-                                    + count(o.number("aof_delayed_fsync", 0)) + " since start)",
-                            "a late fsync blocks writes for up to 2 s and widens the window of writes a crash loses"),
-                    "Put the AOF on a local SSD and keep other disk I/O (other instances, backups, logs) off that disk"
-                            + "\nIf losing fsyncs during rewrites is acceptable: CONFIG SET no-appendfsync-on-rewrite yes"));
+            return Optional.of(
+                    new Symptom(
+                            Severity.WARNING,
+                            "The disk cannot keep up with the AOF: fsync was late " + count(delayed) + " times",
+                            List.of(
+                                    "aof_delayed_fsync grew by " + count(delayed) + " in " + duration(o.seconds())
+                                            + " (" + count(o.number("aof_delayed_fsync", 0)) + " since start)",
+                                    "a late fsync blocks writes for up to 2 s and widens the window of writes a crash loses"),
+                            "Put the AOF on a local SSD and keep other disk I/O (other instances, backups, logs) off that disk"
+                                    + "\nIf losing fsyncs during rewrites is acceptable: CONFIG SET no-appendfsync-on-rewrite yes"));
         });
     }
 
@@ -134,8 +167,10 @@ final class PersistenceRules {
             if (spikes) {
                 evidence.add("LATENCY LATEST has aof-fsync-always spikes: the disk is slowing every write");
             }
-            return Optional.of(new Symptom(spikes ? Severity.WARNING : Severity.INFO,
-                    "appendfsync always: safest, and the slowest way to write", evidence,
+            return Optional.of(new Symptom(
+                    spikes ? Severity.WARNING : Severity.INFO,
+                    "appendfsync always: safest, and the slowest way to write",
+                    evidence,
                     "CONFIG SET appendfsync everysec (a crash loses at most about a second of writes), unless losing"
                             + " one acknowledged write is unacceptable; then keep always and use a fast local SSD"));
         });
@@ -146,7 +181,8 @@ final class PersistenceRules {
             if (!aofOn(o) || !o.configText("appendfsync").orElse("").equals("no")) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO,
+            return Optional.of(new Symptom(
+                    Severity.INFO,
                     "appendfsync no: a crash of the host can lose the last 30 seconds or so of writes",
                     List.of("appendfsync no: the kernel decides when the AOF reaches the disk (typically every 30 s)"),
                     "CONFIG SET appendfsync everysec (at most about a second lost, little slower)"));
@@ -167,12 +203,16 @@ final class PersistenceRules {
             List<String> evidence = new ArrayList<>();
             evidence.add("rdb_last_save_time " + duration(age) + " ago, rdb_changes_since_last_save " + count(changes));
             missedPoint.ifPresent(evidence::add);
-            evidence.add(aofOn(o) ? "the AOF still has the changes; backups made from RDB files are that old"
-                    : "no AOF: a crash now loses all of those changes");
+            evidence.add(
+                    aofOn(o)
+                            ? "the AOF still has the changes; backups made from RDB files are that old"
+                            : "no AOF: a crash now loses all of those changes");
             Severity severity = age > STALE_SAVE_SECONDS && !aofOn(o) ? Severity.CRITICAL : Severity.WARNING;
-            return Optional.of(new Symptom(severity,
+            return Optional.of(new Symptom(
+                    severity,
                     "The last snapshot is " + duration(age) + " old and " + count(changes) + " changes are not in it",
-                    evidence, "Check rdb_last_bgsave_status and the server log for failing saves"
+                    evidence,
+                    "Check rdb_last_bgsave_status and the server log for failing saves"
                             + " (see persistence-rdb-failed), then take one now: BGSAVE"));
         });
     }

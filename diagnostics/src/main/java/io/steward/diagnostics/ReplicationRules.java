@@ -21,12 +21,19 @@ final class ReplicationRules {
     static final double TOLERATED_DISCONNECT = 60;
     static final double CRITICAL_WINDOW = 10;
 
-    private ReplicationRules() {
-    }
+    private ReplicationRules() {}
 
     static List<Rule> all() {
-        return List.of(linkDown(), lag(), backlogWindow(), fullSyncs(), SyncLoopRisk.rule(), noReplicas(),
-                minReplicasBlocking(), writableReplica(), timeoutTooShort());
+        return List.of(
+                linkDown(),
+                lag(),
+                backlogWindow(),
+                fullSyncs(),
+                SyncLoopRisk.rule(),
+                noReplicas(),
+                minReplicasBlocking(),
+                writableReplica(),
+                timeoutTooShort());
     }
 
     /** Bytes per second written to the replication stream, measured from master_repl_offset. */
@@ -48,7 +55,8 @@ final class ReplicationRules {
             if (!o.isReplica() || o.text("master_link_status").orElse("up").equals("up")) {
                 return Optional.empty();
             }
-            String primary = o.text("master_host").orElse("?") + ":" + o.text("master_port").orElse("?");
+            String primary = o.text("master_host").orElse("?") + ":"
+                    + o.text("master_port").orElse("?");
             List<String> evidence = new ArrayList<>();
             double downFor = o.number("master_link_down_since_seconds", -1);
             evidence.add("master_link_status down, master " + primary
@@ -59,10 +67,13 @@ final class ReplicationRules {
             if (o.number("master_sync_in_progress", 0) == 1) {
                 evidence.add("a full sync is in progress: " + bytes(o.number("master_sync_left_bytes", 0)) + " left");
             }
-            return Optional.of(new Symptom(Severity.CRITICAL,
-                    "This replica has lost its primary (" + primary + "): its data is getting stale", evidence,
-                    "Check that " + primary + " is up and reachable from this host, and that masterauth (and"
-                            + " masteruser) match the primary's credentials: the replica's log says why the link failed"));
+            return Optional.of(
+                    new Symptom(
+                            Severity.CRITICAL,
+                            "This replica has lost its primary (" + primary + "): its data is getting stale",
+                            evidence,
+                            "Check that " + primary + " is up and reachable from this host, and that masterauth (and"
+                                    + " masteruser) match the primary's credentials: the replica's log says why the link failed"));
         });
     }
 
@@ -86,8 +97,11 @@ final class ReplicationRules {
             }
             evidence.add("warning when a replica's acknowledgement is older than " + maxLag + " s"
                     + " (min-replicas-max-lag) or it is more than " + bytes(LAG_BYTES) + " behind");
-            return Optional.of(new Symptom(Severity.WARNING, count(evidence.size() - 1, "replica") + " falling behind",
-                    evidence, "Find what slows the replica: its CPU, its disk if it persists, or the network between"
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    count(evidence.size() - 1, "replica") + " falling behind",
+                    evidence,
+                    "Find what slows the replica: its CPU, its disk if it persists, or the network between"
                             + " them (on the replica: INFO replication, master_last_io_seconds_ago)"));
         });
     }
@@ -109,9 +123,14 @@ final class ReplicationRules {
             evidence.add("repl_backlog_size " + bytes(backlog) + " holds " + duration(window) + " of writes: a replica"
                     + " away for longer needs a full resync (a fork and a copy of the whole dataset)");
             evidence.add("target " + duration(tolerated) + " (at least a minute, and repl-timeout"
-                    + o.config("repl-timeout").stream().mapToObj(t -> " " + t + " s").findFirst().orElse("") + ")");
-            return Optional.of(new Symptom(window < CRITICAL_WINDOW ? Severity.CRITICAL : Severity.WARNING,
-                    "The replication backlog covers only " + duration(window) + " of writes", evidence,
+                    + o.config("repl-timeout").stream()
+                            .mapToObj(t -> " " + t + " s")
+                            .findFirst()
+                            .orElse("") + ")");
+            return Optional.of(new Symptom(
+                    window < CRITICAL_WINDOW ? Severity.CRITICAL : Severity.WARNING,
+                    "The replication backlog covers only " + duration(window) + " of writes",
+                    evidence,
                     "CONFIG SET repl-backlog-size " + size + "\nand repl-backlog-size " + size + " in redis.conf (or"
                             + " CONFIG REWRITE): twice " + duration(tolerated) + " of writes at the measured rate;"
                             + " measure at peak hours (--sample-seconds 60) for a safer figure"));
@@ -127,7 +146,8 @@ final class ReplicationRules {
             }
             List<String> evidence = new ArrayList<>();
             evidence.add("in " + duration(o.seconds()) + ": sync_full +" + count(full) + ", sync_partial_err +"
-                    + count(failedPartial) + ", sync_partial_ok +" + count(o.delta("sync_partial_ok").orElse(0)));
+                    + count(failedPartial) + ", sync_partial_ok +"
+                    + count(o.delta("sync_partial_ok").orElse(0)));
             evidence.add("since start: sync_full " + count(o.number("sync_full", 0)) + ", connected_slaves "
                     + count(o.number("connected_slaves", 0)));
             String remedy = "Each full sync forks and copies the whole dataset. Let short disconnections resync"
@@ -139,8 +159,11 @@ final class ReplicationRules {
                         + bytes(rate) + "/s");
                 remedy += ": CONFIG SET repl-backlog-size " + configSize(rate * toleratedDisconnect(o) * 2);
             }
-            return Optional.of(new Symptom(Severity.WARNING,
-                    "Replicas needed a full resync during the sample", evidence, remedy
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Replicas needed a full resync during the sample",
+                    evidence,
+                    remedy
                             + "\nCheck the replica output buffer limit (replication-sync-loop-risk), repl-timeout and"
                             + " the network between primary and replicas"));
         });
@@ -151,10 +174,12 @@ final class ReplicationRules {
             if (!o.isPrimary() || o.number("connected_slaves").isEmpty() || o.number("connected_slaves", 0) > 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.INFO,
+            return Optional.of(new Symptom(
+                    Severity.INFO,
                     "No replica: nothing can take over, and losing this host loses the writes since the last save",
                     List.of("role master, connected_slaves 0"),
-                    "Add a replica on another host (REPLICAOF " + o.target().address().replace(':', ' ')
+                    "Add a replica on another host (REPLICAOF "
+                            + o.target().address().replace(':', ' ')
                             + " on it) and Sentinel or Redis Cluster for automatic failover"));
         });
     }
@@ -166,15 +191,20 @@ final class ReplicationRules {
                 return Optional.empty();
             }
             long maxLag = o.config("min-replicas-max-lag").orElse(DEFAULT_MAX_LAG);
-            double good = o.number("min_slaves_good_slaves").orElse(o.replicas().stream()
-                    .filter(r -> r.state().equals("online") && r.lagSeconds() <= maxLag).count());
+            double good = o.number("min_slaves_good_slaves")
+                    .orElse(o.replicas().stream()
+                            .filter(r -> r.state().equals("online") && r.lagSeconds() <= maxLag)
+                            .count());
             if (good >= wanted) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.CRITICAL,
+            return Optional.of(new Symptom(
+                    Severity.CRITICAL,
                     "Writes are refused: fewer replicas are in sync than min-replicas-to-write asks",
-                    List.of("min-replicas-to-write " + wanted + ", min-replicas-max-lag " + maxLag + " s, replicas in"
-                            + " sync " + count(good) + " (connected_slaves " + count(o.number("connected_slaves", 0)) + ")",
+                    List.of(
+                            "min-replicas-to-write " + wanted + ", min-replicas-max-lag " + maxLag + " s, replicas in"
+                                    + " sync " + count(good) + " (connected_slaves "
+                                    + count(o.number("connected_slaves", 0)) + ")",
                             "clients get NOREPLICAS errors for every write"),
                     "Bring the replicas back (see replication-link-down on them), or lower the requirement:"
                             + " CONFIG SET min-replicas-to-write " + (long) good));
@@ -186,7 +216,8 @@ final class ReplicationRules {
             if (!o.isReplica() || o.number("slave_read_only", 1) != 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "This replica accepts writes: they are lost at the next sync and drift from the primary",
                     List.of("slave_read_only 0 (replica-read-only no)"),
                     "CONFIG SET replica-read-only yes\nand replica-read-only yes in redis.conf"));
@@ -200,7 +231,8 @@ final class ReplicationRules {
             if (timeout.isEmpty() || ping.isEmpty() || timeout.getAsLong() > ping.getAsLong()) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     "repl-timeout is not longer than the replication ping period: idle links time out",
                     List.of("repl-timeout " + timeout.getAsLong() + " s, repl-ping-replica-period " + ping.getAsLong()
                             + " s: with little traffic a healthy link looks dead"),

@@ -16,14 +16,24 @@ import java.util.Optional;
  * @param window the time between the two INFO samples; zero when rates were not measured
  * @param rulesChecked how many rules were judged (skipped ones excluded)
  */
-public record Report(String target, String address, String redisVersion, String role, Instant startedAt,
-        Duration window, List<Finding> findings, List<Skipped> skipped, int rulesChecked) {
+public record Report(
+        String target,
+        String address,
+        String redisVersion,
+        String role,
+        Instant startedAt,
+        Duration window,
+        List<Finding> findings,
+        List<Skipped> skipped,
+        int rulesChecked) {
 
     /** The version of the JSON form; raised when a field changes meaning or goes away. */
     public static final int SCHEMA_VERSION = 1;
 
-    static final Comparator<Finding> MOST_SEVERE_FIRST = Comparator.comparing(Finding::severity).reversed()
-            .thenComparing(Finding::area).thenComparing(Finding::id);
+    static final Comparator<Finding> MOST_SEVERE_FIRST = Comparator.comparing(Finding::severity)
+            .reversed()
+            .thenComparing(Finding::area)
+            .thenComparing(Finding::id);
 
     public Report {
         Objects.requireNonNull(target, "target");
@@ -33,7 +43,9 @@ public record Report(String target, String address, String redisVersion, String 
         startedAt = startedAt.truncatedTo(ChronoUnit.SECONDS);
         Objects.requireNonNull(window, "window");
         findings = findings.stream().sorted(MOST_SEVERE_FIRST).toList();
-        skipped = skipped.stream().sorted(Comparator.comparing(Skipped::area).thenComparing(Skipped::id)).toList();
+        skipped = skipped.stream()
+                .sorted(Comparator.comparing(Skipped::area).thenComparing(Skipped::id))
+                .toList();
     }
 
     public long count(Severity severity) {

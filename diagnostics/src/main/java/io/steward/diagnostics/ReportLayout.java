@@ -10,12 +10,13 @@ import java.util.Map;
 /** What the text and markdown forms share: the verdict sentence and findings grouped by area, worst area first. */
 final class ReportLayout {
 
-    private ReportLayout() {
-    }
+    private ReportLayout() {}
 
     /** {@code cache-1 (10.0.0.5:6379)}, or just the address when the target is named after it. */
     static String name(Report report) {
-        return report.target().equals(report.address()) ? report.target() : report.target() + " (" + report.address() + ")";
+        return report.target().equals(report.address())
+                ? report.target()
+                : report.target() + " (" + report.address() + ")";
     }
 
     /** {@code 1 critical, 2 warnings, 1 info}, or {@code no findings}. */
@@ -44,19 +45,21 @@ final class ReportLayout {
         double seconds = report.window().toMillis() / 1000.0;
         String sample = seconds > 0 ? " over a " + Units.duration(seconds) + " sample" : " from one sample";
         String role = report.role().equals("slave") ? "replica" : report.role();
-        return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample
-                + "; " + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
+        return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample + "; "
+                + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
     }
 
     /** Findings by area: the area with the most severe finding first, then in the areas' own order. */
     static Map<Area, List<Finding>> byArea(Report report) {
         Map<Area, List<Finding>> grouped = new LinkedHashMap<>();
         report.findings().stream()
-                .sorted(Comparator.comparing((Finding f) -> worst(report, f.area())).reversed()
+                .sorted(Comparator.comparing((Finding f) -> worst(report, f.area()))
+                        .reversed()
                         .thenComparing(Finding::area)
                         .thenComparing(Comparator.comparing(Finding::severity).reversed())
                         .thenComparing(Finding::id))
-                .forEach(f -> grouped.computeIfAbsent(f.area(), a -> new ArrayList<>()).add(f));
+                .forEach(f -> grouped.computeIfAbsent(f.area(), a -> new ArrayList<>())
+                        .add(f));
         return grouped;
     }
 
@@ -65,7 +68,10 @@ final class ReportLayout {
     }
 
     private static Severity worst(Report report, Area area) {
-        return report.findings().stream().filter(f -> f.area() == area).map(Finding::severity)
-                .max(Comparator.naturalOrder()).orElse(Severity.INFO);
+        return report.findings().stream()
+                .filter(f -> f.area() == area)
+                .map(Finding::severity)
+                .max(Comparator.naturalOrder())
+                .orElse(Severity.INFO);
     }
 }

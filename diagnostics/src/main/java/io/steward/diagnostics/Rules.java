@@ -6,8 +6,7 @@ import java.util.List;
 /** The doctor's rule catalogue. Ids are stable: reports, metrics and documentation refer to them. */
 public final class Rules {
 
-    private Rules() {
-    }
+    private Rules() {}
 
     /** Every rule, by area. */
     public static List<Rule> standard() {

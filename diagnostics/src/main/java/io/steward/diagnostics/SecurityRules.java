@@ -11,8 +11,7 @@ import java.util.Set;
 /** Who can connect and what they may do. Never reads requirepass or masterauth: only ACL flags and bind. */
 final class SecurityRules {
 
-    private SecurityRules() {
-    }
+    private SecurityRules() {}
 
     static List<Rule> all() {
         return List.of(noPassword(), exposed(), dangerousCommands(), authFailures());
@@ -46,7 +45,9 @@ final class SecurityRules {
 
     static Rule noPassword() {
         return Rule.of("security-no-password", Area.SECURITY, Set.of(Source.ACL), o -> {
-            List<AclUser> open = o.extras().aclUsers().stream().filter(u -> u.enabled() && u.nopass()).toList();
+            List<AclUser> open = o.extras().aclUsers().stream()
+                    .filter(u -> u.enabled() && u.nopass())
+                    .toList();
             if (open.isEmpty()) {
                 return Optional.empty();
             }
@@ -57,10 +58,13 @@ final class SecurityRules {
                 evidence.add("ACL user " + user.name() + " is on with nopass"
                         + (user.allCommands() ? " and may run every command" : ""));
             }
-            evidence.add(bind.map(b -> "bind " + b + (local ? ": reachable from this host only"
-                    : ": reachable from other hosts")).orElse("bind unknown (CONFIG GET refused)"));
-            return Optional.of(new Symptom(local ? Severity.WARNING : Severity.CRITICAL,
-                    "Anyone who can reach the port can use Redis without a password", evidence,
+            evidence.add(bind.map(b ->
+                            "bind " + b + (local ? ": reachable from this host only" : ": reachable from other hosts"))
+                    .orElse("bind unknown (CONFIG GET refused)"));
+            return Optional.of(new Symptom(
+                    local ? Severity.WARNING : Severity.CRITICAL,
+                    "Anyone who can reach the port can use Redis without a password",
+                    evidence,
                     "ACL SETUSER " + open.get(0).name() + " on resetpass >a-long-random-password (or requirepass in"
                             + " redis.conf), then give the clients the password\nBetter: one ACL user per application"
                             + " with only the commands it needs, and ACL SETUSER default off"));
@@ -82,10 +86,15 @@ final class SecurityRules {
             }
             List<String> evidence = new ArrayList<>();
             evidence.add("protected-mode no and bind \"" + bind + "\": listening on every interface");
-            evidence.add(aclKnown ? "the default user has no password" : "whether a password is set is unknown: "
-                    + o.unavailable(Source.ACL).orElse(""));
-            return Optional.of(new Symptom(aclKnown ? Severity.CRITICAL : Severity.WARNING,
-                    "Open to every network: protected mode is off and Redis listens on all interfaces", evidence,
+            evidence.add(
+                    aclKnown
+                            ? "the default user has no password"
+                            : "whether a password is set is unknown: "
+                                    + o.unavailable(Source.ACL).orElse(""));
+            return Optional.of(new Symptom(
+                    aclKnown ? Severity.CRITICAL : Severity.WARNING,
+                    "Open to every network: protected mode is off and Redis listens on all interfaces",
+                    evidence,
                     "CONFIG SET bind \"<the private address clients use> 127.0.0.1\"\nCONFIG SET protected-mode yes"
                             + "\nSet a password (see security-no-password) and firewall the port"));
         });
@@ -100,8 +109,10 @@ final class SecurityRules {
                 }
             }
             List<String> broadUsers = o.extras().aclUsers().stream()
-                    .filter(u -> u.enabled() && u.dangerousCommands() && !u.name().equals("default"))
-                    .map(AclUser::name).toList();
+                    .filter(u ->
+                            u.enabled() && u.dangerousCommands() && !u.name().equals("default"))
+                    .map(AclUser::name)
+                    .toList();
             if (enabled.isEmpty() && broadUsers.isEmpty()) {
                 return Optional.empty();
             }
@@ -120,10 +131,13 @@ final class SecurityRules {
                 remedy.add("ACL SETUSER " + broadUsers.get(0) + " -@dangerous, and grant each application only the"
                         + " commands it uses");
             }
-            return Optional.of(new Symptom(enabled.isEmpty() ? Severity.INFO : Severity.WARNING,
-                    enabled.isEmpty() ? "Application users may run dangerous commands"
+            return Optional.of(new Symptom(
+                    enabled.isEmpty() ? Severity.INFO : Severity.WARNING,
+                    enabled.isEmpty()
+                            ? "Application users may run dangerous commands"
                             : "Dangerous commands are enabled for remote clients",
-                    evidence, String.join("\n", remedy)));
+                    evidence,
+                    String.join("\n", remedy)));
         });
     }
 
@@ -134,7 +148,8 @@ final class SecurityRules {
             if (wrong + missing <= 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Symptom(Severity.WARNING,
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
                     count(wrong + missing, "failed authentication") + " during the sample",
                     List.of("in " + duration(o.seconds()) + ": errorstat_WRONGPASS +" + count(wrong)
                             + ", errorstat_NOAUTH +" + count(missing)),

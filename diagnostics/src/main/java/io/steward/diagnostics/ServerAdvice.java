@@ -13,19 +13,20 @@ final class ServerAdvice {
 
     private static final Pattern FORK_RATE = Pattern.compile("Fork rate is ([0-9.]+) GB/sec \\((\\w+)\\)");
 
-    private ServerAdvice() {
-    }
+    private ServerAdvice() {}
 
     /** {@code MEMORY DOCTOR agrees: "High total RSS"} when its report has an item with that heading. */
     static Optional<String> memoryDoctorAgrees(Observation observation, String heading) {
         return observation.extras().memoryDoctor().contains(" * " + heading + ":")
-                ? Optional.of("MEMORY DOCTOR agrees: \"" + heading + "\"") : Optional.empty();
+                ? Optional.of("MEMORY DOCTOR agrees: \"" + heading + "\"")
+                : Optional.empty();
     }
 
     /** LATENCY DOCTOR's grading of the last fork ({@code 12.50 GB/sec, poor}), when it printed one. */
     static Optional<String> forkRate(Observation observation) {
         Matcher m = FORK_RATE.matcher(observation.extras().latencyDoctor());
-        return m.find() ? Optional.of("LATENCY DOCTOR rates the fork at " + m.group(1) + " GB/s (" + m.group(2) + ")")
+        return m.find()
+                ? Optional.of("LATENCY DOCTOR rates the fork at " + m.group(1) + " GB/s (" + m.group(2) + ")")
                 : Optional.empty();
     }
 

@@ -17,16 +17,23 @@ public record SlowlogEntry(long id, Instant time, long durationMicros, String co
         for (Object row : reply) {
             if (row instanceof List<?> cells && cells.size() >= 4) {
                 String command = cells.get(3) instanceof List<?> args && !args.isEmpty()
-                        ? String.valueOf(args.get(0)).toUpperCase(Locale.ROOT) : "?";
+                        ? String.valueOf(args.get(0)).toUpperCase(Locale.ROOT)
+                        : "?";
                 String client = cells.size() >= 6 ? String.valueOf(cells.get(5)) : "";
-                entries.add(new SlowlogEntry(asLong(cells.get(0)), Instant.ofEpochSecond(asLong(cells.get(1))),
-                        asLong(cells.get(2)), command, client));
+                entries.add(new SlowlogEntry(
+                        asLong(cells.get(0)),
+                        Instant.ofEpochSecond(asLong(cells.get(1))),
+                        asLong(cells.get(2)),
+                        command,
+                        client));
             }
         }
         return List.copyOf(entries);
     }
 
     private static long asLong(Object value) {
-        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).strip());
+        return value instanceof Number n
+                ? n.longValue()
+                : Long.parseLong(String.valueOf(value).strip());
     }
 }

@@ -30,7 +30,9 @@ final class SyncLoopRisk {
             for (int i = 0; i + 3 < words.length; i += 4) {
                 if (words[i].equals("slave") || words[i].equals("replica")) {
                     try {
-                        return Optional.of(new Limit(Long.parseLong(words[i + 1]), Long.parseLong(words[i + 2]),
+                        return Optional.of(new Limit(
+                                Long.parseLong(words[i + 1]),
+                                Long.parseLong(words[i + 2]),
                                 Long.parseLong(words[i + 3])));
                     } catch (NumberFormatException notBytes) {
                         return Optional.empty();
@@ -42,7 +44,8 @@ final class SyncLoopRisk {
 
         /** Redis applies at least the backlog size to replicas: a smaller limit would drop them right after a sync. */
         Limit atLeast(long backlog) {
-            return new Limit(hard > 0 ? Math.max(hard, backlog) : 0, soft > 0 ? Math.max(soft, backlog) : 0, softSeconds);
+            return new Limit(
+                    hard > 0 ? Math.max(hard, backlog) : 0, soft > 0 ? Math.max(soft, backlog) : 0, softSeconds);
         }
 
         String describe() {
@@ -50,11 +53,13 @@ final class SyncLoopRisk {
         }
     }
 
-    private SyncLoopRisk() {
-    }
+    private SyncLoopRisk() {}
 
     static Rule rule() {
-        return Rule.of("replication-sync-loop-risk", Area.REPLICATION, Set.of(Source.INFO, Source.RATES, Source.CONFIG),
+        return Rule.of(
+                "replication-sync-loop-risk",
+                Area.REPLICATION,
+                Set.of(Source.INFO, Source.RATES, Source.CONFIG),
                 SyncLoopRisk::examine);
     }
 
@@ -72,24 +77,32 @@ final class SyncLoopRisk {
         double sync = 2 * save + transfer;
         double buffered = rate * sync;
         boolean overHard = limit.hard() > 0 && buffered > limit.hard();
-        boolean overSoft = limit.soft() > 0 && buffered > limit.soft() && sync - limit.soft() / rate > limit.softSeconds();
+        boolean overSoft =
+                limit.soft() > 0 && buffered > limit.soft() && sync - limit.soft() / rate > limit.softSeconds();
         if (!overHard && !overSoft) {
             return Optional.empty();
         }
         List<String> evidence = new ArrayList<>(ReplicationRules.writeRateEvidence(o, rate));
         evidence.add("a full sync of " + bytes(dataset) + " takes about " + duration(sync) + ": save "
-                + duration(save) + (measuredSave >= save ? " (rdb_last_bgsave_time_sec)" : " (estimated at "
-                + bytes(SAVE_BYTES_PER_SECOND) + "/s)") + ", transfer " + duration(transfer) + " at 1 Gbit/s, load as"
+                + duration(save)
+                + (measuredSave >= save
+                        ? " (rdb_last_bgsave_time_sec)"
+                        : " (estimated at " + bytes(SAVE_BYTES_PER_SECOND) + "/s)")
+                + ", transfer " + duration(transfer) + " at 1 Gbit/s, load as"
                 + " long as the save");
         evidence.add("meanwhile the primary buffers about " + bytes(buffered) + " for the replica");
         evidence.add("client-output-buffer-limit " + limit.describe() + ": the replica is dropped "
-                + (overHard ? "at " + bytes(limit.hard()) : "after " + limit.softSeconds() + " s above " + bytes(limit.soft()))
+                + (overHard
+                        ? "at " + bytes(limit.hard())
+                        : "after " + limit.softSeconds() + " s above " + bytes(limit.soft()))
                 + " and starts the full sync over");
         String hard = limit.hard() == 0 ? "0" : configSize(Math.max(limit.hard(), 2 * buffered));
         String soft = limit.soft() == 0 ? "0" : configSize(Math.max(limit.soft(), buffered));
         long seconds = Math.max(limit.softSeconds(), (long) Math.ceil(sync));
-        return Optional.of(new Symptom(Severity.WARNING,
-                "A full sync would overflow the replica output buffer and start over, again and again", evidence,
+        return Optional.of(new Symptom(
+                Severity.WARNING,
+                "A full sync would overflow the replica output buffer and start over, again and again",
+                evidence,
                 "CONFIG SET client-output-buffer-limit \"replica " + hard + " " + soft + " " + seconds + "\""
                         + "\nand the same in redis.conf; diskless replication (repl-diskless-sync yes) also shortens"
                         + " the sync"));

@@ -27,26 +27,40 @@ public final class TextReport {
     public String render(Report report) {
         StringBuilder out = new StringBuilder();
         String verdict = report.verdict();
-        out.append(paint(verdictColour(verdict), verdict)).append("  ").append(paint(BOLD, ReportLayout.name(report)))
-                .append(": ").append(ReportLayout.counts(report)).append('\n');
+        out.append(paint(verdictColour(verdict), verdict))
+                .append("  ")
+                .append(paint(BOLD, ReportLayout.name(report)))
+                .append(": ")
+                .append(ReportLayout.counts(report))
+                .append('\n');
         out.append(paint(DIM, ReportLayout.context(report))).append('\n');
         for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(report).entrySet()) {
             out.append('\n').append(paint(BOLD, area.getKey().title())).append('\n');
             for (Finding finding : area.getValue()) {
                 String label = ReportLayout.label(finding.severity());
-                out.append("  ").append(paint(severityColour(finding.severity()), label))
-                        .append(" ".repeat(10 - label.length())).append(finding.title()).append("  ")
-                        .append(paint(DIM, finding.id())).append('\n');
+                out.append("  ")
+                        .append(paint(severityColour(finding.severity()), label))
+                        .append(" ".repeat(10 - label.length()))
+                        .append(finding.title())
+                        .append("  ")
+                        .append(paint(DIM, finding.id()))
+                        .append('\n');
                 block(out, "evidence", finding.evidence());
                 block(out, "fix", finding.remedy().lines().toList());
             }
         }
         if (!report.skipped().isEmpty()) {
             out.append('\n').append(paint(BOLD, "Skipped")).append('\n');
-            int width = report.skipped().stream().mapToInt(s -> s.id().length()).max().orElse(0);
+            int width = report.skipped().stream()
+                    .mapToInt(s -> s.id().length())
+                    .max()
+                    .orElse(0);
             for (Skipped skipped : report.skipped()) {
-                out.append("  ").append(skipped.id()).append(" ".repeat(width - skipped.id().length() + 2))
-                        .append(paint(DIM, skipped.reason())).append('\n');
+                out.append("  ")
+                        .append(skipped.id())
+                        .append(" ".repeat(width - skipped.id().length() + 2))
+                        .append(paint(DIM, skipped.reason()))
+                        .append('\n');
             }
         }
         return out.toString();

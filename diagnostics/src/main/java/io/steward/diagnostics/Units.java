@@ -9,8 +9,7 @@ final class Units {
     static final double MIB = 1024 * KIB;
     static final double GIB = 1024 * MIB;
 
-    private Units() {
-    }
+    private Units() {}
 
     /** {@code 512 B}, {@code 1.5 KiB}, {@code 41.3 MiB}, {@code 2.0 GiB}. */
     static String bytes(double bytes) {
@@ -35,7 +34,9 @@ final class Units {
 
     /** A size as Redis config takes it, rounded down: whole gigabytes from 1 GiB ({@code 17gb}), else megabytes. */
     static String configSizeDown(double bytes) {
-        return bytes >= GIB ? (long) Math.floor(bytes / GIB) + "gb" : Math.max(1, (long) Math.floor(bytes / MIB)) + "mb";
+        return bytes >= GIB
+                ? (long) Math.floor(bytes / GIB) + "gb"
+                : Math.max(1, (long) Math.floor(bytes / MIB)) + "mb";
     }
 
     /** {@code 0.8 s}, {@code 12 s}, {@code 3.5 min}, {@code 2.1 h}, {@code 3.0 days}. */
@@ -67,7 +68,9 @@ final class Units {
 
     /** A count without a fraction when it has none: {@code 3}, {@code 2.5}. */
     static String count(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : format("%.1f", value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? String.valueOf((long) value)
+                : format("%.1f", value);
     }
 
     /** A count with its noun: {@code 1 call}, {@code 3 calls}. */

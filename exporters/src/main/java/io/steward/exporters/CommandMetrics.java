@@ -23,8 +23,7 @@ final class CommandMetrics {
     private static final String ERRORSTAT = "errorstat_";
     private static final String PERCENTILES = "latency_percentiles_usec_";
 
-    private CommandMetrics() {
-    }
+    private CommandMetrics() {}
 
     static void write(Snapshot snapshot, Labels labels, MetricFamilies out) {
         RedisInfo info = snapshot.info();
@@ -35,19 +34,31 @@ final class CommandMetrics {
             }
             Labels cmd = labels.add("cmd", field.getKey().substring(CMDSTAT.length()));
             Map<String, String> stats = InfoParser.nested(field.getValue());
-            out.counter("redis_commands", "Total number of calls per command", cmd, KeyspaceMetrics.number(stats, "calls"));
-            out.counter("redis_commands_duration_seconds", "Total amount of time in seconds spent per command", cmd,
+            out.counter(
+                    "redis_commands", "Total number of calls per command", cmd, KeyspaceMetrics.number(stats, "calls"));
+            out.counter(
+                    "redis_commands_duration_seconds",
+                    "Total amount of time in seconds spent per command",
+                    cmd,
                     KeyspaceMetrics.number(stats, "usec") / 1e6);
             if (stats.containsKey("rejected_calls")) {
-                out.counter("redis_commands_rejected_calls", "Total number of errors prior command execution per command",
-                        cmd, KeyspaceMetrics.number(stats, "rejected_calls"));
-                out.counter("redis_commands_failed_calls", "Total number of errors within command execution per command",
-                        cmd, KeyspaceMetrics.number(stats, "failed_calls"));
+                out.counter(
+                        "redis_commands_rejected_calls",
+                        "Total number of errors prior command execution per command",
+                        cmd,
+                        KeyspaceMetrics.number(stats, "rejected_calls"));
+                out.counter(
+                        "redis_commands_failed_calls",
+                        "Total number of errors within command execution per command",
+                        cmd,
+                        KeyspaceMetrics.number(stats, "failed_calls"));
             }
         }
         for (Map.Entry<String, String> field : info.section("errorstats").entrySet()) {
             if (field.getKey().startsWith(ERRORSTAT)) {
-                out.counter("redis_errors", "Total number of errors per error type",
+                out.counter(
+                        "redis_errors",
+                        "Total number of errors per error type",
                         labels.add("err", field.getKey().substring(ERRORSTAT.length())),
                         KeyspaceMetrics.number(InfoParser.nested(field.getValue()), "count"));
             }
@@ -58,9 +69,13 @@ final class CommandMetrics {
             }
             String command = field.getKey().substring(PERCENTILES.length());
             Map<String, String> stats = InfoParser.nested(commandstats.getOrDefault(CMDSTAT + command, ""));
-            out.summary("redis_latency_percentiles_usec", "A summary of latency percentile distribution per command",
-                    labels.add("cmd", command), (long) KeyspaceMetrics.number(stats, "calls"),
-                    KeyspaceMetrics.number(stats, "usec"), quantiles(InfoParser.nested(field.getValue())));
+            out.summary(
+                    "redis_latency_percentiles_usec",
+                    "A summary of latency percentile distribution per command",
+                    labels.add("cmd", command),
+                    (long) KeyspaceMetrics.number(stats, "calls"),
+                    KeyspaceMetrics.number(stats, "usec"),
+                    quantiles(InfoParser.nested(field.getValue())));
         }
     }
 

@@ -17,10 +17,12 @@ import java.util.OptionalDouble;
  */
 final class InfoFieldMetrics {
 
-    enum Kind { GAUGE, COUNTER }
-
-    record FieldMetric(String field, String name, Kind kind, double scale, String help) {
+    enum Kind {
+        GAUGE,
+        COUNTER
     }
+
+    record FieldMetric(String field, String name, Kind kind, double scale, String help) {}
 
     private static final Map<String, FieldMetric> BY_FIELD = new LinkedHashMap<>();
 
@@ -215,8 +217,7 @@ final class InfoFieldMetrics {
         gauge("cluster_enabled", "cluster_enabled");
     }
 
-    private InfoFieldMetrics() {
-    }
+    private InfoFieldMetrics() {}
 
     private static void gauge(String field, String name) {
         gauge(field, name, 1);

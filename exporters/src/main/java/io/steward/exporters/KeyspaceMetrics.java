@@ -13,8 +13,7 @@ final class KeyspaceMetrics {
 
     private static final int DEFAULT_DATABASES = 16;
 
-    private KeyspaceMetrics() {
-    }
+    private KeyspaceMetrics() {}
 
     static void write(Snapshot snapshot, Labels labels, MetricFamilies out) {
         Map<String, String> keyspace = snapshot.info().section("keyspace");
@@ -27,7 +26,11 @@ final class KeyspaceMetrics {
             Map<String, String> fields = InfoParser.nested(keyspace.getOrDefault(name, ""));
             Labels dbLabels = labels.add("db", name);
             out.gauge("redis_db_keys", "Total number of keys by DB", dbLabels, number(fields, "keys"));
-            out.gauge("redis_db_keys_expiring", "Total number of expiring keys by DB", dbLabels, number(fields, "expires"));
+            out.gauge(
+                    "redis_db_keys_expiring",
+                    "Total number of expiring keys by DB",
+                    dbLabels,
+                    number(fields, "expires"));
             if (keyspace.containsKey(name)) {
                 out.gauge("redis_db_avg_ttl_seconds", "Avg TTL in seconds", dbLabels, number(fields, "avg_ttl") / 1e3);
             }

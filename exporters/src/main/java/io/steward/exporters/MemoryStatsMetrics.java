@@ -14,8 +14,7 @@ final class MemoryStatsMetrics {
 
     private static final String PREFIX = "redis_memory_stats_";
 
-    private MemoryStatsMetrics() {
-    }
+    private MemoryStatsMetrics() {}
 
     static void write(MemoryStats stats, Labels labels, MetricFamilies out) {
         stats.values().forEach((field, value) -> emit(field, value, labels, out));
@@ -29,7 +28,11 @@ final class MemoryStatsMetrics {
         String help = "MEMORY STATS " + field;
         String base = PREFIX + field.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (field.endsWith(".percentage")) {
-            out.gauge(base.substring(0, base.length() - "percentage".length()) + "ratio", help + ", as a ratio", labels, value / 100);
+            out.gauge(
+                    base.substring(0, base.length() - "percentage".length()) + "ratio",
+                    help + ", as a ratio",
+                    labels,
+                    value / 100);
         } else if (field.endsWith(".count")) {
             out.gauge(base.substring(0, base.length() - "_count".length()), help, labels, value);
         } else if (field.equals("fragmentation")) {

@@ -24,28 +24,52 @@ import java.util.Map;
  */
 final class MetricFamilies {
 
-    private enum Kind { GAUGE, COUNTER, INFO, SUMMARY }
-
-    private record Family(Kind kind, String help, List<Object> points) {
+    private enum Kind {
+        GAUGE,
+        COUNTER,
+        INFO,
+        SUMMARY
     }
+
+    private record Family(Kind kind, String help, List<Object> points) {}
 
     private final Map<String, Family> families = new LinkedHashMap<>();
 
     void gauge(String name, String help, Labels labels, double value) {
-        add(name, Kind.GAUGE, help, GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
+        add(
+                name,
+                Kind.GAUGE,
+                help,
+                GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
     }
 
     void counter(String name, String help, Labels labels, double value) {
-        add(name, Kind.COUNTER, help, CounterDataPointSnapshot.builder().labels(labels).value(value).build());
+        add(
+                name,
+                Kind.COUNTER,
+                help,
+                CounterDataPointSnapshot.builder().labels(labels).value(value).build());
     }
 
     void info(String name, String help, Labels labels) {
-        add(name, Kind.INFO, help, InfoDataPointSnapshot.builder().labels(labels).build());
+        add(
+                name,
+                Kind.INFO,
+                help,
+                InfoDataPointSnapshot.builder().labels(labels).build());
     }
 
     void summary(String name, String help, Labels labels, long count, double sum, Quantiles quantiles) {
-        add(name, Kind.SUMMARY, help,
-                SummaryDataPointSnapshot.builder().labels(labels).count(count).sum(sum).quantiles(quantiles).build());
+        add(
+                name,
+                Kind.SUMMARY,
+                help,
+                SummaryDataPointSnapshot.builder()
+                        .labels(labels)
+                        .count(count)
+                        .sum(sum)
+                        .quantiles(quantiles)
+                        .build());
     }
 
     private void add(String name, Kind kind, String help, Object point) {

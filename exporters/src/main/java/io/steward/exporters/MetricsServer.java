@@ -58,8 +58,13 @@ public final class MetricsServer implements AutoCloseable {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final JsonReport json = new JsonReport();
 
-    public MetricsServer(InetSocketAddress address, PrometheusRegistry registry, OnDemandPoller onDemand,
-            BooleanSupplier ready, Function<String, Optional<DoctorStatus>> doctor) throws IOException {
+    public MetricsServer(
+            InetSocketAddress address,
+            PrometheusRegistry registry,
+            OnDemandPoller onDemand,
+            BooleanSupplier ready,
+            Function<String, Optional<DoctorStatus>> doctor)
+            throws IOException {
         this.registry = registry;
         this.onDemand = onDemand;
         this.ready = ready;
@@ -93,7 +98,11 @@ public final class MetricsServer implements AutoCloseable {
                 case "/-/healthy" -> send(exchange, 200, "text/plain; charset=utf-8", "OK\n");
                 case "/-/ready" -> {
                     boolean isReady = ready.getAsBoolean();
-                    send(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "OK\n" : "not ready: no poll has finished yet\n");
+                    send(
+                            exchange,
+                            isReady ? 200 : 503,
+                            "text/plain; charset=utf-8",
+                            isReady ? "OK\n" : "not ready: no poll has finished yet\n");
                 }
                 case "/" -> send(exchange, 200, "text/html; charset=utf-8", LANDING_PAGE);
                 default -> send(exchange, 404, "text/plain; charset=utf-8", "not found: " + path + "\n");
@@ -109,7 +118,11 @@ public final class MetricsServer implements AutoCloseable {
     private void scrape(HttpExchange exchange) throws IOException {
         String target = queryParameter(exchange, "target");
         if (target == null || target.isBlank()) {
-            send(exchange, 400, "text/plain; charset=utf-8", "missing parameter: target (for example /scrape?target=redis://host:6379)\n");
+            send(
+                    exchange,
+                    400,
+                    "text/plain; charset=utf-8",
+                    "missing parameter: target (for example /scrape?target=redis://host:6379)\n");
             return;
         }
         PollResult result;
@@ -125,8 +138,12 @@ public final class MetricsServer implements AutoCloseable {
     private void doctorReport(HttpExchange exchange) throws IOException {
         String target = queryParameter(exchange, "target");
         if (target == null || target.isBlank()) {
-            send(exchange, 400, "text/plain; charset=utf-8", "missing parameter: target (a configured target's name,"
-                    + " for example /doctor?target=cache-1)\n");
+            send(
+                    exchange,
+                    400,
+                    "text/plain; charset=utf-8",
+                    "missing parameter: target (a configured target's name,"
+                            + " for example /doctor?target=cache-1)\n");
             return;
         }
         Optional<DoctorStatus> status = doctor.apply(target);
@@ -137,13 +154,17 @@ public final class MetricsServer implements AutoCloseable {
         } else if (status.get() instanceof DoctorStatus.Down down) {
             send(exchange, 503, "text/plain; charset=utf-8", "no diagnosis: " + down.message() + "\n");
         } else {
-            send(exchange, 503, "text/plain; charset=utf-8", "no diagnosis of " + target
-                    + " yet: the doctor needs two polls to measure rates\n");
+            send(
+                    exchange,
+                    503,
+                    "text/plain; charset=utf-8",
+                    "no diagnosis of " + target + " yet: the doctor needs two polls to measure rates\n");
         }
     }
 
     private void writeMetrics(HttpExchange exchange, MetricSnapshots snapshots) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+        ExpositionFormatWriter writer =
+                formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
         boolean gzip = acceptsGzip(exchange);
         try (OutputStream out = gzip ? new FastGzip(body) : body) {

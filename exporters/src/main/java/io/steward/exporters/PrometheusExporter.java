@@ -24,8 +24,11 @@ public final class PrometheusExporter implements AutoCloseable {
     private MetricsServer server;
 
     public PrometheusExporter(String version) {
-        Gauge.builder("steward.build.info", () -> 1).description("The agent's version")
-                .tag("version", version).strongReference(true).register(registry);
+        Gauge.builder("steward.build.info", () -> 1)
+                .description("The agent's version")
+                .tag("version", version)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Where the collector, backups and the doctor record their meters. */
@@ -43,8 +46,12 @@ public final class PrometheusExporter implements AutoCloseable {
      *
      * @param doctor the doctor's state of a target by name, empty for an unknown name
      */
-    public int serve(InetSocketAddress address, MetricsServer.OnDemandPoller onDemand, BooleanSupplier ready,
-            Function<String, Optional<DoctorStatus>> doctor) throws IOException {
+    public int serve(
+            InetSocketAddress address,
+            MetricsServer.OnDemandPoller onDemand,
+            BooleanSupplier ready,
+            Function<String, Optional<DoctorStatus>> doctor)
+            throws IOException {
         server = new MetricsServer(address, registry.getPrometheusRegistry(), onDemand, ready, doctor);
         server.start();
         return server.port();

@@ -30,8 +30,7 @@ public final class RedisMetricsCollector implements MultiCollector {
     }
 
     /** The families last built and the results they were built from: a scrape between two polls reuses them. */
-    private record Built(List<PollResult> from, MetricSnapshots families) {
-    }
+    private record Built(List<PollResult> from, MetricSnapshots families) {}
 
     private volatile Built last = new Built(List.of(), new MetricFamilies().build());
 
@@ -61,7 +60,8 @@ public final class RedisMetricsCollector implements MultiCollector {
     private MetricSnapshots build(List<PollResult> current) {
         MetricFamilies out = new MetricFamilies();
         for (PollResult result : current) {
-            Labels labels = labelWithTarget ? Labels.of("target", result.target().name()) : Labels.EMPTY;
+            Labels labels =
+                    labelWithTarget ? Labels.of("target", result.target().name()) : Labels.EMPTY;
             boolean up = result instanceof PollResult.Polled;
             out.gauge("redis_up", "Information about the Redis instance", labels, up ? 1 : 0);
             if (result instanceof PollResult.Polled polled) {

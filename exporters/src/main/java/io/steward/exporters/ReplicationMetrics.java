@@ -9,8 +9,7 @@ import java.util.Map;
 /** The replication links: each replica as the primary sees it, and the primary as a replica sees it. */
 final class ReplicationMetrics {
 
-    private ReplicationMetrics() {
-    }
+    private ReplicationMetrics() {}
 
     static void write(Snapshot snapshot, Labels labels, MetricFamilies out) {
         RedisInfo info = snapshot.info();
@@ -26,10 +25,16 @@ final class ReplicationMetrics {
                     "slave_state", replica.getOrDefault("state", "")));
             double offset = KeyspaceMetrics.number(replica, "offset");
             out.gauge("redis_connected_slave_offset_bytes", "Offset of connected slave", replicaLabels, offset);
-            out.gauge("redis_connected_slave_lag_seconds", "Lag of connected slave", replicaLabels,
+            out.gauge(
+                    "redis_connected_slave_lag_seconds",
+                    "Lag of connected slave",
+                    replicaLabels,
                     KeyspaceMetrics.number(replica, "lag"));
-            out.gauge("redis_connected_slave_lag_bytes", "How far the replica's acknowledged offset is behind the primary's, in bytes",
-                    replicaLabels, Math.max(0, masterOffset - offset));
+            out.gauge(
+                    "redis_connected_slave_lag_bytes",
+                    "How far the replica's acknowledged offset is behind the primary's, in bytes",
+                    replicaLabels,
+                    Math.max(0, masterOffset - offset));
         }
         if (info.get("master_host").isEmpty()) {
             return;
@@ -37,17 +42,23 @@ final class ReplicationMetrics {
         Labels master = labels.merge(Labels.of(
                 "master_host", info.text("master_host", ""),
                 "master_port", info.text("master_port", "")));
-        out.gauge("redis_master_link_up", "Master link status on Redis slave", master,
+        out.gauge(
+                "redis_master_link_up",
+                "Master link status on Redis slave",
+                master,
                 info.text("master_link_status", "down").equals("up") ? 1 : 0);
-        info.number("master_last_io_seconds_ago").ifPresent(v ->
-                out.gauge("redis_master_last_io_seconds_ago", "Master last io seconds ago", master, v));
-        info.number("master_sync_in_progress").ifPresent(v ->
-                out.gauge("redis_master_sync_in_progress", "Master sync in progress", master, v));
-        info.number("slave_repl_offset").ifPresent(v ->
-                out.gauge("redis_slave_repl_offset", "Slave replication offset", master, v));
-        out.info("redis_slave", "Information about the Redis slave", labels.merge(Labels.of(
-                "master_host", info.text("master_host", ""),
-                "master_port", info.text("master_port", ""),
-                "read_only", info.text("slave_read_only", info.text("replica_read_only", "")))));
+        info.number("master_last_io_seconds_ago")
+                .ifPresent(v -> out.gauge("redis_master_last_io_seconds_ago", "Master last io seconds ago", master, v));
+        info.number("master_sync_in_progress")
+                .ifPresent(v -> out.gauge("redis_master_sync_in_progress", "Master sync in progress", master, v));
+        info.number("slave_repl_offset")
+                .ifPresent(v -> out.gauge("redis_slave_repl_offset", "Slave replication offset", master, v));
+        out.info(
+                "redis_slave",
+                "Information about the Redis slave",
+                labels.merge(Labels.of(
+                        "master_host", info.text("master_host", ""),
+                        "master_port", info.text("master_port", ""),
+                        "read_only", info.text("slave_read_only", info.text("replica_read_only", "")))));
     }
 }

@@ -16,58 +16,87 @@ final class ServerMetrics {
             "cluster_stats_messages_sent", "cluster_messages_sent_total",
             "cluster_stats_messages_received", "cluster_messages_received_total");
 
-    private ServerMetrics() {
-    }
+    private ServerMetrics() {}
 
     static void write(Snapshot snapshot, Labels labels, MetricFamilies out) {
         RedisInfo info = snapshot.info();
-        out.info("redis_instance", "Information about the Redis instance", labels.merge(Labels.of(
-                "role", info.role(),
-                "redis_version", info.version(),
-                "redis_build_id", info.text("redis_build_id", ""),
-                "redis_mode", info.text("redis_mode", info.text("server_mode", "")),
-                "os", info.text("os", ""),
-                "maxmemory_policy", info.text("maxmemory_policy", ""),
-                "tcp_port", info.text("tcp_port", ""),
-                "run_id", info.text("run_id", ""),
-                "process_id", info.text("process_id", ""),
-                "master_replid", info.text("master_replid", ""))));
-        info.number("uptime_in_seconds").ifPresent(uptime -> out.gauge("redis_start_time_seconds",
-                "Start time of the Redis instance since unix epoch in seconds", labels,
-                Math.round(snapshot.time().getEpochSecond() - uptime)));
+        out.info(
+                "redis_instance",
+                "Information about the Redis instance",
+                labels.merge(Labels.of(
+                        "role", info.role(),
+                        "redis_version", info.version(),
+                        "redis_build_id", info.text("redis_build_id", ""),
+                        "redis_mode", info.text("redis_mode", info.text("server_mode", "")),
+                        "os", info.text("os", ""),
+                        "maxmemory_policy", info.text("maxmemory_policy", ""),
+                        "tcp_port", info.text("tcp_port", ""),
+                        "run_id", info.text("run_id", ""),
+                        "process_id", info.text("process_id", ""),
+                        "master_replid", info.text("master_replid", ""))));
+        info.number("uptime_in_seconds")
+                .ifPresent(uptime -> out.gauge(
+                        "redis_start_time_seconds",
+                        "Start time of the Redis instance since unix epoch in seconds",
+                        labels,
+                        Math.round(snapshot.time().getEpochSecond() - uptime)));
 
         if (snapshot.slowlog() != null) {
-            out.gauge("redis_slowlog_length", "Total slowlog", labels, snapshot.slowlog().length());
-            out.gauge("redis_slowlog_last_id", "Last id of slowlog", labels, snapshot.slowlog().lastId());
-            out.gauge("redis_last_slow_execution_duration_seconds", "The amount of time needed for last slow execution, in seconds",
-                    labels, snapshot.slowlog().lastDurationMicros() / 1e6);
+            out.gauge(
+                    "redis_slowlog_length",
+                    "Total slowlog",
+                    labels,
+                    snapshot.slowlog().length());
+            out.gauge(
+                    "redis_slowlog_last_id",
+                    "Last id of slowlog",
+                    labels,
+                    snapshot.slowlog().lastId());
+            out.gauge(
+                    "redis_last_slow_execution_duration_seconds",
+                    "The amount of time needed for last slow execution, in seconds",
+                    labels,
+                    snapshot.slowlog().lastDurationMicros() / 1e6);
         }
         for (LatencyEvent event : snapshot.latencyEvents()) {
             Labels eventLabels = labels.add("event_name", event.event());
-            out.gauge("redis_latency_spike_last", "When the latency spike last occurred", eventLabels,
+            out.gauge(
+                    "redis_latency_spike_last",
+                    "When the latency spike last occurred",
+                    eventLabels,
                     event.lastSpike().getEpochSecond());
-            out.gauge("redis_latency_spike_duration_seconds", "Length of the last latency spike in seconds", eventLabels,
+            out.gauge(
+                    "redis_latency_spike_duration_seconds",
+                    "Length of the last latency spike in seconds",
+                    eventLabels,
                     event.latestMillis() / 1e3);
-            out.gauge("redis_latency_spike_max_duration_seconds", "Longest latency spike of the event since the monitor was reset, in seconds",
-                    eventLabels, event.maxMillis() / 1e3);
+            out.gauge(
+                    "redis_latency_spike_max_duration_seconds",
+                    "Longest latency spike of the event since the monitor was reset, in seconds",
+                    eventLabels,
+                    event.maxMillis() / 1e3);
         }
         writeConfig(snapshot.config(), labels, out);
         // CLUSTER INFO passes through under its own names, as redis_exporter does (cluster_state ok -> 1),
         // except the two message totals it renames.
-        snapshot.clusterInfo().forEach((field, value) -> InfoParser.toNumber(value).ifPresent(v -> {
-            if (field.startsWith("cluster_") && !InfoFieldMetrics.all().containsKey(field)) {
-                String name = CLUSTER_RENAMES.getOrDefault(field, field.replaceAll("[^a-zA-Z0-9_]", "_"));
-                out.gauge("redis_" + name, "CLUSTER INFO " + field, labels, v);
-            }
-        }));
+        snapshot.clusterInfo()
+                .forEach((field, value) -> InfoParser.toNumber(value).ifPresent(v -> {
+                    if (field.startsWith("cluster_") && !InfoFieldMetrics.all().containsKey(field)) {
+                        String name = CLUSTER_RENAMES.getOrDefault(field, field.replaceAll("[^a-zA-Z0-9_]", "_"));
+                        out.gauge("redis_" + name, "CLUSTER INFO " + field, labels, v);
+                    }
+                }));
     }
 
     private static void writeConfig(ServerConfig config, Labels labels, MetricFamilies out) {
-        config.number("io-threads").ifPresent(v -> out.gauge("redis_config_io_threads", "config io-threads", labels, v));
-        config.number("maxclients").ifPresent(v -> out.gauge("redis_config_maxclients", "config maxclients", labels, v));
+        config.number("io-threads")
+                .ifPresent(v -> out.gauge("redis_config_io_threads", "config io-threads", labels, v));
+        config.number("maxclients")
+                .ifPresent(v -> out.gauge("redis_config_maxclients", "config maxclients", labels, v));
         config.number("maxmemory").ifPresent(v -> out.gauge("redis_config_maxmemory", "config maxmemory", labels, v));
-        config.number("repl-backlog-size").ifPresent(v ->
-                out.gauge("redis_config_repl_backlog_size_bytes", "config repl-backlog-size", labels, v));
+        config.number("repl-backlog-size")
+                .ifPresent(
+                        v -> out.gauge("redis_config_repl_backlog_size_bytes", "config repl-backlog-size", labels, v));
         config.get("client-output-buffer-limit").ifPresent(limits -> writeOutputBufferLimits(limits, labels, out));
     }
 
@@ -77,13 +106,21 @@ final class ServerMetrics {
         for (int i = 0; i + 3 < words.length; i += 4) {
             String clientClass = words[i].toLowerCase(Locale.ROOT).equals("slave") ? "replica" : words[i];
             try {
-                out.gauge("redis_config_client_output_buffer_limit_bytes", "config client-output-buffer-limit",
-                        labels.merge(Labels.of("class", clientClass, "limit", "hard")), Long.parseLong(words[i + 1]));
-                out.gauge("redis_config_client_output_buffer_limit_bytes", "config client-output-buffer-limit",
-                        labels.merge(Labels.of("class", clientClass, "limit", "soft")), Long.parseLong(words[i + 2]));
-                out.gauge("redis_config_client_output_buffer_limit_overcome_seconds",
+                out.gauge(
+                        "redis_config_client_output_buffer_limit_bytes",
+                        "config client-output-buffer-limit",
+                        labels.merge(Labels.of("class", clientClass, "limit", "hard")),
+                        Long.parseLong(words[i + 1]));
+                out.gauge(
+                        "redis_config_client_output_buffer_limit_bytes",
+                        "config client-output-buffer-limit",
+                        labels.merge(Labels.of("class", clientClass, "limit", "soft")),
+                        Long.parseLong(words[i + 2]));
+                out.gauge(
+                        "redis_config_client_output_buffer_limit_overcome_seconds",
                         "config client-output-buffer-limit, seconds over the soft limit before disconnection",
-                        labels.merge(Labels.of("class", clientClass, "limit", "soft")), Long.parseLong(words[i + 3]));
+                        labels.merge(Labels.of("class", clientClass, "limit", "soft")),
+                        Long.parseLong(words[i + 3]));
             } catch (NumberFormatException unexpected) {
                 return;
             }
