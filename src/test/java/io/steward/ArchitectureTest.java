@@ -1,95 +1,104 @@
 package io.steward;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the dependency direction cli -> {exporters, backup, diagnostics} -> collector, and Prometheus inside
- * exporters, by reading every source file's imports and qualified names.
+ * The dependency direction cli -> {exporters, backup, diagnostics} -> collector, Redis only in the collector and
+ * Prometheus only in exporters, checked on the compiled classes.
  */
 class ArchitectureTest {
 
-    private static final Pattern REFERENCE =
-            Pattern.compile("\\b(io\\.steward\\.[a-z]+|io\\.prometheus|io\\.micrometer\\.prometheusmetrics)\\b");
+    private static final List<String> CAPABILITIES = List.of("collector", "exporters", "diagnostics", "backup", "cli");
 
-    /** What each capability may refer to besides itself. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "collector", Set.of(),
-            "diagnostics", Set.of("io.steward.collector"),
-            "backup", Set.of("io.steward.collector"),
-            "exporters",
-                    Set.of(
-                            "io.steward.collector",
-                            "io.steward.diagnostics",
-                            "io.prometheus",
-                            "io.micrometer.prometheusmetrics"),
-            "cli",
-                    Set.of(
-                            "io.steward.collector",
-                            "io.steward.diagnostics",
-                            "io.steward.backup",
-                            "io.steward.exporters"));
+    private static JavaClasses classes;
 
-    private static final Map<String, Path> ROOTS = Map.of(
-            "collector", Path.of("collector/src/main/java/io/steward/collector"),
-            "diagnostics", Path.of("diagnostics/src/main/java/io/steward/diagnostics"),
-            "backup", Path.of("backup/src/main/java/io/steward/backup"),
-            "exporters", Path.of("exporters/src/main/java/io/steward/exporters"),
-            "cli", Path.of("src/main/java/io/steward/cli"));
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.steward");
+    }
 
+    private static String pkg(String capability) {
+        return "io.steward." + capability + "..";
+    }
+
+    /** An empty package would make every rule below pass on nothing. */
     @Test
-    void everyCapabilityDependsOnlyDownward() {
-        List<String> violations = new ArrayList<>();
-        ROOTS.forEach((capability, root) -> {
-            for (Path file : javaFiles(root)) {
-                Matcher m = REFERENCE.matcher(read(file));
-                while (m.find()) {
-                    String reference = m.group(1);
-                    boolean own = reference.equals("io.steward." + capability);
-                    if (!own && !ALLOWED.get(capability).contains(reference)) {
-                        violations.add(file + " refers to " + reference);
-                    }
-                }
-            }
-        });
-        assertThat(violations).isEmpty();
+    void everyCapabilityHoldsCode() {
+        for (String capability : CAPABILITIES) {
+            assertThat(classes.stream().filter(c -> c.getPackageName().startsWith("io.steward." + capability)))
+                    .as("classes in io.steward.%s", capability)
+                    .hasSizeGreaterThan(3);
+        }
     }
 
     @Test
-    void theCapabilityFoldersHoldCode() {
-        assertThat(javaFiles(ROOTS.get("collector"))).isNotEmpty();
-        assertThat(javaFiles(ROOTS.get("exporters"))).isNotEmpty();
-        assertThat(javaFiles(ROOTS.get("cli"))).isNotEmpty();
+    void onlyTheCollectorTalksToRedis() {
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(pkg("collector"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.lettuce..", "io.netty.."));
     }
 
-    private static List<Path> javaFiles(Path root) {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.toString().endsWith(".java")).toList();
-        } catch (IOException failure) {
-            throw new UncheckedIOException(failure);
-        }
+    @Test
+    void theCollectorDependsOnNoOtherCapability() {
+        check(noClasses()
+                .that()
+                .resideInAPackage(pkg("collector"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(pkg("exporters"), pkg("diagnostics"), pkg("backup"), pkg("cli")));
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException failure) {
-            throw new UncheckedIOException(failure);
-        }
+    @Test
+    void diagnosticsAndBackupDependOnlyOnTheCollector() {
+        check(noClasses()
+                .that()
+                .resideInAPackage(pkg("diagnostics"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(pkg("exporters"), pkg("backup"), pkg("cli")));
+        check(noClasses()
+                .that()
+                .resideInAPackage(pkg("backup"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(pkg("exporters"), pkg("diagnostics"), pkg("cli")));
+    }
+
+    @Test
+    void exportersKnowNeitherTheDoctorNorBackups() {
+        check(noClasses()
+                .that()
+                .resideInAPackage(pkg("exporters"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(pkg("diagnostics"), pkg("backup"), pkg("cli")));
+    }
+
+    @Test
+    void onlyExportersKnowPrometheus() {
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(pkg("exporters"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.prometheus..", "io.micrometer.prometheusmetrics.."));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
     }
 }

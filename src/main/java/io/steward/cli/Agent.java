@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.collector.Collector;
+import io.steward.collector.PollOptions;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
 import io.steward.collector.TargetPoller;
@@ -63,13 +64,19 @@ public final class Agent implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
-        Collector collector = new Collector(targets, connector, exporter.registry(), clock, CONFIG_REFRESH_POLLS);
+        Collector collector = new Collector(
+                targets,
+                connector,
+                exporter.registry(),
+                clock,
+                PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
         exporter.exposeTargets(() -> collector.latest().values());
-        DoctorMonitor doctor = new DoctorMonitor(
-                targets, connector, exporter.registry(), doctorInterval, new Diagnosis(Rules.standard()));
+        DoctorMonitor doctor =
+                new DoctorMonitor(targets, exporter.registry(), doctorInterval, new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
         MetricsServer.OnDemandPoller onDemand = uri -> {
-            try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
+            try (TargetPoller poller =
+                    new TargetPoller(onDemandTarget.apply(uri), connector, clock, PollOptions.oneOff())) {
                 return poller.poll();
             }
         };

@@ -64,7 +64,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
             // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
             BackupRunner runner = new BackupRunner(
-                    connector,
+                    connector::openSaveControl,
                     store,
                     settings.compression(),
                     new BackupMetrics(new SimpleMeterRegistry()),

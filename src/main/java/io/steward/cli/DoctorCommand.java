@@ -1,7 +1,10 @@
 package io.steward.cli;
 
+import io.steward.collector.DaemonThreads;
+import io.steward.collector.PollOptions;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
+import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.Doctor;
 import io.steward.diagnostics.DoctorException;
@@ -129,8 +132,8 @@ final class DoctorCommand implements Callable<Integer> {
         List<Report> reports = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (RedisConnector connector = new RedisConnector(commandTimeout)) {
-            Doctor doctor = new Doctor(connector, Clock.systemUTC(), Doctor.SLEEP, new Diagnosis(Rules.standard()));
-            examineAll(doctor, targets, Duration.ofSeconds(sampleSeconds), reports, failures);
+            Doctor doctor = new Doctor(Doctor.SLEEP, new Diagnosis(Rules.standard()));
+            examineAll(doctor, connector, targets, Duration.ofSeconds(sampleSeconds), reports, failures);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!reports.isEmpty()) {
@@ -146,17 +149,25 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Several targets are examined at once, so the run takes one sample window, not one per target. */
     private static void examineAll(
-            Doctor doctor, List<Target> targets, Duration sample, List<Report> reports, List<String> failures)
+            Doctor doctor,
+            RedisConnector connector,
+            List<Target> targets,
+            Duration sample,
+            List<Report> reports,
+            List<String> failures)
             throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, targets.size()), runnable -> {
-            Thread thread = new Thread(runnable, "steward-doctor");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.min(8, targets.size()), DaemonThreads.named("steward-doctor"));
         try {
             List<Future<Report>> pending = new ArrayList<>();
             for (Target target : targets) {
-                pending.add(pool.submit(() -> doctor.examine(target, sample)));
+                pending.add(pool.submit(() -> {
+                    // Two polls through the collector, the doctor's own reads on the first.
+                    try (TargetPoller poller =
+                            new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.doctor())) {
+                        return doctor.examine(poller::poll, sample);
+                    }
+                }));
             }
             for (Future<Report> future : pending) {
                 try {

@@ -54,7 +54,7 @@ final class ScheduledBackups implements AutoCloseable {
             }
         }
         BackupRunner runner = new BackupRunner(
-                connector,
+                connector::openSaveControl,
                 store,
                 settings.compression(),
                 metrics,

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.steward.collector.RedisConnector;
+import io.steward.collector.SaveControl;
 import io.steward.collector.Target;
 import io.steward.testing.FakeRedis;
 import java.io.IOException;
@@ -45,11 +45,11 @@ class BgsaveTest {
         Target target =
                 new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                StatefulRedisConnection<String, String> connection = connector.connect(target)) {
+                SaveControl server = connector.openSaveControl(target)) {
             return catchThrowableOfType(
                     BackupException.class,
                     () -> new Bgsave(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMinutes(1))
-                            .run(connection.sync(), target, Progress.NONE));
+                            .run(server, target, Progress.NONE));
         }
     }
 
@@ -97,9 +97,9 @@ class BgsaveTest {
     private Bgsave.Saved save(FakeRedis fake) {
         Target target = new Target("old", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                StatefulRedisConnection<String, String> connection = connector.connect(target)) {
+                SaveControl server = connector.openSaveControl(target)) {
             return new Bgsave(Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofMinutes(1))
-                    .run(connection.sync(), target, Progress.NONE);
+                    .run(server, target, Progress.NONE);
         }
     }
 
@@ -109,7 +109,7 @@ class BgsaveTest {
         try (FakeRedis fake = new FakeRedis(command -> olderRedisSaving(command, dir, infos, false))) {
             Bgsave.Saved saved = save(fake);
             assertThat(saved.file()).isEqualTo(dir.resolve("dump.rdb"));
-            assertThat(saved.info().text("rdb_last_save_time", "")).isEqualTo("1700000100");
+            assertThat(saved.state().lastSaveTime()).isEqualTo(1700000100L);
         }
     }
 

@@ -76,6 +76,25 @@ class AgentDoctorTest {
     }
 
     @Test
+    void withTheDoctorOnTheAgentHoldsOneConnectionPerTarget() {
+        try (RedisServer server = RedisServer.start();
+                Agent agent =
+                        TestAgents.start(Map.of(), Duration.ofMillis(500), TestAgents.entry("cache", server.uri()))) {
+            String base = TestAgents.base(agent);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Http.get(base + "/doctor?target=cache").statusCode() == 200);
+            // The doctor's reads (CLIENT LIST among them) went out on the poller's connection.
+            assertThat(server.commands().info("commandstats")).contains("cmdstat_client|list:calls=1,");
+            long agentConnections = server.commands()
+                    .clientList()
+                    .lines()
+                    .filter(line -> line.contains(" name=redis-steward "))
+                    .count();
+            assertThat(agentConnections).isEqualTo(1);
+        }
+    }
+
+    @Test
     void servesTheLatestReportAsJsonWithRatesMeasuredBetweenPolls() throws IOException {
         try (RedisServer server = RedisServer.start();
                 Agent agent =

@@ -88,7 +88,13 @@ class BackupFaultsTest {
 
     private BackupRunner runner(BackupStore store) {
         return new BackupRunner(
-                connector, store, Compression.ZSTD, new BackupMetrics(registry), Clock.systemUTC(), dir, "test");
+                connector::openSaveControl,
+                store,
+                Compression.ZSTD,
+                new BackupMetrics(registry),
+                Clock.systemUTC(),
+                dir,
+                "test");
     }
 
     /** Runs a backup that must fail, and checks the failure counter of its reason went to 1. */

@@ -115,7 +115,7 @@ class BackupScheduleTest {
         // A backup two hours old, and an hourly schedule: the agent was down when the last one was due.
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2))) {
             new BackupRunner(
-                            connector,
+                            connector::openSaveControl,
                             new FileStore(store),
                             Compression.ZSTD,
                             new BackupMetrics(new SimpleMeterRegistry()),

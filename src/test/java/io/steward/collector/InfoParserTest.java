@@ -54,8 +54,8 @@ class InfoParserTest {
     void mapsStatusWordsToOneAndZero() {
         assertThat(primary.number("rdb_last_bgsave_status")).hasValue(1);
         assertThat(replica.number("master_link_status")).hasValue(1);
-        assertThat(InfoParser.toNumber("err")).hasValue(0);
-        assertThat(InfoParser.toNumber("down")).hasValue(0);
+        assertThat(Numbers.number("err")).hasValue(0);
+        assertThat(Numbers.number("down")).hasValue(0);
     }
 
     @Test
@@ -67,8 +67,8 @@ class InfoParserTest {
     void leavesIdentifiersAsTextNotNumbers() {
         assertThat(primary.number("run_id")).isEmpty();
         assertThat(primary.number("maxmemory_policy")).isEmpty();
-        assertThat(InfoParser.toNumber("NaN")).isEmpty();
-        assertThat(InfoParser.toNumber("Infinity")).isEmpty();
+        assertThat(Numbers.number("NaN")).isEmpty();
+        assertThat(Numbers.number("Infinity")).isEmpty();
     }
 
     @Test
@@ -91,8 +91,8 @@ class InfoParserTest {
 
     @Test
     void readsRoleAndVersion() {
-        assertThat(primary.role()).isEqualTo("master");
-        assertThat(replica.role()).isEqualTo("slave");
+        assertThat(Replication.from(primary).role()).isEqualTo(Role.PRIMARY);
+        assertThat(Replication.from(replica).role()).isEqualTo(Role.REPLICA);
         assertThat(primary.version()).isEqualTo("7.0.15");
     }
 

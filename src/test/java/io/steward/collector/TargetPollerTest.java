@@ -41,7 +41,7 @@ class TargetPollerTest {
     }
 
     private static Snapshot pollOnce(RedisConnector connector, Target target) {
-        try (TargetPoller poller = new TargetPoller(target, connector, Clock.systemUTC(), 20)) {
+        try (TargetPoller poller = new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.agent(20))) {
             PollResult result = poller.poll();
             assertThat(result).isInstanceOf(PollResult.Polled.class);
             return ((PollResult.Polled) result).snapshot();
@@ -53,8 +53,10 @@ class TargetPollerTest {
         Target target = target(RedisURI.create(server.uri()));
         try (RedisConnector resp2 = new RedisConnector(Duration.ofSeconds(2), ProtocolVersion.RESP2);
                 RedisConnector resp3 = new RedisConnector(Duration.ofSeconds(2), ProtocolVersion.RESP3)) {
-            MemoryStats overResp2 = pollOnce(resp2, target).memoryStats();
-            MemoryStats overResp3 = pollOnce(resp3, target).memoryStats();
+            MemoryStats overResp2 =
+                    pollOnce(resp2, target).memoryStats().optional().orElseThrow();
+            MemoryStats overResp3 =
+                    pollOnce(resp3, target).memoryStats().optional().orElseThrow();
             assertThat(overResp2.values())
                     .containsKeys("peak.allocated", "keys.count", "fragmentation", "dataset.percentage");
             assertThat(overResp3.values().keySet()).isEqualTo(overResp2.values().keySet());
@@ -72,11 +74,12 @@ class TargetPollerTest {
             Snapshot snapshot = pollOnce(connector, target(RedisURI.create(server.uri())));
             assertThat(snapshot.info().sections())
                     .containsKeys("server", "memory", "commandstats", "latencystats", "keyspace");
-            assertThat(snapshot.latencyEvents()).extracting(LatencyEvent::event).contains("command");
-            assertThat(snapshot.slowlog()).isNotNull();
-            assertThat(snapshot.slowlog().length()).isPositive();
-            assertThat(snapshot.config().get("maxmemory-policy")).hasValue("noeviction");
-            assertThat(snapshot.clusterInfo()).isEmpty();
+            assertThat(snapshot.latencyEvents().orElseThrow())
+                    .extracting(LatencyEvent::event)
+                    .contains("command");
+            assertThat(snapshot.slowlog().orElseThrow().length()).isPositive();
+            assertThat(snapshot.config().orElseThrow().get("maxmemory-policy")).hasValue("noeviction");
+            assertThat(snapshot.cluster().unavailableReason()).hasValue("the server is not in cluster mode");
         }
     }
 
@@ -84,8 +87,8 @@ class TargetPollerTest {
     void asksForConfigOnlyEveryFewPolls() {
         try (RedisServer fresh = RedisServer.start();
                 RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                TargetPoller poller =
-                        new TargetPoller(target(RedisURI.create(fresh.uri())), connector, Clock.systemUTC(), 20)) {
+                TargetPoller poller = new TargetPoller(
+                        target(RedisURI.create(fresh.uri())), connector, Clock.systemUTC(), PollOptions.agent(20))) {
             for (int i = 0; i < 25; i++) {
                 assertThat(poller.poll()).isInstanceOf(PollResult.Polled.class);
             }
@@ -101,21 +104,27 @@ class TargetPollerTest {
         uri.setCredentialsProvider(new StaticCredentialsProvider("monitor", "monitor-pass".toCharArray()));
         try (LogCapture logs = new LogCapture();
                 RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                TargetPoller poller = new TargetPoller(target(uri), connector, Clock.systemUTC(), 1)) {
+                TargetPoller poller =
+                        new TargetPoller(target(uri), connector, Clock.systemUTC(), PollOptions.oneOff())) {
             for (int i = 0; i < 3; i++) {
                 PollResult result = poller.poll();
                 assertThat(result).isInstanceOf(PollResult.Polled.class);
                 Snapshot snapshot = ((PollResult.Polled) result).snapshot();
                 assertThat(snapshot.info().number("used_memory")).isPresent();
-                assertThat(snapshot.memoryStats().values()).isEmpty();
-                assertThat(snapshot.slowlog()).isNull();
-                assertThat(snapshot.config().values()).isEmpty();
+                assertThat(snapshot.memoryStats().unavailableReason())
+                        .hasValueSatisfying(r -> assertThat(r).startsWith("MEMORY STATS refused: NOPERM"));
+                assertThat(snapshot.slowlog().unavailableReason())
+                        .hasValueSatisfying(r -> assertThat(r).startsWith("SLOWLOG LEN refused: NOPERM"));
+                assertThat(snapshot.config().unavailableReason())
+                        .hasValueSatisfying(r -> assertThat(r).startsWith("CONFIG GET refused: NOPERM"));
             }
             // Each refusal is said once, not on every poll.
             List<String> refusals = logs.lines().stream()
                     .filter(line -> line.contains("refuses"))
                     .toList();
-            assertThat(refusals).hasSize(4).allSatisfy(line -> assertThat(line).contains("NOPERM"));
+            assertThat(refusals).hasSize(5).allSatisfy(line -> assertThat(line).contains("NOPERM"));
+            assertThat(String.join("\n", refusals))
+                    .contains("MEMORY STATS", "LATENCY LATEST", "SLOWLOG LEN", "SLOWLOG GET", "CONFIG GET");
         }
     }
 }

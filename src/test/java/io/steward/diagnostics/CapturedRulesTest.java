@@ -5,6 +5,7 @@ import static io.steward.diagnostics.DoctorRuns.finding;
 import static io.steward.diagnostics.DoctorRuns.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steward.collector.RedisInfo;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -207,8 +208,9 @@ class CapturedRulesTest {
     @Test
     void warnsWhenTheMainThreadIsBusyAlmostAllTheTime() {
         Observation busy = DoctorCaptures.busyPrimary();
-        double user = busy.earlier().number("used_cpu_user_main_thread").getAsDouble();
-        double sys = busy.earlier().number("used_cpu_sys_main_thread").getAsDouble();
+        RedisInfo earlier = busy.earlier().orElseThrow().info();
+        double user = earlier.number("used_cpu_user_main_thread").getAsDouble();
+        double sys = earlier.number("used_cpu_sys_main_thread").getAsDouble();
         double window = busy.seconds();
         Finding finding = finding(
                 diagnose(DoctorCaptures.builder()

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisURI;
 import io.steward.collector.InfoParser;
-import io.steward.collector.LatencyEvent;
-import io.steward.collector.MemoryStats;
+import io.steward.collector.Inspection;
 import io.steward.collector.MemoryStatsParser;
+import io.steward.collector.Reading;
 import io.steward.collector.RedisInfo;
+import io.steward.collector.ReplyParsers;
 import io.steward.collector.ServerConfig;
+import io.steward.collector.SlowlogEntry;
 import io.steward.collector.Snapshot;
 import io.steward.collector.Target;
 import io.steward.testing.Captures;
@@ -54,7 +56,7 @@ final class DoctorCaptures {
         private final Map<String, String> config = new LinkedHashMap<>(json("config.json", new TypeReference<>() {}));
         private String latencyDoctor = Captures.text(DIR + "latency-doctor.txt");
         private List<SlowlogEntry> slowlog =
-                SlowlogEntry.parse(json("slowlog.json", new TypeReference<List<Object>>() {}));
+                ReplyParsers.slowlog(json("slowlog.json", new TypeReference<List<Object>>() {}));
         private final Map<Source, String> unavailable = new EnumMap<>(Source.class);
         private boolean oneSample;
 
@@ -97,38 +99,51 @@ final class DoctorCaptures {
         }
 
         Observation build() {
-            Extras extras = new Extras(
-                    new ServerConfig(unavailable.containsKey(Source.CONFIG) ? Map.of() : config),
-                    LatencyEvent.parseLatest(json("latency-latest.json", new TypeReference<List<Object>>() {})),
-                    latencyDoctor,
-                    Captures.text(DIR + "memory-doctor.txt"),
-                    slowlog,
-                    ClientList.parse(Captures.text(DIR + "client-list.txt")),
-                    AclUser.parse(Captures.text(DIR + "acl-list.txt").lines().toList()),
-                    "",
-                    unavailable);
-            Snapshot latest = snapshot(
-                    second,
-                    MemoryStatsParser.parse(json("memory-stats.json", new TypeReference<Map<String, Object>>() {})));
+            List<Snapshot> polls = polls();
             return oneSample
-                    ? Observation.single(latest, extras, "one INFO sample only (--sample-seconds 0)")
-                    : Observation.of(snapshot(first, MemoryStats.empty()), latest, extras);
+                    ? Observation.single(polls.get(1), "one INFO sample only (--sample-seconds 0)")
+                    : Observation.of(polls.get(0), polls.get(1));
         }
 
-        private static Snapshot snapshot(String text, MemoryStats memoryStats) {
+        /** Two snapshots as two polls make them, 2 s apart: the second keeps the first one's other readings. */
+        List<Snapshot> polls() {
+            return List.of(snapshot(first), snapshot(second));
+        }
+
+        private Snapshot snapshot(String text) {
             RedisInfo info = InfoParser.parse(text);
             Instant time = Instant.EPOCH.plusNanos(
                     (long) info.number("server_time_usec").getAsDouble() * 1000);
-            return new Snapshot(
-                    TARGET,
-                    time,
-                    Duration.ofMillis(2),
-                    info,
-                    memoryStats,
-                    List.of(),
-                    null,
-                    ServerConfig.unavailable(),
-                    Map.of());
+            return Snapshot.builder(TARGET, time, info)
+                    .pollDuration(Duration.ofMillis(2))
+                    .memoryStats(Reading.of(MemoryStatsParser.parse(
+                            json("memory-stats.json", new TypeReference<Map<String, Object>>() {}))))
+                    .latencyEvents(reading(
+                            Source.LATENCY,
+                            ReplyParsers.latencyLatest(
+                                    json("latency-latest.json", new TypeReference<List<Object>>() {}))))
+                    .config(reading(Source.CONFIG, new ServerConfig(config)))
+                    .inspection(new Inspection(
+                            reading(Source.MEMORY_DOCTOR, Captures.text(DIR + "memory-doctor.txt")),
+                            reading(Source.LATENCY_DOCTOR, latencyDoctor),
+                            reading(Source.SLOWLOG, slowlog),
+                            reading(
+                                    Source.CLIENT_LIST,
+                                    ReplyParsers.clientList(Captures.text(DIR + "client-list.txt"))),
+                            reading(
+                                    Source.ACL,
+                                    ReplyParsers.aclList(Captures.text(DIR + "acl-list.txt")
+                                            .lines()
+                                            .toList())),
+                            // role.json is a primary's: no link of its own to report
+                            reading(Source.ROLE, "")))
+                    .build();
+        }
+
+        /** The value, or the reason given to {@link #unavailable} for its source. */
+        private <T> Reading<T> reading(Source source, T value) {
+            String reason = unavailable.get(source);
+            return reason == null ? Reading.of(value) : Reading.unavailable(reason);
         }
     }
 

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
+import io.steward.collector.PollOptions;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
+import io.steward.collector.TargetPoller;
 import io.steward.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +30,11 @@ final class DoctorRuns implements AutoCloseable {
         return examine(target(server, null, null), Duration.ofSeconds(1), inWindow);
     }
 
+    /** As {@code steward doctor} examines a target: through a poller of its own, with the doctor's options. */
     Report examine(Target target, Duration sample, Doctor.Pause pause) throws Exception {
-        return new Doctor(connector, Clock.systemUTC(), pause, new Diagnosis(Rules.standard())).examine(target, sample);
+        try (TargetPoller poller = new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.doctor())) {
+            return new Doctor(pause, new Diagnosis(Rules.standard())).examine(poller::poll, sample);
+        }
     }
 
     static Target target(RedisServer server, String username, String password) {

@@ -9,6 +9,7 @@ import io.steward.collector.LatencyEvent;
 import io.steward.collector.MemoryStatsParser;
 import io.steward.collector.PollFailure;
 import io.steward.collector.PollResult;
+import io.steward.collector.Reading;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.SlowlogSummary;
 import io.steward.collector.Snapshot;
@@ -32,15 +33,14 @@ class RedisMetricsCollectorTest {
             new Target("cache-1", RedisURI.create("redis://127.0.0.1:16379"), Duration.ofSeconds(15));
 
     private Snapshot snapshot(String info) {
-        return new Snapshot(
-                target,
-                NOW,
-                Duration.ofMillis(3),
-                InfoParser.parse(Captures.text(info)),
-                MemoryStatsParser.parse(RespReader.read(Captures.text("redis-7.0/memory-stats-primary.resp"))),
-                List.of(new LatencyEvent("command", Instant.ofEpochSecond(1795292278), 24, 84)),
-                new SlowlogSummary(10, 9, 24266),
-                new ServerConfig(Map.of(
+        return Snapshot.builder(target, NOW, InfoParser.parse(Captures.text(info)))
+                .pollDuration(Duration.ofMillis(3))
+                .memoryStats(Reading.of(
+                        MemoryStatsParser.parse(RespReader.read(Captures.text("redis-7.0/memory-stats-primary.resp")))))
+                .latencyEvents(
+                        Reading.of(List.of(new LatencyEvent("command", Instant.ofEpochSecond(1795292278), 24, 84))))
+                .slowlog(Reading.of(new SlowlogSummary(10, 9, 24266)))
+                .config(Reading.of(new ServerConfig(Map.of(
                         "maxclients",
                         "10000",
                         "maxmemory",
@@ -50,8 +50,8 @@ class RedisMetricsCollectorTest {
                         "databases",
                         "16",
                         "client-output-buffer-limit",
-                        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")),
-                Map.of());
+                        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"))))
+                .build();
     }
 
     private static String render(RedisMetricsCollector collector) throws IOException {

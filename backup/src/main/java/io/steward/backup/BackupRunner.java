@@ -1,10 +1,10 @@
 package io.steward.backup;
 
-import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.steward.collector.InfoParser;
-import io.steward.collector.RedisConnector;
-import io.steward.collector.RedisInfo;
+import io.steward.collector.Keyspace;
+import io.steward.collector.RedisCommandFailure;
+import io.steward.collector.RootCause;
+import io.steward.collector.SaveControl;
+import io.steward.collector.SaveState;
 import io.steward.collector.Target;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,7 +43,7 @@ public final class BackupRunner {
     /** A save already running is used when it began at most this long before the backup was asked for. */
     private static final Duration FRESHNESS = Duration.ofMinutes(1);
 
-    private final RedisConnector connector;
+    private final SaveControl.Opener redis;
     private final BackupStore store;
     private final Compression compression;
     private final BackupMetrics metrics;
@@ -53,14 +53,14 @@ public final class BackupRunner {
 
     /** @param lockDir where the per-server lock files live (the temp directory) */
     public BackupRunner(
-            RedisConnector connector,
+            SaveControl.Opener redis,
             BackupStore store,
             Compression compression,
             BackupMetrics metrics,
             Clock clock,
             Path lockDir,
             String agentVersion) {
-        this.connector = connector;
+        this.redis = redis;
         this.store = store;
         this.compression = compression;
         this.metrics = metrics;
@@ -116,8 +116,8 @@ public final class BackupRunner {
         String id = BackupLayout.newId(started);
         Bgsave.Saved saved;
         long saveNanos = System.nanoTime();
-        try (StatefulRedisConnection<String, String> connection = connect(target)) {
-            saved = bgsave.run(connection.sync(), target, progress);
+        try (SaveControl server = open(target)) {
+            saved = bgsave.run(server, target, progress);
         }
         logger.info(
                 "BGSAVE of {} done in {} s",
@@ -164,7 +164,7 @@ public final class BackupRunner {
                 writer.abort();
                 throw new BackupException(
                         BackupFailure.STORE_ERROR,
-                        "writing the backup to " + store.location() + " failed: " + S3Errors.rootMessage(failure)
+                        "writing the backup to " + store.location() + " failed: " + RootCause.message(failure)
                                 + "; nothing was stored",
                         failure);
             }
@@ -185,19 +185,23 @@ public final class BackupRunner {
 
     private Manifest manifest(
             Target target, String id, Instant started, Bgsave.Saved saved, Upload upload, String dataKey) {
-        RedisInfo info = saved.info();
+        SaveState state = saved.state();
         Map<String, Long> keys = new LinkedHashMap<>();
-        info.section("keyspace")
-                .forEach((db, value) ->
-                        keys.put(db, Long.parseLong(InfoParser.nested(value).getOrDefault("keys", "0"))));
+        for (Keyspace.Database db : state.keyspace().databases()) {
+            keys.put(db.name(), db.keys());
+        }
         return new Manifest(
                 Manifest.SCHEMA_VERSION,
                 id,
                 target.name(),
                 started.toString(),
                 clock.instant().toString(),
-                new Manifest.Source(target.address(), info.version(), info.text("run_id", null), info.role(), (long)
-                        info.number("master_repl_offset").orElse(0)),
+                new Manifest.Source(
+                        target.address(),
+                        state.version(),
+                        state.runId().isEmpty() ? null : state.runId(),
+                        state.role().infoName(),
+                        state.replicationOffset().orElse(0)),
                 new Manifest.Rdb(
                         saved.file().toString(),
                         upload.rdb().rdbVersion(),
@@ -209,10 +213,10 @@ public final class BackupRunner {
                 agentVersion);
     }
 
-    private StatefulRedisConnection<String, String> connect(Target target) {
+    private SaveControl open(Target target) {
         try {
-            return connector.connect(target);
-        } catch (RedisException failure) {
+            return redis.open(target);
+        } catch (RedisCommandFailure failure) {
             throw Bgsave.redisFailure(target, "the connection", failure);
         }
     }

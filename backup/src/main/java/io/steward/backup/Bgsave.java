@@ -1,21 +1,13 @@
 package io.steward.backup;
 
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
-import io.steward.collector.InfoParser;
-import io.steward.collector.PollFailure;
-import io.steward.collector.RedisInfo;
+import io.steward.collector.RedisCommandFailure;
+import io.steward.collector.SaveControl;
+import io.steward.collector.SaveState;
 import io.steward.collector.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Has Redis write a fresh RDB file with {@code BGSAVE}, and knows when it is done. Never {@code SAVE}: the server
@@ -34,8 +26,8 @@ import java.util.Map;
  */
 final class Bgsave {
 
-    /** The save's result: the file Redis wrote, and INFO when it was done. */
-    record Saved(Path file, RedisInfo info) {}
+    /** The save's result: the file Redis wrote, and the server's state when it was done. */
+    record Saved(Path file, SaveState state) {}
 
     private final Duration timeout;
     private final Duration pollEvery;
@@ -47,28 +39,30 @@ final class Bgsave {
         this.freshness = freshness;
     }
 
-    Saved run(RedisCommands<String, String> redis, Target target, Progress progress) {
+    Saved run(SaveControl redis, Target target, Progress progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path file = rdbFile(redis, target);
-        RedisInfo before = info(redis, target);
+        SaveState before = call(target, "INFO", redis::state);
         checkRoomFor(file, target);
 
-        if (saving(before)) {
-            boolean fresh = before.number("rdb_current_bgsave_time_sec").orElse(0) <= freshness.toSeconds();
-            RedisInfo after = awaitIdle(redis, target, deadline, before, progress);
-            if (fresh && ok(after) && lastSave(after) > lastSave(before)) {
+        if (before.saving()) {
+            boolean fresh = before.currentSaveSeconds().orElse(0) <= freshness.toSeconds();
+            SaveState after = awaitIdle(redis, target, deadline, before, progress);
+            if (fresh && after.lastSaveOk() && after.lastSaveTime() > before.lastSaveTime()) {
                 return new Saved(file, after);
             }
             before = after;
         }
-        boolean countsSaves = before.get("rdb_saves").isPresent();
+        boolean countsSaves = before.saves().isPresent();
         if (!countsSaves) {
             // rdb_last_save_time has a resolution of one second: let it tick before our save can finish.
             sleep(Duration.ofSeconds(1));
         }
-        send(redis, target);
-        RedisInfo after = awaitDone(redis, target, deadline, before, !countsSaves, progress);
-        if (!ok(after)) {
+        // A save that someone else started since the state was read does as well as ours: it began after the
+        // backup was asked for, and it is counted the same. During an AOF rewrite Redis schedules ours.
+        call(target, "BGSAVE", redis::bgsave);
+        SaveState after = awaitDone(redis, target, deadline, before, !countsSaves, progress);
+        if (!after.lastSaveOk()) {
             throw new BackupException(
                     BackupFailure.BGSAVE_FAILED,
                     "BGSAVE on " + target + " failed"
@@ -80,58 +74,25 @@ final class Bgsave {
     }
 
     /**
-     * Sends BGSAVE. A save that someone else started since {@code INFO} was read does as well as ours: it began
-     * after the backup was asked for, and it is counted the same.
-     */
-    private static void send(RedisCommands<String, String> redis, Target target) {
-        try {
-            redis.bgsave();
-        } catch (RedisCommandExecutionException refused) {
-            String message = String.valueOf(refused.getMessage());
-            if (message.contains("already in progress")) {
-                return;
-            }
-            if (message.contains("Another child process is active")) {
-                // An AOF rewrite or a module's fork runs; Redis starts our save when it is over.
-                call(
-                        target,
-                        () -> redis.dispatch(
-                                CommandType.BGSAVE,
-                                new StatusOutput<>(StringCodec.UTF8),
-                                new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE")));
-                return;
-            }
-            throw redisFailure(target, "BGSAVE", refused);
-        } catch (RedisException failure) {
-            throw redisFailure(target, "BGSAVE", failure);
-        }
-    }
-
-    /**
      * Waits until no save runs and ours is counted.
      *
      * @param byTime judge by {@code rdb_last_save_time} (servers before 7.0, without {@code rdb_saves}) rather than
      *     by the save counter; a failed save does not move that time, so a save seen running and then gone counts
      */
-    private RedisInfo awaitDone(
-            RedisCommands<String, String> redis,
-            Target target,
-            long deadline,
-            RedisInfo before,
-            boolean byTime,
-            Progress progress) {
-        long savesBefore = (long) before.number("rdb_saves").orElse(0);
+    private SaveState awaitDone(
+            SaveControl redis, Target target, long deadline, SaveState before, boolean byTime, Progress progress) {
+        long savesBefore = before.saves().orElse(0);
         boolean sawSaving = false;
         while (true) {
-            RedisInfo now = info(redis, target);
+            SaveState now = call(target, "INFO", redis::state);
             checkSameServer(before, now, target);
-            if (saving(now)) {
+            if (now.saving()) {
                 sawSaving = true;
                 report(now, progress);
             } else {
                 boolean counted = byTime
-                        ? lastSave(now) > lastSave(before) || (sawSaving && !ok(now))
-                        : (long) now.number("rdb_saves").orElse(0) > savesBefore;
+                        ? now.lastSaveTime() > before.lastSaveTime() || (sawSaving && !now.lastSaveOk())
+                        : now.saves().orElse(0) > savesBefore;
                 if (counted) {
                     return now;
                 }
@@ -140,45 +101,44 @@ final class Bgsave {
         }
     }
 
-    private RedisInfo awaitIdle(
-            RedisCommands<String, String> redis, Target target, long deadline, RedisInfo before, Progress progress) {
-        RedisInfo now = before;
-        while (saving(now)) {
+    private SaveState awaitIdle(SaveControl redis, Target target, long deadline, SaveState before, Progress progress) {
+        SaveState now = before;
+        while (now.saving()) {
             report(now, progress);
             waitOrTimeOut(deadline, target, now);
-            now = info(redis, target);
+            now = call(target, "INFO", redis::state);
             checkSameServer(before, now, target);
         }
         return now;
     }
 
-    private void waitOrTimeOut(long deadline, Target target, RedisInfo now) {
+    private void waitOrTimeOut(long deadline, Target target, SaveState now) {
         if (System.nanoTime() > deadline) {
             throw new BackupException(
                     BackupFailure.BGSAVE_TIMEOUT,
                     "BGSAVE on " + target + " did not finish within "
                             + timeout.toSeconds() + " s (it has been saving for "
-                            + now.text("rdb_current_bgsave_time_sec", "?")
+                            + (now.currentSaveSeconds().isPresent()
+                                    ? String.valueOf(now.currentSaveSeconds().getAsLong())
+                                    : "?")
                             + " s); it goes on in Redis, nothing was stored. Raise the backup timeout if the data set is this"
                             + " large");
         }
         sleep(pollEvery);
     }
 
-    private static void report(RedisInfo info, Progress progress) {
-        progress.update(
-                Progress.Phase.SAVING,
-                (long) info.number("current_save_keys_processed").orElse(0),
-                (long) info.number("current_save_keys_total").orElse(0));
+    private static void report(SaveState state, Progress progress) {
+        progress.update(Progress.Phase.SAVING, state.keysProcessed(), state.keysTotal());
     }
 
     /**
      * A direct connection breaks when Redis restarts; through a proxy that keeps client connections open, the new
      * run_id is the only sign.
      */
-    private static void checkSameServer(RedisInfo before, RedisInfo now, Target target) {
-        String was = before.text("run_id", "");
-        if (!was.equals(now.text("run_id", was))) {
+    private static void checkSameServer(SaveState before, SaveState now, Target target) {
+        if (!before.runId().isEmpty()
+                && !now.runId().isEmpty()
+                && !before.runId().equals(now.runId())) {
             throw new BackupException(
                     BackupFailure.REDIS_CONNECT,
                     target + " restarted during the backup (its run_id"
@@ -186,42 +146,22 @@ final class Bgsave {
         }
     }
 
-    private static boolean saving(RedisInfo info) {
-        return info.text("rdb_bgsave_in_progress", "0").equals("1");
-    }
-
-    private static boolean ok(RedisInfo info) {
-        return info.text("rdb_last_bgsave_status", "ok").equals("ok");
-    }
-
-    private static long lastSave(RedisInfo info) {
-        return (long) info.number("rdb_last_save_time").orElse(0);
-    }
-
-    /** Where Redis writes its RDB ({@code CONFIG GET dir dbfilename}), which must be visible to the agent. */
-    private static Path rdbFile(RedisCommands<String, String> redis, Target target) {
-        Map<String, String> config = call(target, () -> {
-            Map<String, String> values = new java.util.HashMap<>(redis.configGet("dir"));
-            values.putAll(redis.configGet("dbfilename"));
-            return values;
-        });
-        String dir = config.get("dir");
-        String name = config.get("dbfilename");
-        if (dir == null || name == null) {
-            throw new BackupException(
-                    BackupFailure.REDIS_REFUSED,
-                    target + " does not tell where it saves its RDB"
-                            + " (CONFIG GET dir, dbfilename answered nothing)");
-        }
-        Path directory = Path.of(dir);
+    /** Where Redis writes its RDB, which must be visible to the agent. */
+    private static Path rdbFile(SaveControl redis, Target target) {
+        Path file = call(target, "CONFIG GET dir", redis::rdbFile)
+                .orElseThrow(() -> new BackupException(
+                        BackupFailure.REDIS_REFUSED,
+                        target + " does not tell where it saves its RDB"
+                                + " (CONFIG GET dir, dbfilename answered nothing)"));
+        Path directory = file.getParent();
         if (!Files.isDirectory(directory) || !Files.isReadable(directory)) {
             throw new BackupException(
                     BackupFailure.RDB_UNREADABLE,
-                    target + " saves its RDB in " + dir + ", which the"
+                    target + " saves its RDB in " + directory + ", which the"
                             + " agent cannot read here: run the agent on the Redis host, as a user that can read that"
                             + " directory. Nothing was sent to Redis");
         }
-        return directory.resolve(name);
+        return file;
     }
 
     private static void checkRoomFor(Path file, Target target) {
@@ -244,36 +184,28 @@ final class Bgsave {
         }
     }
 
-    private static String misconfWarning(RedisCommands<String, String> redis) {
+    private static String misconfWarning(SaveControl redis) {
         try {
-            Map<String, String> config = new java.util.HashMap<>(redis.configGet("save"));
-            config.putAll(redis.configGet("stop-writes-on-bgsave-error"));
-            boolean savePoints = !config.getOrDefault("save", "").isBlank();
-            if (savePoints && "yes".equals(config.get("stop-writes-on-bgsave-error"))) {
+            if (redis.refusesWritesAfterFailedSave()) {
                 return ". Redis refuses writes (MISCONF) until a save succeeds: fix the cause, then run BGSAVE";
             }
-        } catch (RedisException ignored) {
+        } catch (RedisCommandFailure ignored) {
             // the warning is a courtesy
         }
         return "";
     }
 
-    private static RedisInfo info(RedisCommands<String, String> redis, Target target) {
-        return InfoParser.parse(call(target, redis::info));
-    }
-
-    private static <T> T call(Target target, java.util.function.Supplier<T> command) {
+    private static <T> T call(Target target, String doing, java.util.function.Supplier<T> command) {
         try {
             return command.get();
-        } catch (RedisException failure) {
-            throw redisFailure(target, "a command", failure);
+        } catch (RedisCommandFailure failure) {
+            throw redisFailure(target, doing, failure);
         }
     }
 
-    static BackupException redisFailure(Target target, String doing, RedisException failure) {
-        PollFailure reason = PollFailure.classify(failure);
-        String detail = S3Errors.rootMessage(failure);
-        return switch (reason) {
+    static BackupException redisFailure(Target target, String doing, RedisCommandFailure failure) {
+        String detail = failure.getMessage();
+        return switch (failure.reason()) {
             case REFUSED ->
                 new BackupException(
                         BackupFailure.REDIS_REFUSED,
@@ -288,11 +220,12 @@ final class Bgsave {
                 new BackupException(
                         BackupFailure.REDIS_CONNECT,
                         "lost "
-                                + target.address() + " during the backup (" + reason.label() + ": " + detail
+                                + target.address() + " during the backup ("
+                                + failure.reason().label() + ": " + detail
                                 + "); nothing was stored");
             // An error reply is the server's answer; anything else is the connection going away.
             case ERROR ->
-                failure instanceof RedisCommandExecutionException
+                failure.errorReply()
                         ? new BackupException(BackupFailure.BGSAVE_FAILED, target + " refused " + doing + ": " + detail)
                         : new BackupException(
                                 BackupFailure.REDIS_CONNECT,

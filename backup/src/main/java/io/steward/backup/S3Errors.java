@@ -1,5 +1,6 @@
 package io.steward.backup;
 
+import io.steward.collector.RootCause;
 import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -57,12 +58,14 @@ final class S3Errors {
                     "cannot reach " + location
                             + (settings.endpoint() == null ? "" : " at " + settings.endpoint()) + " after "
                             + settings.maxAttempts()
-                            + " attempts (" + rootMessage(failure)
+                            + " attempts (" + RootCause.message(failure)
                             + "); check storage.s3.endpoint and that the store is up",
                     failure);
         }
         return new BackupException(
-                BackupFailure.STORE_ERROR, location + " failed while " + doing + ": " + rootMessage(failure), failure);
+                BackupFailure.STORE_ERROR,
+                location + " failed while " + doing + ": " + RootCause.message(failure),
+                failure);
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
@@ -72,14 +75,5 @@ final class S3Errors {
             }
         }
         return false;
-    }
-
-    static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
     }
 }

@@ -1,5 +1,7 @@
 package io.steward.backup;
 
+import io.steward.collector.DaemonThreads;
+import io.steward.collector.RootCause;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,11 +147,7 @@ final class S3ObjectWriter extends ObjectWriter {
             } catch (SdkException failure) {
                 throw errors.translate("starting the upload of " + key, failure);
             }
-            uploads = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, runnable -> {
-                Thread thread = new Thread(runnable, "s3-upload");
-                thread.setDaemon(true);
-                return thread;
-            });
+            uploads = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, DaemonThreads.named("s3-upload"));
         }
         byte[] body = current;
         int length = filled;
@@ -211,7 +209,7 @@ final class S3ObjectWriter extends ObjectWriter {
             }
             throw new BackupException(
                     BackupFailure.STORE_ERROR,
-                    "uploading " + key + " failed: " + S3Errors.rootMessage(failed),
+                    "uploading " + key + " failed: " + RootCause.message(failed),
                     failed.getCause());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();

@@ -38,23 +38,14 @@ public final class Collector implements AutoCloseable {
     private final Clock clock;
 
     public Collector(
-            List<Target> targets,
-            RedisConnector connector,
-            MeterRegistry registry,
-            Clock clock,
-            int configRefreshPolls) {
+            List<Target> targets, RedisConnector connector, MeterRegistry registry, Clock clock, PollOptions options) {
         this.clock = clock;
         for (Target target : targets) {
             pollings.add(new Polling(
-                    new TargetPoller(target, connector, clock, configRefreshPolls),
-                    new PollMetrics(registry, target.name())));
+                    new TargetPoller(target, connector, clock, options), new PollMetrics(registry, target.name())));
         }
         int threads = Math.max(1, Math.min(4, targets.size()));
-        this.scheduler = Executors.newScheduledThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "steward-poller");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newScheduledThreadPool(threads, DaemonThreads.named("steward-poller"));
     }
 
     /** Called with every poll result, on a poller thread. */

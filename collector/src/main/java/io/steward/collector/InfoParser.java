@@ -3,7 +3,6 @@ package io.steward.collector;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * Parses the text of {@code INFO} into a {@link RedisInfo}. Pure: no I/O, no clock.
@@ -51,7 +50,7 @@ public final class InfoParser {
      * Splits the nested {@code key=value,key=value} form used by {@code db0}, {@code slave0},
      * {@code cmdstat_*}, {@code errorstat_*} and {@code latency_percentiles_usec_*}.
      */
-    public static Map<String, String> nested(String value) {
+    static Map<String, String> nested(String value) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : value.split(",")) {
             int eq = pair.indexOf('=');
@@ -60,47 +59,5 @@ public final class InfoParser {
             }
         }
         return fields;
-    }
-
-    /**
-     * A field value as a number: plain numbers as they are, a trailing {@code %} dropped (the value
-     * stays in percent), and the status words {@code ok/up/yes/true} as 1 and {@code err/fail/down/no/false} as 0.
-     */
-    public static OptionalDouble toNumber(String value) {
-        String v = value.strip();
-        switch (v.toLowerCase(Locale.ROOT)) {
-            case "ok", "up", "yes", "true" -> {
-                return OptionalDouble.of(1);
-            }
-            case "err", "fail", "down", "no", "false" -> {
-                return OptionalDouble.of(0);
-            }
-            default -> {
-                // fall through to numeric parsing
-            }
-        }
-        if (v.endsWith("%")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        if (v.isEmpty() || !looksNumeric(v)) {
-            return OptionalDouble.empty();
-        }
-        try {
-            return OptionalDouble.of(Double.parseDouble(v));
-        } catch (NumberFormatException notANumber) {
-            return OptionalDouble.empty();
-        }
-    }
-
-    // Double.parseDouble accepts "NaN", "Infinity" and hex floats; INFO values like a run_id must not pass.
-    private static boolean looksNumeric(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 public record LatencyEvent(String event, Instant lastSpike, long latestMillis, long maxMillis) {
 
     /** Parses the reply of {@code LATENCY LATEST}: an array of {@code [event, unix-time, latest-ms, max-ms, ...]}. */
-    public static List<LatencyEvent> parseLatest(List<?> reply) {
+    static List<LatencyEvent> parseLatest(List<?> reply) {
         List<LatencyEvent> events = new ArrayList<>();
         for (Object row : reply) {
             if (row instanceof List<?> cells && cells.size() >= 4) {

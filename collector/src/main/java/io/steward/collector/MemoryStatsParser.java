@@ -56,7 +56,7 @@ public final class MemoryStatsParser {
         if (value instanceof Number n) {
             return OptionalDouble.of(n.doubleValue());
         }
-        return value == null ? OptionalDouble.empty() : InfoParser.toNumber(text(value));
+        return value == null ? OptionalDouble.empty() : Numbers.number(text(value));
     }
 
     private static String text(Object value) {

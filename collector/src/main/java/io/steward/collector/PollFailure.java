@@ -78,7 +78,7 @@ public enum PollFailure {
 
     /** A sentence for the operator: what failed on which server and what to check. Never holds credentials. */
     public String describe(Target target, Throwable failure) {
-        String detail = rootMessage(failure);
+        String detail = RootCause.message(failure);
         return switch (this) {
             case CONNECT -> "cannot connect to " + target.address() + ": " + detail;
             case AUTH ->
@@ -94,16 +94,6 @@ public enum PollFailure {
             case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
             case ERROR -> "polling " + target.address() + " failed: " + detail;
         };
-    }
-
-    /** The message of the innermost cause, or its type when it has none. */
-    public static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.strip();
     }
 
     private static boolean anyMessage(List<Throwable> chain, String... fragments) {

@@ -54,8 +54,17 @@ public final class RedisConnector implements AutoCloseable {
         this.client = clientWith(options);
     }
 
-    public StatefulRedisConnection<String, String> connect(Target target) {
+    StatefulRedisConnection<String, String> connect(Target target) {
         return clientFor(target.tls()).connect(StringCodec.UTF8, target.uri());
+    }
+
+    /** A session for one backup, on a connection of its own. */
+    public SaveControl openSaveControl(Target target) {
+        try {
+            return new RedisSaveControl(connect(target));
+        } catch (io.lettuce.core.RedisException failure) {
+            throw RedisCommandFailure.of(failure);
+        }
     }
 
     /** Lettuce keeps TLS material per client, so targets that share their files share a client. */

@@ -43,15 +43,11 @@ public record RedisInfo(Map<String, Map<String, String>> sections) {
 
     /** The field as a number, with status words mapped to 1 and 0; empty when absent or not numeric. */
     public OptionalDouble number(String field) {
-        return get(field).map(InfoParser::toNumber).orElse(OptionalDouble.empty());
+        return Numbers.number(get(field).orElse(null));
     }
 
     public String text(String field, String fallback) {
         return get(field).orElse(fallback);
-    }
-
-    public String role() {
-        return text("role", "unknown");
     }
 
     public String version() {

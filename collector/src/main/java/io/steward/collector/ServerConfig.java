@@ -1,17 +1,21 @@
 package io.steward.collector;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/**
- * The slow-changing {@code CONFIG GET} values the agent and its checks need. Empty when the server refuses
- * {@code CONFIG} (ACL rules, managed Redis), which is not an error.
- */
+/** The {@code CONFIG GET} values the exporter, the doctor and backups read, with the structured ones typed. */
 public record ServerConfig(Map<String, String> values) {
 
-    /** What is read: little enough to be cheap, everything the exporter and the doctor look at. */
+    /**
+     * The one parameter list: cheap to read, everything the agent looks at. Secrets ({@code requirepass},
+     * {@code masterauth}) are deliberately absent, so they never reach the agent's memory.
+     */
     public static final List<String> PARAMETERS = List.of(
             "maxmemory",
             "maxmemory-policy",
@@ -21,6 +25,7 @@ public record ServerConfig(Map<String, String> values) {
             "repl-backlog-size",
             "repl-backlog-ttl",
             "repl-timeout",
+            "repl-ping-replica-period",
             "repl-diskless-sync",
             "min-replicas-to-write",
             "min-replicas-max-lag",
@@ -28,6 +33,7 @@ public record ServerConfig(Map<String, String> values) {
             "client-output-buffer-limit",
             "appendonly",
             "appendfsync",
+            "no-appendfsync-on-rewrite",
             "save",
             "dir",
             "dbfilename",
@@ -37,17 +43,23 @@ public record ServerConfig(Map<String, String> values) {
             "protected-mode",
             "bind",
             "slowlog-log-slower-than",
+            "slowlog-max-len",
             "latency-monitor-threshold",
             "activedefrag",
             "lazyfree-lazy-eviction",
-            "hz");
+            "hz",
+            "enable-debug-command",
+            "enable-module-command",
+            "enable-protected-configs");
+
+    /** One class of {@code client-output-buffer-limit}; zero bytes or seconds means no limit. */
+    public record OutputBufferLimit(long hardBytes, long softBytes, long softSeconds) {}
+
+    /** One {@code save} point: snapshot after {@code seconds} when at least {@code changes} keys changed. */
+    public record SavePoint(long seconds, long changes) {}
 
     public ServerConfig {
         values = Map.copyOf(values);
-    }
-
-    public static ServerConfig unavailable() {
-        return new ServerConfig(Map.of());
     }
 
     public Optional<String> get(String parameter) {
@@ -55,14 +67,55 @@ public record ServerConfig(Map<String, String> values) {
     }
 
     public OptionalLong number(String parameter) {
-        String value = values.get(parameter);
-        if (value == null) {
-            return OptionalLong.empty();
+        return Numbers.wholeNumber(values.get(parameter));
+    }
+
+    public boolean isYes(String parameter) {
+        return "yes".equals(values.get(parameter));
+    }
+
+    /**
+     * {@code client-output-buffer-limit} by class: {@code normal}, {@code replica} (Redis says {@code slave}
+     * before 7.0), {@code pubsub}. Empty when not read or not in the expected "class hard soft seconds" form.
+     */
+    public Map<String, OutputBufferLimit> outputBufferLimits() {
+        String[] words =
+                values.getOrDefault("client-output-buffer-limit", "").strip().split("\\s+");
+        Map<String, OutputBufferLimit> limits = new LinkedHashMap<>();
+        for (int i = 0; i + 3 < words.length; i += 4) {
+            String clientClass = words[i].toLowerCase(Locale.ROOT).equals("slave") ? "replica" : words[i];
+            OptionalLong hard = Numbers.wholeNumber(words[i + 1]);
+            OptionalLong soft = Numbers.wholeNumber(words[i + 2]);
+            OptionalLong seconds = Numbers.wholeNumber(words[i + 3]);
+            if (hard.isEmpty() || soft.isEmpty() || seconds.isEmpty()) {
+                return Map.of();
+            }
+            limits.put(clientClass, new OutputBufferLimit(hard.getAsLong(), soft.getAsLong(), seconds.getAsLong()));
         }
-        try {
-            return OptionalLong.of(Long.parseLong(value.strip()));
-        } catch (NumberFormatException notANumber) {
-            return OptionalLong.empty();
+        return limits;
+    }
+
+    /** The {@code save} points; empty when snapshots are off, not read, or malformed. */
+    public List<SavePoint> savePoints() {
+        String[] words = values.getOrDefault("save", "").strip().split("\\s+");
+        List<SavePoint> points = new ArrayList<>();
+        for (int i = 0; i + 1 < words.length; i += 2) {
+            OptionalLong seconds = Numbers.wholeNumber(words[i]);
+            OptionalLong changes = Numbers.wholeNumber(words[i + 1]);
+            if (seconds.isEmpty() || changes.isEmpty()) {
+                return List.of();
+            }
+            points.add(new SavePoint(seconds.getAsLong(), changes.getAsLong()));
         }
+        return points;
+    }
+
+    /** Where Redis writes its RDB ({@code dir}/{@code dbfilename}), when both were read. */
+    public Optional<Path> rdbFile() {
+        String dir = values.get("dir");
+        String name = values.get("dbfilename");
+        return dir == null || name == null
+                ? Optional.empty()
+                : Optional.of(Path.of(dir).resolve(name));
     }
 }

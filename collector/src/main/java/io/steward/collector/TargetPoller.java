@@ -6,139 +6,133 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Polls one target over one long-lived connection. Each poll pipelines {@code INFO}, {@code MEMORY STATS},
- * {@code LATENCY LATEST} and the slow log summary in a single round trip; {@code CONFIG GET} of the few
- * parameters in {@link ServerConfig#PARAMETERS} rides along only every {@code configRefreshPolls} polls. On servers
- * that allow it, INFO's latency percentiles, {@code MEMORY STATS} and the newest slow log entry are refreshed only
- * with the full INFO of every {@value InfoReader#FULL_POLLS}th poll (see {@link InfoReader}): they change slowly
- * and make up most of what a poll costs Redis.
+ * Polls one target over one long-lived connection: each poll sends its due {@link Probe probes} in one pipelined
+ * round trip and builds a {@link Snapshot} from their readings. What a probe is and how often it runs is declared
+ * once, below; the doctor's reads come first, so that their own refusals fall before the poll's INFO.
  *
- * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields
- * a snapshot; that command is not sent again until the next reconnect.
+ * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields a
+ * snapshot, with that part unavailable and the server's reason; the command is not sent again until a reconnect.
  */
 public final class TargetPoller implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(TargetPoller.class);
-
-    /** The optional commands, each of which a server may refuse. */
-    enum Extra {
-        MEMORY_STATS,
-        LATENCY,
-        SLOWLOG,
-        CONFIG,
-        CLUSTER
-    }
+    static final int SLOWLOG_ENTRIES = 128;
 
     private final Target target;
     private final RedisConnector connector;
     private final Clock clock;
-    private final int configRefreshPolls;
-
     private final InfoReader infoReader;
+
+    private final Probe<RedisInfo> info;
+    private final Probe<MemoryStats> memoryStats;
+    private final Probe<List<LatencyEvent>> latency;
+    private final Probe<Long> slowlogLength;
+    private final Probe<List<Object>> slowlogNewest;
+    private final Probe<ServerConfig> config;
+    private final Probe<Map<String, String>> cluster;
+    private final InspectionProbes inspection;
+    /** In send order. */
+    private final List<Probe<?>> probes = new ArrayList<>();
+
     private StatefulRedisConnection<String, String> connection;
-    private final Set<Extra> refused = EnumSet.noneOf(Extra.class);
-    private ServerConfig config = ServerConfig.unavailable();
-    private MemoryStats memoryStats = MemoryStats.empty();
-    private List<Object> slowlogEntry = List.of();
-    private int pollsSinceConfig;
+    private long pollsOnConnection;
+    private RedisInfo knownInfo;
     private boolean configOneByOne;
 
-    public TargetPoller(Target target, RedisConnector connector, Clock clock, int configRefreshPolls) {
+    public TargetPoller(Target target, RedisConnector connector, Clock clock, PollOptions options) {
         this.target = target;
         this.connector = connector;
         this.clock = clock;
-        this.configRefreshPolls = Math.max(1, configRefreshPolls);
         this.infoReader = new InfoReader(target.uri().getTimeout());
+        Cadence details = Cadence.everyNth(PollOptions.DETAIL_POLLS);
+        this.info = Probe.essential("INFO", redis -> {
+            RedisFuture<String> reply = infoReader.send(redis);
+            return timeout -> infoReader.read(redis, reply);
+        });
+        this.memoryStats = Probe.optional(
+                "MEMORY STATS",
+                details,
+                Probe.command(
+                        redis -> redis.dispatch(
+                                CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")),
+                        MemoryStatsParser::parse));
+        this.latency = Probe.optional(
+                "LATENCY LATEST",
+                Cadence.everyPoll(),
+                Probe.command(
+                        redis -> redis.dispatch(
+                                RedisKeyword.LATENCY,
+                                new NestedMultiOutput<>(StringCodec.UTF8),
+                                Replies.args("LATEST")),
+                        LatencyEvent::parseLatest));
+        this.slowlogLength = Probe.optional(
+                "SLOWLOG LEN", Cadence.everyPoll(), Probe.command(RedisAsyncCommands::slowlogLen, length -> length));
+        this.slowlogNewest =
+                Probe.optional("SLOWLOG GET", details, Probe.command(redis -> redis.slowlogGet(1), newest -> newest));
+        this.config = Probe.optional("CONFIG GET", Cadence.everyNth(options.configEvery()), this::sendConfigGet);
+        this.cluster = Probe.optional(
+                        "CLUSTER INFO",
+                        Cadence.everyPoll(),
+                        Probe.command(
+                                RedisAsyncCommands::clusterInfo,
+                                text -> InfoParser.parse(text).section("default")))
+                // Elsewhere the command is an error reply that Redis would count in errorstats.
+                .onlyWhere(
+                        known -> known.text("cluster_enabled", "0").equals("1"), "the server is not in cluster mode");
+        this.inspection = options.inspection() == null ? null : new InspectionProbes(options.inspection());
+        if (inspection != null) {
+            probes.addAll(inspection.all());
+        }
+        probes.addAll(List.of(info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster));
     }
 
     public Target target() {
         return target;
     }
 
-    public synchronized PollResult poll() {
+    public PollResult poll() {
+        return poll(false);
+    }
+
+    /** @param inspect whether the doctor's on-demand reads are due on this poll */
+    public synchronized PollResult poll(boolean inspect) {
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
         try {
-            RedisAsyncCommands<String, String> commands = connection().async();
-            boolean refreshConfig = pollsSinceConfig == 0;
+            RedisAsyncCommands<String, String> redis = connection().async();
+            long poll = pollsOnConnection++;
             // Everything is sent before anything is awaited: one round trip per poll.
-            RedisFuture<String> info = infoReader.send(commands);
-            // The slow-changing details ride along with the full INFO; in between, the last ones stand.
-            boolean details = infoReader.sentFull();
-            RedisFuture<List<Object>> memory = details
-                    ? unless(
-                            Extra.MEMORY_STATS,
-                            () -> commands.dispatch(
-                                    CommandType.MEMORY,
-                                    new NestedMultiOutput<>(StringCodec.UTF8),
-                                    Replies.args("STATS")))
-                    : null;
-            RedisFuture<List<Object>> latency = unless(
-                    Extra.LATENCY,
-                    () -> commands.dispatch(
-                            RedisKeyword.LATENCY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("LATEST")));
-            RedisFuture<Long> slowlogLength = unless(Extra.SLOWLOG, commands::slowlogLen);
-            RedisFuture<List<Object>> slowlogNewest =
-                    details ? unless(Extra.SLOWLOG, () -> commands.slowlogGet(1)) : null;
-            RedisFuture<Map<String, String>> configValues = refreshConfig && !configOneByOne
-                    ? unless(Extra.CONFIG, () -> commands.configGet(ServerConfig.PARAMETERS.toArray(String[]::new)))
-                    : null;
-
-            RedisInfo parsed = infoReader.read(commands, info);
-            if (details) {
-                memoryStats = optional(
-                        Extra.MEMORY_STATS,
-                        memory,
-                        () -> MemoryStatsParser.parse(Replies.await(memory, timeout())),
-                        MemoryStats.empty());
-                slowlogEntry = optional(
-                        Extra.SLOWLOG, slowlogNewest, () -> Replies.await(slowlogNewest, timeout()), List.of());
+            List<Probe<?>> held = new ArrayList<>();
+            for (Probe<?> probe : probes) {
+                if (probe.due(poll, start, inspect, knownInfo)) {
+                    probe.send(redis, start);
+                } else if (probe.conditional() && knownInfo == null) {
+                    held.add(probe);
+                }
             }
-            List<LatencyEvent> latencyEvents = optional(
-                    Extra.LATENCY,
-                    latency,
-                    () -> LatencyEvent.parseLatest(Replies.await(latency, timeout())),
-                    List.of());
-            SlowlogSummary slowlog = optional(
-                    Extra.SLOWLOG,
-                    slowlogLength,
-                    () -> SlowlogSummary.of(Replies.await(slowlogLength, timeout()), slowlogEntry),
-                    null);
-            if (refreshConfig && !refused.contains(Extra.CONFIG)) {
-                config = optional(
-                        Extra.CONFIG,
-                        Boolean.TRUE,
-                        () -> readConfig(commands, configValues),
-                        ServerConfig.unavailable());
+            Duration timeout = target.uri().getTimeout();
+            for (Probe<?> probe : probes) {
+                probe.collect(timeout, target);
             }
-            Map<String, String> clusterInfo = Map.of();
-            if (parsed.text("cluster_enabled", "0").equals("1")) {
-                // Only cluster nodes are asked: elsewhere the command is an error reply that Redis counts in
-                // errorstats.
-                RedisFuture<String> cluster = unless(Extra.CLUSTER, commands::clusterInfo);
-                clusterInfo = optional(
-                        Extra.CLUSTER,
-                        cluster,
-                        () -> InfoParser.parse(Replies.await(cluster, timeout()))
-                                .section("default"),
-                        Map.of());
+            RedisInfo latestInfo = info.reading().orElse(null);
+            for (Probe<?> probe : held) {
+                if (probe.dueAfter(latestInfo, poll, start, inspect)) {
+                    probe.send(redis, start);
+                    probe.collect(timeout, target);
+                }
             }
-            pollsSinceConfig = (pollsSinceConfig + 1) % configRefreshPolls;
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            return new PollResult.Polled(new Snapshot(
-                    target, start, took, parsed, memoryStats, latencyEvents, slowlog, config, clusterInfo));
+            knownInfo = latestInfo;
+            return new PollResult.Polled(snapshot(start, Duration.ofNanos(System.nanoTime() - startNanos)));
         } catch (Exception failure) {
             PollFailure reason = PollFailure.classify(failure);
             if (reason != PollFailure.REFUSED) {
@@ -148,72 +142,136 @@ public final class TargetPoller implements AutoCloseable {
         }
     }
 
-    private StatefulRedisConnection<String, String> connection() {
-        if (connection == null || !connection.isOpen()) {
-            dropConnection();
-            connection = connector.connect(target);
-            refused.clear();
-            pollsSinceConfig = 0;
-            infoReader.reset();
-        }
-        return connection;
+    private Snapshot snapshot(Instant time, Duration took) {
+        Reading<SlowlogSummary> slowlog = slowlogLength
+                .reading()
+                .map(length -> SlowlogSummary.of(length, slowlogNewest.reading().orElse(List.of())));
+        return Snapshot.builder(target, time, info.reading().orElse(null))
+                .pollDuration(took)
+                .memoryStats(memoryStats.reading())
+                .latencyEvents(latency.reading())
+                .slowlog(slowlog)
+                .config(config.reading())
+                .cluster(cluster.reading())
+                .inspection(inspection == null ? Inspection.none("the doctor is off") : inspection.reading())
+                .build();
     }
 
     /** Redis before 7.0 takes one parameter per {@code CONFIG GET}; such servers are asked one by one, pipelined. */
-    private ServerConfig readConfig(RedisAsyncCommands<String, String> commands, RedisFuture<Map<String, String>> all)
-            throws Exception {
-        if (all != null) {
+    private Probe.Pending<ServerConfig> sendConfigGet(RedisAsyncCommands<String, String> redis) {
+        if (configOneByOne) {
+            return sendConfigOneByOne(redis);
+        }
+        RedisFuture<Map<String, String>> all = redis.configGet(ServerConfig.PARAMETERS.toArray(String[]::new));
+        return timeout -> {
             try {
-                return new ServerConfig(Replies.await(all, timeout()));
+                return new ServerConfig(Replies.await(all, timeout));
             } catch (RedisCommandExecutionException tooMany) {
                 if (!String.valueOf(tooMany.getMessage()).contains("wrong number of arguments")) {
                     throw tooMany;
                 }
                 configOneByOne = true;
+                return sendConfigOneByOne(redis).await(timeout);
             }
-        }
+        };
+    }
+
+    private static Probe.Pending<ServerConfig> sendConfigOneByOne(RedisAsyncCommands<String, String> redis) {
         List<RedisFuture<Map<String, String>>> each =
-                ServerConfig.PARAMETERS.stream().map(commands::configGet).toList();
-        Map<String, String> values = new java.util.HashMap<>();
-        for (RedisFuture<Map<String, String>> future : each) {
-            values.putAll(Replies.await(future, timeout()));
+                ServerConfig.PARAMETERS.stream().map(redis::configGet).toList();
+        return timeout -> {
+            Map<String, String> values = new HashMap<>();
+            for (RedisFuture<Map<String, String>> future : each) {
+                values.putAll(Replies.await(future, timeout));
+            }
+            return new ServerConfig(values);
+        };
+    }
+
+    /** The doctor's reads, each its own probe on the cadence the doctor asked for. */
+    private final class InspectionProbes {
+        final Probe<String> memoryDoctor;
+        final Probe<String> latencyDoctor;
+        final Probe<List<SlowlogEntry>> slowlog;
+        final Probe<ClientList> clients;
+        final Probe<List<AclUser>> aclUsers;
+        final Probe<String> role;
+
+        InspectionProbes(Cadence cadence) {
+            memoryDoctor = Probe.optional(
+                    "MEMORY DOCTOR",
+                    cadence,
+                    Probe.command(
+                            redis -> redis.dispatch(
+                                    CommandType.MEMORY, new StatusOutput<>(StringCodec.UTF8), Replies.args("DOCTOR")),
+                            TargetPoller::nullToEmpty));
+            latencyDoctor = Probe.optional(
+                    "LATENCY DOCTOR",
+                    cadence,
+                    Probe.command(
+                            redis -> redis.dispatch(
+                                    RedisKeyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), Replies.args("DOCTOR")),
+                            TargetPoller::nullToEmpty));
+            slowlog = Probe.optional(
+                    "SLOWLOG GET",
+                    cadence,
+                    Probe.command(
+                            redis -> redis.slowlogGet(SLOWLOG_ENTRIES),
+                            reply -> othersOnly(SlowlogEntry.parse(reply))));
+            clients = Probe.optional(
+                    "CLIENT LIST", cadence, Probe.command(RedisAsyncCommands::clientList, ClientList::parse));
+            aclUsers = Probe.optional("ACL LIST", cadence, Probe.command(RedisAsyncCommands::aclList, AclUser::parse));
+            role = Probe.optional(
+                    "ROLE", cadence, Probe.command(RedisAsyncCommands::role, TargetPoller::replicaLinkState));
         }
-        return new ServerConfig(values);
-    }
 
-    private <T> RedisFuture<T> unless(Extra extra, java.util.function.Supplier<RedisFuture<T>> send) {
-        return refused.contains(extra) ? null : send.get();
-    }
+        List<Probe<?>> all() {
+            return List.of(memoryDoctor, latencyDoctor, slowlog, clients, aclUsers, role);
+        }
 
-    /** What an optional command reads; the fallback stands in when the server refuses the command. */
-    @FunctionalInterface
-    private interface Read<R> {
-        R read() throws Exception;
+        Inspection reading() {
+            return new Inspection(
+                    memoryDoctor.reading(),
+                    latencyDoctor.reading(),
+                    slowlog.reading(),
+                    clients.reading(),
+                    aclUsers.reading(),
+                    role.reading());
+        }
     }
 
     /**
-     * @param sent null when the command was not sent (refused earlier), which yields the fallback
+     * The slow log without the entries of the agent's own connections (named after the target's client name):
+     * LATENCY DOCTOR or CLIENT LIST on a busy server must not be reported as the application's.
      */
-    private <R> R optional(Extra extra, Object sent, Read<R> read, R fallback) throws Exception {
-        if (sent == null) {
-            return fallback;
-        }
-        try {
-            return read.read();
-        } catch (RedisCommandExecutionException | IllegalArgumentException failure) {
-            if (refused.add(extra)) {
-                logger.info(
-                        "{} refuses {} ({}); what needs it is left out until it reconnects",
-                        target,
-                        extra.name().replace('_', ' '),
-                        PollFailure.rootMessage(failure));
-            }
-            return fallback;
-        }
+    private List<SlowlogEntry> othersOnly(List<SlowlogEntry> entries) {
+        String own = target.uri().getClientName();
+        return own == null
+                ? entries
+                : entries.stream()
+                        .filter(entry -> !entry.clientName().equals(own))
+                        .toList();
     }
 
-    private Duration timeout() {
-        return target.uri().getTimeout();
+    /** ROLE of a replica is {@code [slave, host, port, state, offset]}; of a primary, nothing to keep. */
+    private static String replicaLinkState(List<Object> role) {
+        return role.size() >= 4 && "slave".equals(String.valueOf(role.get(0))) ? String.valueOf(role.get(3)) : "";
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
+        if (connection == null || !connection.isOpen()) {
+            dropConnection();
+            connection = connector.connect(target);
+            pollsOnConnection = 0;
+            knownInfo = null;
+            infoReader.reset();
+            probes.forEach(Probe::reset);
+        }
+        return connection;
     }
 
     private void dropConnection() {

@@ -8,6 +8,7 @@ import static io.steward.diagnostics.Units.duration;
 import static io.steward.diagnostics.Units.perSecond;
 import static io.steward.diagnostics.Units.percent;
 
+import io.steward.collector.ClientList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,8 @@ final class ClientRules {
 
     static Rule outputBuffers() {
         return Rule.of("clients-output-buffers", Area.CLIENTS, Set.of(Source.CLIENT_LIST), o -> {
-            List<ClientList.Client> big = o.extras().clients().biggestOutput().stream()
+            ClientList clients = o.clients().orElseThrow(); // the rule runs only when CLIENT LIST was read
+            List<ClientList.Client> big = clients.biggestOutput().stream()
                     .filter(c -> c.omem() >= BIG_OUTPUT)
                     .toList();
             if (big.isEmpty()) {
@@ -97,8 +99,8 @@ final class ClientRules {
                 evidence.add("client " + client.describe() + ": output buffer " + bytes(client.omem()) + " ("
                         + count(client.outputListLength()) + " replies waiting)");
             }
-            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; "
-                    + o.extras().clients().total() + " clients in CLIENT LIST");
+            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + clients.total()
+                    + " clients in CLIENT LIST");
             return Optional.of(new Symptom(
                     Severity.WARNING,
                     count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their")
@@ -178,7 +180,7 @@ final class ClientRules {
                     + perSecond(errors / o.seconds()) + ", warning above " + perSecond(ERRORS_PER_SECOND) + ")");
             List<String> meanings = new ArrayList<>();
             o.errorGrowth().entrySet().stream()
-                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                     .limit(4)
                     .forEach(e -> {
                         evidence.add("errorstat_" + e.getKey() + " +" + count(e.getValue()));

@@ -4,6 +4,9 @@ import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
 
+import io.steward.collector.CommandStats;
+import io.steward.collector.Keyspace;
+import io.steward.collector.Numbers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +42,14 @@ final class ConfigRules {
 
     static Rule multipleDatabases() {
         return Rule.of("config-multiple-databases", Area.CONFIG, Set.of(Source.INFO), o -> {
-            List<Observation.Keyspace> used =
-                    o.keyspace().stream().filter(k -> k.keys() > 0).toList();
+            List<Keyspace.Database> used = o.keyspace().databases().stream()
+                    .filter(db -> db.keys() > 0)
+                    .toList();
             if (o.isCluster() || used.size() < 2) {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            used.forEach(k -> evidence.add(k.db() + ": " + count(k.keys(), "key")));
+            used.forEach(db -> evidence.add(db.name() + ": " + count(db.keys(), "key")));
             return Optional.of(new Symptom(
                     Severity.INFO,
                     used.size() + " logical databases hold keys",
@@ -57,17 +61,15 @@ final class ConfigRules {
 
     static Rule keysCommand() {
         return Rule.of("config-keys-command", Area.CONFIG, Set.of(Source.INFO), o -> {
-            double calls = o.nested("cmdstat_keys", "calls");
-            if (calls <= 0) {
+            CommandStats.Command keys = o.commands().commands().get("keys");
+            if (keys == null || keys.calls() <= 0) {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("cmdstat_keys: " + count(calls, "call") + " since start, "
-                    + Units.millis(o.nested("cmdstat_keys", "usec_per_call") / 1000) + " each on average, over "
-                    + count(o.keyspace().stream()
-                            .mapToLong(Observation.Keyspace::keys)
-                            .sum()) + " keys now");
-            o.nestedDelta("cmdstat_keys", "calls").ifPresent(d -> {
+            evidence.add("cmdstat_keys: " + count(keys.calls(), "call") + " since start, "
+                    + Units.millis(keys.usec() / keys.calls() / 1000) + " each on average, over "
+                    + count(o.keyspace().totalKeys()) + " keys now");
+            o.callsDelta("keys").ifPresent(d -> {
                 if (d > 0) {
                     evidence.add(
                             "still in use: " + count(d, "call") + " during the " + duration(o.seconds()) + " sample");
@@ -102,10 +104,10 @@ final class ConfigRules {
                 return Optional.empty();
             }
             String state = o.clusterInfo().getOrDefault("cluster_state", "?");
-            long assigned = parse(o.clusterInfo().get("cluster_slots_assigned"));
-            long ok = parse(o.clusterInfo().get("cluster_slots_ok"));
-            long pfail = parse(o.clusterInfo().get("cluster_slots_pfail"));
-            long fail = parse(o.clusterInfo().get("cluster_slots_fail"));
+            long assigned = slots(o, "cluster_slots_assigned");
+            long ok = slots(o, "cluster_slots_ok");
+            long pfail = slots(o, "cluster_slots_pfail");
+            long fail = slots(o, "cluster_slots_fail");
             boolean broken = !state.equals("ok") || assigned < 16384 || ok < 16384 || fail > 0;
             if (!broken && pfail == 0) {
                 return Optional.empty();
@@ -125,11 +127,8 @@ final class ConfigRules {
         });
     }
 
-    private static long parse(String value) {
-        try {
-            return value == null ? 0 : Long.parseLong(value.strip());
-        } catch (NumberFormatException notANumber) {
-            return 0;
-        }
+    /** A slot count of CLUSTER INFO; one the node does not report counts as none. */
+    private static long slots(Observation o, String field) {
+        return Numbers.wholeNumber(o.clusterInfo().get(field)).orElse(0);
     }
 }

@@ -44,8 +44,8 @@ public final class Diagnosis {
         return new Report(
                 observation.target().name(),
                 observation.target().address(),
-                observation.info().version(),
-                observation.info().role(),
+                observation.latest().version(),
+                observation.role(),
                 startedAt,
                 observation.window(),
                 findings,

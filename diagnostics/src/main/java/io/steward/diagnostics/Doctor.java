@@ -1,21 +1,22 @@
 package io.steward.diagnostics;
 
 import io.steward.collector.PollResult;
-import io.steward.collector.RedisConnector;
 import io.steward.collector.Snapshot;
-import io.steward.collector.Target;
-import io.steward.collector.TargetPoller;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
- * The on-demand doctor: reads one server, takes two INFO samples a while apart for rates, and runs the rules.
- * Read-only: it never sends KEYS, MONITOR, DEBUG, SAVE, BGSAVE, CONFIG SET or FLUSH.
+ * The on-demand doctor: two polls of one server a while apart, the first with the doctor's own reads, and the rules
+ * over them. Read-only: the polls never send KEYS, MONITOR, DEBUG, SAVE, BGSAVE, CONFIG SET or FLUSH.
  */
 public final class Doctor {
 
-    /** Waits between the two INFO samples; tests replace it to act on the server inside the window. */
+    /** One poll of the server; {@code inspect} asks for the doctor's reads too. {@code TargetPoller::poll} fits. */
+    @FunctionalInterface
+    public interface Sampler {
+        PollResult poll(boolean inspect);
+    }
+
+    /** Waits between the two polls; tests replace it to act on the server inside the window. */
     @FunctionalInterface
     public interface Pause {
         void between(Duration sample) throws InterruptedException;
@@ -23,43 +24,33 @@ public final class Doctor {
 
     public static final Pause SLEEP = sample -> Thread.sleep(sample.toMillis());
 
-    private final RedisConnector connector;
-    private final Clock clock;
     private final Pause pause;
     private final Diagnosis diagnosis;
 
-    public Doctor(RedisConnector connector, Clock clock, Pause pause, Diagnosis diagnosis) {
-        this.connector = connector;
-        this.clock = clock;
+    public Doctor(Pause pause, Diagnosis diagnosis) {
         this.pause = pause;
         this.diagnosis = diagnosis;
     }
 
     /**
-     * @param sample the time between the two INFO samples; zero takes one sample and skips the rules that need rates
+     * The report's start is the first poll's time.
+     *
+     * @param sample the time between the two polls; zero polls once and skips the rules that need rates
      * @throws DoctorException when the server cannot be read (down, auth, timeout, INFO refused)
      */
-    public Report examine(Target target, Duration sample) throws DoctorException, InterruptedException {
-        Instant startedAt = clock.instant();
-        Extras extras;
-        // The extras come first so that the doctor's own refused commands fall outside the measured window.
-        try (DoctorReader reader = new DoctorReader(target, connector)) {
-            extras = reader.read();
+    public Report examine(Sampler sampler, Duration sample) throws DoctorException, InterruptedException {
+        // The doctor's reads ride on the first poll, before its INFO: their refusals fall outside the window.
+        Snapshot first = sample(sampler, true);
+        if (sample.isZero()) {
+            return diagnosis.examine(
+                    Observation.single(first, "one INFO sample only (--sample-seconds 0)"), first.time());
         }
-        // Integer.MAX_VALUE: the poller's own CONFIG refresh happens on the first sample only.
-        try (TargetPoller poller = new TargetPoller(target, connector, clock, Integer.MAX_VALUE)) {
-            Snapshot first = sample(poller);
-            if (sample.isZero()) {
-                return diagnosis.examine(
-                        Observation.single(first, extras, "one INFO sample only (--sample-seconds 0)"), startedAt);
-            }
-            pause.between(sample);
-            return diagnosis.examine(Observation.of(first, sample(poller), extras), startedAt);
-        }
+        pause.between(sample);
+        return diagnosis.examine(Observation.of(first, sample(sampler, false)), first.time());
     }
 
-    private static Snapshot sample(TargetPoller poller) throws DoctorException {
-        PollResult result = poller.poll();
+    private static Snapshot sample(Sampler sampler, boolean inspect) throws DoctorException {
+        PollResult result = sampler.poll(inspect);
         if (result instanceof PollResult.Failed failed) {
             throw new DoctorException(failed.reason(), failed.message());
         }

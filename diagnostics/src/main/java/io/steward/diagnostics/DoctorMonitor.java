@@ -2,8 +2,8 @@ package io.steward.diagnostics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.steward.collector.DaemonThreads;
 import io.steward.collector.PollResult;
-import io.steward.collector.RedisConnector;
 import io.steward.collector.Snapshot;
 import io.steward.collector.Target;
 import java.time.Duration;
@@ -23,40 +23,33 @@ import org.slf4j.LoggerFactory;
  * The doctor inside {@code steward serve}: it runs the rules on the collector's snapshots, at most once per
  * interval per target, with rates measured between the snapshot of the previous diagnosis and the latest one.
  * Each current finding is a {@code steward_doctor_finding{target,rule,severity}} series of value 1; a finding
- * that goes away, or a target that goes down, removes its series.
+ * that goes away, or a target that goes down, removes its series. It opens no connection of its own: what it
+ * reads beyond a poll comes with the snapshots ({@link Snapshot#inspection()}).
  */
 public final class DoctorMonitor implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(DoctorMonitor.class);
 
     /**
-     * The doctor's own reads ({@code CLIENT LIST}, {@code LATENCY DOCTOR}, {@code SLOWLOG GET 128}, ...) cost Redis
-     * far more than a poll, {@code CLIENT LIST} in proportion to the clients; in the agent they are refreshed at
-     * most this often, while the rules over INFO run every interval.
+     * How often the agent's pollers make the doctor's own reads ({@code CLIENT LIST}, {@code LATENCY DOCTOR},
+     * {@code SLOWLOG GET 128}, ...): they cost Redis far more than a poll, {@code CLIENT LIST} in proportion to the
+     * clients, so they are refreshed at most this often, while the rules over INFO run every interval. The agent
+     * hands it to {@code PollOptions.inspectingEvery}.
      */
-    static final Duration EXTRAS_INTERVAL = Duration.ofMinutes(15);
+    public static final Duration INSPECTION_INTERVAL = Duration.ofMinutes(15);
 
     private final Duration interval;
     private final Diagnosis diagnosis;
     private final MeterRegistry registry;
     private final Map<String, Watch> watches = new HashMap<>();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "steward-doctor");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("steward-doctor"));
 
-    public DoctorMonitor(
-            List<Target> targets,
-            RedisConnector connector,
-            MeterRegistry registry,
-            Duration interval,
-            Diagnosis diagnosis) {
+    public DoctorMonitor(List<Target> targets, MeterRegistry registry, Duration interval, Diagnosis diagnosis) {
         this.interval = interval;
         this.diagnosis = diagnosis;
         this.registry = registry;
         for (Target target : targets) {
-            Watch watch = new Watch(new DoctorReader(target, connector));
+            Watch watch = new Watch();
             watches.put(target.name(), watch);
             Gauge.builder("steward.doctor.last.run.timestamp", watch.lastRunSeconds, AtomicReference::get)
                     .description("Unix time of the doctor's last diagnosis of the target")
@@ -89,18 +82,8 @@ public final class DoctorMonitor implements AutoCloseable {
     }
 
     private void diagnose(Watch watch, Snapshot earlier, Snapshot latest) {
-        if (watch.extrasReadAt == null
-                || Duration.between(watch.extrasReadAt, latest.time()).compareTo(EXTRAS_INTERVAL) >= 0) {
-            try {
-                watch.extras = watch.reader.read();
-            } catch (DoctorException unreadable) {
-                watch.extras = Extras.none("could not read beyond INFO: " + unreadable.getMessage());
-            }
-            watch.extrasReadAt = latest.time();
-        }
-        Extras extras = watch.extras;
         try {
-            Report report = diagnosis.examine(Observation.of(earlier, latest, extras), latest.time());
+            Report report = diagnosis.examine(Observation.of(earlier, latest), latest.time());
             publish(watch, latest.target(), report);
             watch.status = new DoctorStatus.Diagnosed(report);
             watch.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
@@ -146,24 +129,15 @@ public final class DoctorMonitor implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        watches.values().forEach(watch -> watch.reader.close());
     }
 
     /** One target's doctor state. Gauges and status change on the doctor's thread only. */
     private static final class Watch {
-        final DoctorReader reader;
         final Map<String, Gauge> gauges = new HashMap<>();
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
         volatile DoctorStatus status = new DoctorStatus.Pending();
-        // Read and written on the doctor's thread only.
-        private Extras extras;
-        private Instant extrasReadAt;
         private Snapshot baseline;
         private Instant lastDiagnosis;
-
-        Watch(DoctorReader reader) {
-            this.reader = reader;
-        }
 
         /** The snapshot to measure rates from, when a diagnosis is due: at the second poll, then once per interval. */
         synchronized Optional<Snapshot> due(Snapshot latest, Duration interval) {

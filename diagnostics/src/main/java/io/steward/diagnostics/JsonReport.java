@@ -36,7 +36,7 @@ public final class JsonReport {
         root.put("target", report.target());
         root.put("address", report.address());
         root.put("redisVersion", report.redisVersion());
-        root.put("role", report.role());
+        root.put("role", report.role().infoName());
         root.put("startedAt", report.startedAt().toString());
         root.put("sampleSeconds", report.window().toMillis() / 1000.0);
         ArrayNode findings = root.putArray("findings");

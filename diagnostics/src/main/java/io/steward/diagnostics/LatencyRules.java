@@ -6,6 +6,7 @@ import static io.steward.diagnostics.Units.millis;
 import static io.steward.diagnostics.Units.perSecond;
 
 import io.steward.collector.LatencyEvent;
+import io.steward.collector.SlowlogEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -70,7 +71,7 @@ final class LatencyRules {
 
     static Rule slowCommands() {
         return Rule.of("latency-slow-commands", Area.LATENCY, Set.of(Source.SLOWLOG), o -> {
-            List<SlowlogEntry> entries = o.extras().slowlog();
+            List<SlowlogEntry> entries = o.slowlog();
             if (entries.isEmpty()) {
                 return Optional.empty();
             }

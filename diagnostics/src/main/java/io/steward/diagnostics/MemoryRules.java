@@ -8,6 +8,7 @@ import static io.steward.diagnostics.Units.duration;
 import static io.steward.diagnostics.Units.perSecond;
 import static io.steward.diagnostics.Units.percent;
 
+import io.steward.collector.Keyspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +80,7 @@ final class MemoryRules {
             if (max <= 0 || !policy(o).equals("noeviction")) {
                 return Optional.empty();
             }
-            double oomErrors = o.nestedDelta("errorstat_OOM", "count").orElse(0);
+            double oomErrors = o.errorDelta("OOM").orElse(0);
             if (countedMemory(o) < max && oomErrors == 0) {
                 return Optional.empty();
             }
@@ -105,11 +106,8 @@ final class MemoryRules {
             if (o.number("maxmemory").isEmpty() || o.number("maxmemory", 0) > 0) {
                 return Optional.empty();
             }
-            long keys =
-                    o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
-            long expires = o.keyspace().stream()
-                    .mapToLong(Observation.Keyspace::expires)
-                    .sum();
+            long keys = o.keyspace().totalKeys();
+            long expires = keysWithTtl(o);
             boolean cache = !policy(o).equals("noeviction") || (keys > 0 && expires * 2 >= keys);
             List<String> evidence = new ArrayList<>();
             evidence.add("maxmemory 0: no limit; used_memory " + bytes(o.number("used_memory", 0)));
@@ -155,11 +153,8 @@ final class MemoryRules {
 
     static Rule volatilePolicyWithoutTtl() {
         return Rule.of("memory-volatile-policy-without-ttl", Area.MEMORY, Set.of(Source.INFO), o -> {
-            long keys =
-                    o.keyspace().stream().mapToLong(Observation.Keyspace::keys).sum();
-            long expires = o.keyspace().stream()
-                    .mapToLong(Observation.Keyspace::expires)
-                    .sum();
+            long keys = o.keyspace().totalKeys();
+            long expires = keysWithTtl(o);
             if (!policy(o).startsWith("volatile") || o.number("maxmemory", 0) <= 0 || keys == 0 || expires > 0) {
                 return Optional.empty();
             }
@@ -219,6 +214,13 @@ final class MemoryRules {
                     "Pass keys and values as KEYS/ARGV instead of building them into the script text, and call the"
                             + " script by EVALSHA; SCRIPT FLUSH ASYNC frees the cache now"));
         });
+    }
+
+    /** Keys with a TTL, in every database. */
+    static long keysWithTtl(Observation o) {
+        return o.keyspace().databases().stream()
+                .mapToLong(Keyspace.Database::expires)
+                .sum();
     }
 
     /** What MEMORY STATS says the memory holds: how much is data rather than overhead, and the cost per key. */

@@ -1,14 +1,19 @@
 package io.steward.diagnostics;
 
-import io.steward.collector.InfoParser;
+import io.steward.collector.AclUser;
+import io.steward.collector.ClientList;
+import io.steward.collector.CommandStats;
+import io.steward.collector.Inspection;
+import io.steward.collector.Keyspace;
 import io.steward.collector.LatencyEvent;
 import io.steward.collector.MemoryStats;
-import io.steward.collector.RedisInfo;
+import io.steward.collector.Replication;
+import io.steward.collector.Role;
+import io.steward.collector.ServerConfig;
+import io.steward.collector.SlowlogEntry;
 import io.steward.collector.Snapshot;
 import io.steward.collector.Target;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,108 +23,102 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Everything the rules look at for one server: the latest INFO sample, an earlier one for rates, and the
- * {@link Extras}. Missing fields stay missing ({@code OptionalDouble.empty()}), never zero, so a rule never
- * judges a number the server did not report.
- *
- * @param earlier the first INFO sample, or null when there is only one (then {@code ratesUnavailable} says why)
+ * Everything the rules look at for one server: the latest snapshot, and an earlier one of the same run for rates.
+ * Every view is one of the snapshots' typed ones. Missing values stay missing (empty), never zero, so a rule never
+ * judges a number the server did not report; a part the server refused is {@link #unavailable(Source)}, and the
+ * rules that need it are skipped before they look.
  */
-public record Observation(
-        Target target,
-        Instant time,
-        RedisInfo info,
-        RedisInfo earlier,
-        Duration window,
-        MemoryStats memoryStats,
-        Map<String, String> clusterInfo,
-        Extras extras,
-        String ratesUnavailable) {
+public final class Observation {
 
-    /** One replica as its primary lists it ({@code slaveN:ip=..,port=..,state=..,offset=..,lag=..}). */
-    public record ReplicaLink(String address, String state, long offset, long lagSeconds) {}
+    private static final String RESTARTED = "the server restarted between the two INFO samples";
 
-    /** One logical database of {@code INFO keyspace}. */
-    public record Keyspace(String db, long keys, long expires) {}
+    private final Snapshot latest;
+    private final Snapshot earlier;
+    private final String ratesUnavailable;
 
-    public Observation {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(time, "time");
-        Objects.requireNonNull(info, "info");
-        Objects.requireNonNull(window, "window");
-        Objects.requireNonNull(memoryStats, "memoryStats");
-        clusterInfo = Map.copyOf(clusterInfo);
-        Objects.requireNonNull(extras, "extras");
-        if (earlier == null) {
-            Objects.requireNonNull(ratesUnavailable, "ratesUnavailable");
-        }
+    private Observation(Snapshot latest, Snapshot earlier, String ratesUnavailable) {
+        this.latest = Objects.requireNonNull(latest, "latest");
+        this.earlier = earlier;
+        this.ratesUnavailable = ratesUnavailable;
     }
 
-    /** Two samples of the same server; rates are measured between them unless the server restarted in between. */
-    public static Observation of(Snapshot earlier, Snapshot latest, Extras extras) {
-        String runBefore = earlier.info().text("run_id", "");
-        String runAfter = latest.info().text("run_id", "");
+    /** Two snapshots of one server; rates are measured between them unless the server restarted in between. */
+    public static Observation of(Snapshot earlier, Snapshot latest) {
         Duration window = Duration.between(earlier.time(), latest.time());
-        if (!runBefore.equals(runAfter) || window.isNegative() || window.isZero()) {
-            return single(latest, extras, "the server restarted between the two INFO samples");
+        if (!latest.sameRunAs(earlier) || window.isNegative() || window.isZero()) {
+            return single(latest, RESTARTED);
         }
-        return new Observation(
-                latest.target(),
-                latest.time(),
-                latest.info(),
-                earlier.info(),
-                window,
-                latest.memoryStats(),
-                latest.clusterInfo(),
-                extras,
-                null);
+        return new Observation(latest, earlier, null);
     }
 
-    /** One sample only: the rules that need rates are skipped with {@code why}. */
-    public static Observation single(Snapshot latest, Extras extras, String why) {
-        return new Observation(
-                latest.target(),
-                latest.time(),
-                latest.info(),
-                null,
-                Duration.ZERO,
-                latest.memoryStats(),
-                latest.clusterInfo(),
-                extras,
-                why);
+    /** One snapshot only: the rules that need rates are skipped with {@code whyNoRates}. */
+    public static Observation single(Snapshot latest, String whyNoRates) {
+        return new Observation(latest, null, Objects.requireNonNull(whyNoRates, "whyNoRates"));
+    }
+
+    public Snapshot latest() {
+        return latest;
+    }
+
+    /** The snapshot rates are measured from; empty when there is only one. */
+    public Optional<Snapshot> earlier() {
+        return Optional.ofNullable(earlier);
+    }
+
+    public Target target() {
+        return latest.target();
+    }
+
+    /** The time between the snapshots (zero with one). */
+    public Duration window() {
+        return earlier == null ? Duration.ZERO : Duration.between(earlier.time(), latest.time());
+    }
+
+    /** The window in seconds (0 with one snapshot). */
+    public double seconds() {
+        return window().toNanos() / 1e9;
     }
 
     /** Why a source cannot be used, or empty when it can. */
     public Optional<String> unavailable(Source source) {
+        Inspection inspection = latest.inspection();
         return switch (source) {
             case INFO -> Optional.empty();
-            case RATES -> Optional.ofNullable(earlier == null ? ratesUnavailable : null);
-            case CLUSTER ->
-                isCluster() && clusterInfo.isEmpty()
-                        ? Optional.of("CLUSTER INFO was refused or not answered")
-                        : Optional.empty();
-            default -> Optional.ofNullable(extras.unavailable().get(source));
+            case RATES -> Optional.ofNullable(ratesUnavailable);
+            case CONFIG -> latest.config().unavailableReason();
+            case LATENCY -> latest.latencyEvents().unavailableReason();
+            case LATENCY_DOCTOR -> inspection.latencyDoctor().unavailableReason();
+            case MEMORY_DOCTOR -> inspection.memoryDoctor().unavailableReason();
+            case SLOWLOG -> inspection.slowlog().unavailableReason();
+            case CLIENT_LIST -> inspection.clients().unavailableReason();
+            case ACL -> inspection.aclUsers().unavailableReason();
+            case ROLE -> inspection.replicaLinkState().unavailableReason();
+            // CLUSTER INFO is read on cluster nodes only; elsewhere the rules that need it have nothing to judge.
+            case CLUSTER -> isCluster() ? latest.cluster().unavailableReason() : Optional.empty();
         };
     }
 
+    // Scalar INFO fields of the latest snapshot, and their growth since the earlier one.
+
     public OptionalDouble number(String field) {
-        return info.number(field);
+        return latest.info().number(field);
     }
 
     public double number(String field, double fallback) {
-        return info.number(field).orElse(fallback);
+        return number(field).orElse(fallback);
     }
 
     public Optional<String> text(String field) {
-        return info.get(field);
+        return latest.info().get(field);
     }
 
-    /** How much a counter grew between the samples; empty with one sample, a missing field or a reset counter. */
+    /** How much a counter grew between the snapshots; empty with one, a missing field or a reset counter. */
     public OptionalDouble delta(String field) {
         if (earlier == null) {
             return OptionalDouble.empty();
         }
-        OptionalDouble before = earlier.number(field);
-        OptionalDouble after = info.number(field);
+        OptionalDouble before = earlier.info().number(field);
+        OptionalDouble after = number(field);
         if (before.isEmpty() || after.isEmpty() || after.getAsDouble() < before.getAsDouble()) {
             return OptionalDouble.empty();
         }
@@ -132,111 +131,146 @@ public record Observation(
         return delta.isEmpty() ? delta : OptionalDouble.of(delta.getAsDouble() / seconds());
     }
 
-    /**
-     * Growth of one value of a nested field ({@code errorstat_OOM:count=3}, {@code cmdstat_keys:calls=2}) between
-     * the samples. A field that first appears in the later sample grew from zero.
-     */
-    public OptionalDouble nestedDelta(String field, String key) {
-        if (earlier == null) {
-            return OptionalDouble.empty();
-        }
-        double after = nested(info, field, key);
-        double before = earlier.get(field).isPresent() ? nested(earlier, field, key) : 0;
-        return after >= before ? OptionalDouble.of(after - before) : OptionalDouble.empty();
+    // Command and error statistics.
+
+    /** {@code INFO commandstats} and {@code errorstats} of the latest snapshot. */
+    public CommandStats commands() {
+        return latest.commands();
     }
 
-    /** Growth of every {@code errorstat_*} count in the window, by error prefix ({@code OOM}, {@code ERR}, ...). */
-    public Map<String, Double> errorGrowth() {
-        Map<String, Double> growth = new LinkedHashMap<>();
-        for (String field : info.section("errorstats").keySet()) {
-            nestedDelta(field, "count").ifPresent(d -> {
-                if (d > 0) {
-                    growth.put(field.substring("errorstat_".length()), d);
+    /** Calls of one command ({@code keys}) between the snapshots; a command first called in the window grew from 0. */
+    public OptionalLong callsDelta(String command) {
+        return earlier == null
+                ? OptionalLong.empty()
+                : growth(earlier.commands().calls(command), commands().calls(command));
+    }
+
+    /** Error replies with one prefix ({@code OOM}) between the snapshots; a prefix first seen grew from 0. */
+    public OptionalLong errorDelta(String prefix) {
+        return earlier == null
+                ? OptionalLong.empty()
+                : growth(earlier.commands().errorCount(prefix), commands().errorCount(prefix));
+    }
+
+    /** The error prefixes ({@code OOM}, {@code ERR}, ...) whose count grew in the window, with the growth. */
+    public Map<String, Long> errorGrowth() {
+        Map<String, Long> growth = new LinkedHashMap<>();
+        for (String prefix : commands().errors().keySet()) {
+            errorDelta(prefix).ifPresent(grew -> {
+                if (grew > 0) {
+                    growth.put(prefix, grew);
                 }
             });
         }
         return growth;
     }
 
-    /** A nested value of the latest sample ({@code cmdstat_keys}, {@code calls}); 0 when absent. */
-    public double nested(String field, String key) {
-        return nested(info, field, key);
+    private static OptionalLong growth(long before, long after) {
+        return after >= before ? OptionalLong.of(after - before) : OptionalLong.empty();
     }
 
-    private static double nested(RedisInfo info, String field, String key) {
-        return info.get(field)
-                .map(v -> InfoParser.nested(v).get(key))
-                .map(InfoParser::toNumber)
-                .filter(OptionalDouble::isPresent)
-                .map(OptionalDouble::getAsDouble)
-                .orElse(0.0);
-    }
-
-    /** The window between the samples in seconds (0 with one sample). */
-    public double seconds() {
-        return window.toNanos() / 1e9;
-    }
+    // CONFIG GET.
 
     public OptionalLong config(String parameter) {
-        return extras.config().number(parameter);
+        return serverConfig().map(config -> config.number(parameter)).orElse(OptionalLong.empty());
     }
 
     public Optional<String> configText(String parameter) {
-        return extras.config().get(parameter);
+        return serverConfig().flatMap(config -> config.get(parameter));
+    }
+
+    /** One class of {@code client-output-buffer-limit} ({@code replica}, {@code normal}, {@code pubsub}). */
+    public Optional<ServerConfig.OutputBufferLimit> outputBufferLimit(String clientClass) {
+        return serverConfig().map(config -> config.outputBufferLimits().get(clientClass));
+    }
+
+    /** The {@code save} points; empty when snapshots are off or the configuration was not read. */
+    public List<ServerConfig.SavePoint> savePoints() {
+        return serverConfig().map(ServerConfig::savePoints).orElse(List.of());
+    }
+
+    private Optional<ServerConfig> serverConfig() {
+        return latest.config().optional();
+    }
+
+    // Role, replication, keyspace, cluster.
+
+    public Role role() {
+        return latest.role();
     }
 
     public boolean isPrimary() {
-        return info.role().equals("master");
+        return latest.replication().isPrimary();
     }
 
     public boolean isReplica() {
-        return info.role().equals("slave");
+        return latest.replication().isReplica();
     }
 
     public boolean isCluster() {
-        return info.text("cluster_enabled", "0").equals("1");
+        return latest.clusterEnabled();
     }
 
-    /** The server's own clock, in Unix seconds: INFO's {@code server_time_usec}, else when the sample was taken. */
+    /** The server's own clock, in Unix seconds. */
     public double serverTime() {
-        return number("server_time_usec").isPresent()
-                ? number("server_time_usec").getAsDouble() / 1e6
-                : time.toEpochMilli() / 1e3;
+        return latest.serverTimeSeconds();
     }
 
-    public List<ReplicaLink> replicas() {
-        List<ReplicaLink> replicas = new ArrayList<>();
-        info.section("replication").forEach((field, value) -> {
-            if (field.matches("slave\\d+")) {
-                Map<String, String> link = InfoParser.nested(value);
-                replicas.add(new ReplicaLink(
-                        link.getOrDefault("ip", "?") + ":" + link.getOrDefault("port", "?"),
-                        link.getOrDefault("state", "?"),
-                        parseLong(link.get("offset")),
-                        parseLong(link.get("lag"))));
-            }
-        });
-        return replicas;
+    /** The replicas a primary lists. */
+    public List<Replication.ReplicaLink> replicas() {
+        return latest.replication().replicas();
     }
 
-    public List<Keyspace> keyspace() {
-        List<Keyspace> databases = new ArrayList<>();
-        info.section("keyspace").forEach((db, value) -> {
-            Map<String, String> fields = InfoParser.nested(value);
-            databases.add(new Keyspace(db, parseLong(fields.get("keys")), parseLong(fields.get("expires"))));
-        });
-        return databases;
+    /** A replica's link to its primary; empty on a primary. */
+    public Optional<Replication.PrimaryLink> primaryLink() {
+        return latest.replication().primary();
     }
 
+    public Keyspace keyspace() {
+        return latest.keyspace();
+    }
+
+    /** {@code CLUSTER INFO}'s fields; empty when not read. */
+    public Map<String, String> clusterInfo() {
+        return latest.cluster().orElse(Map.of());
+    }
+
+    // The other probes; a rule that needs one declares it, and is skipped while it is unavailable.
+
+    /** {@code LATENCY LATEST}; empty when not read. */
     public List<LatencyEvent> latencyEvents() {
-        return extras.latencyEvents();
+        return latest.latencyEvents().orElse(List.of());
     }
 
-    private static long parseLong(String value) {
-        try {
-            return value == null ? -1 : Long.parseLong(value.strip());
-        } catch (NumberFormatException notANumber) {
-            return -1;
-        }
+    /** {@code MEMORY STATS}; empty when not read. */
+    public MemoryStats memoryStats() {
+        return latest.memoryStats().orElse(MemoryStats.empty());
+    }
+
+    public Optional<String> memoryDoctor() {
+        return latest.inspection().memoryDoctor().optional();
+    }
+
+    public Optional<String> latencyDoctor() {
+        return latest.inspection().latencyDoctor().optional();
+    }
+
+    /** The slow log's newest entries, without the agent's own; empty when not read. */
+    public List<SlowlogEntry> slowlog() {
+        return latest.inspection().slowlog().orElse(List.of());
+    }
+
+    public Optional<ClientList> clients() {
+        return latest.inspection().clients().optional();
+    }
+
+    /** The ACL users; empty when not read ({@link #unavailable} with {@link Source#ACL} tells). */
+    public List<AclUser> aclUsers() {
+        return latest.inspection().aclUsers().orElse(List.of());
+    }
+
+    /** The replica's link state from {@code ROLE} ({@code connect}, {@code sync}, ...); empty on a primary. */
+    public Optional<String> replicaLinkState() {
+        return latest.inspection().replicaLinkState().optional().filter(state -> !state.isEmpty());
     }
 }

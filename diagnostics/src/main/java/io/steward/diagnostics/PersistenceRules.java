@@ -4,7 +4,9 @@ import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
 
+import io.steward.collector.ServerConfig;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +31,7 @@ final class PersistenceRules {
     }
 
     static boolean rdbOn(Observation o) {
-        return !o.configText("save").orElse("").isBlank();
+        return !o.savePoints().isEmpty();
     }
 
     static boolean aofOn(Observation o) {
@@ -196,7 +198,7 @@ final class PersistenceRules {
                 return Optional.empty();
             }
             double age = o.serverTime() - o.number("rdb_last_save_time", 0);
-            Optional<String> missedPoint = missedSavePoint(o.configText("save").orElse(""), age, changes);
+            Optional<String> missedPoint = missedSavePoint(o.savePoints(), age, changes);
             if (age <= STALE_SAVE_SECONDS && missedPoint.isEmpty()) {
                 return Optional.empty();
             }
@@ -218,24 +220,13 @@ final class PersistenceRules {
     }
 
     /** The earliest save point that should have fired by now ({@code save 300 100: ...}), if any. */
-    static Optional<String> missedSavePoint(String save, double age, double changes) {
-        String[] words = save.strip().split("\\s+");
-        Optional<String> missed = Optional.empty();
-        long earliest = Long.MAX_VALUE;
-        for (int i = 0; i + 1 < words.length; i += 2) {
-            try {
-                long seconds = Long.parseLong(words[i]);
-                long needed = Long.parseLong(words[i + 1]);
+    static Optional<String> missedSavePoint(List<ServerConfig.SavePoint> points, double age, double changes) {
+        return points.stream()
                 // Twice the interval: a save in progress or a retry after a failure is not yet a missed save.
-                if (changes >= needed && age > 2.0 * seconds + 10 && seconds < earliest) {
-                    earliest = seconds;
-                    missed = Optional.of("save point \"" + seconds + " " + needed + "\" asks for a snapshot after "
-                            + duration(seconds) + " and " + count(needed, "change") + ": none was taken");
-                }
-            } catch (NumberFormatException notAPoint) {
-                return Optional.empty();
-            }
-        }
-        return missed;
+                .filter(point -> changes >= point.changes() && age > 2.0 * point.seconds() + 10)
+                .min(Comparator.comparingLong(ServerConfig.SavePoint::seconds))
+                .map(point -> "save point \"" + point.seconds() + " " + point.changes()
+                        + "\" asks for a snapshot after " + duration(point.seconds()) + " and "
+                        + count(point.changes(), "change") + ": none was taken");
     }
 }

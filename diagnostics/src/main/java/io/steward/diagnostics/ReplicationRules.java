@@ -6,6 +6,7 @@ import static io.steward.diagnostics.Units.configSize;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
 
+import io.steward.collector.Replication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,19 +53,17 @@ final class ReplicationRules {
 
     static Rule linkDown() {
         return Rule.of("replication-link-down", Area.REPLICATION, Set.of(Source.INFO), o -> {
-            if (!o.isReplica() || o.text("master_link_status").orElse("up").equals("up")) {
+            Optional<Replication.PrimaryLink> link = o.primaryLink();
+            if (!o.isReplica() || link.isEmpty() || link.get().up()) {
                 return Optional.empty();
             }
-            String primary = o.text("master_host").orElse("?") + ":"
-                    + o.text("master_port").orElse("?");
+            String primary = link.get().address();
             List<String> evidence = new ArrayList<>();
             double downFor = o.number("master_link_down_since_seconds", -1);
             evidence.add("master_link_status down, master " + primary
                     + (downFor >= 0 ? ", down for " + duration(downFor) : ", never linked since this replica started"));
-            if (!o.extras().replicaLinkState().isEmpty()) {
-                evidence.add("ROLE says the link is " + o.extras().replicaLinkState());
-            }
-            if (o.number("master_sync_in_progress", 0) == 1) {
+            o.replicaLinkState().ifPresent(state -> evidence.add("ROLE says the link is " + state));
+            if (link.get().syncInProgress()) {
                 evidence.add("a full sync is in progress: " + bytes(o.number("master_sync_left_bytes", 0)) + " left");
             }
             return Optional.of(
@@ -85,11 +84,15 @@ final class ReplicationRules {
             long maxLag = o.config("min-replicas-max-lag").orElse(DEFAULT_MAX_LAG);
             double offset = o.number("master_repl_offset", 0);
             List<String> evidence = new ArrayList<>();
-            for (Observation.ReplicaLink replica : o.replicas()) {
-                double behind = replica.offset() >= 0 ? offset - replica.offset() : 0;
-                if (replica.lagSeconds() > maxLag || (replica.state().equals("online") && behind > LAG_BYTES)) {
-                    evidence.add("replica " + replica.address() + " (" + replica.state() + "): last acknowledged "
-                            + replica.lagSeconds() + " s ago, " + bytes(behind) + " behind");
+            for (Replication.ReplicaLink replica : o.replicas()) {
+                OptionalLong acknowledged = replica.offset();
+                OptionalLong lag = replica.lagSeconds();
+                double behind = acknowledged.isPresent() ? offset - acknowledged.getAsLong() : 0;
+                boolean late = lag.isPresent() && lag.getAsLong() > maxLag;
+                if (late || (replica.online() && behind > LAG_BYTES)) {
+                    String ago = lag.isPresent() ? String.valueOf(lag.getAsLong()) : "?";
+                    evidence.add("replica " + replica.address() + " (" + replica.state() + "): last acknowledged " + ago
+                            + " s ago, " + bytes(behind) + " behind");
                 }
             }
             if (evidence.isEmpty()) {
@@ -193,7 +196,9 @@ final class ReplicationRules {
             long maxLag = o.config("min-replicas-max-lag").orElse(DEFAULT_MAX_LAG);
             double good = o.number("min_slaves_good_slaves")
                     .orElse(o.replicas().stream()
-                            .filter(r -> r.state().equals("online") && r.lagSeconds() <= maxLag)
+                            .filter(r -> r.online()
+                                    && r.lagSeconds().isPresent()
+                                    && r.lagSeconds().getAsLong() <= maxLag)
                             .count());
             if (good >= wanted) {
                 return Optional.empty();
@@ -213,7 +218,9 @@ final class ReplicationRules {
 
     static Rule writableReplica() {
         return Rule.of("replication-writable-replica", Area.REPLICATION, Set.of(Source.INFO), o -> {
-            if (!o.isReplica() || o.number("slave_read_only", 1) != 0) {
+            boolean readOnly =
+                    o.primaryLink().flatMap(Replication.PrimaryLink::readOnly).orElse(true);
+            if (!o.isReplica() || readOnly) {
                 return Optional.empty();
             }
             return Optional.of(new Symptom(

@@ -1,5 +1,6 @@
 package io.steward.diagnostics;
 
+import io.steward.collector.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * the same server read alike.
  *
  * @param address host:port without credentials
+ * @param role as the server reported it when examined
  * @param window the time between the two INFO samples; zero when rates were not measured
  * @param rulesChecked how many rules were judged (skipped ones excluded)
  */
@@ -20,7 +22,7 @@ public record Report(
         String target,
         String address,
         String redisVersion,
-        String role,
+        Role role,
         Instant startedAt,
         Duration window,
         List<Finding> findings,

@@ -1,5 +1,6 @@
 package io.steward.diagnostics;
 
+import io.steward.collector.Role;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,7 +45,8 @@ final class ReportLayout {
     static String context(Report report) {
         double seconds = report.window().toMillis() / 1000.0;
         String sample = seconds > 0 ? " over a " + Units.duration(seconds) + " sample" : " from one sample";
-        String role = report.role().equals("slave") ? "replica" : report.role();
+        // A replica is called one; a primary keeps Redis's word "master", as in the JSON form.
+        String role = report.role() == Role.REPLICA ? "replica" : report.role().infoName();
         return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample + "; "
                 + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
     }

@@ -3,6 +3,7 @@ package io.steward.diagnostics;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
 
+import io.steward.collector.AclUser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,9 +46,8 @@ final class SecurityRules {
 
     static Rule noPassword() {
         return Rule.of("security-no-password", Area.SECURITY, Set.of(Source.ACL), o -> {
-            List<AclUser> open = o.extras().aclUsers().stream()
-                    .filter(u -> u.enabled() && u.nopass())
-                    .toList();
+            List<AclUser> open =
+                    o.aclUsers().stream().filter(u -> u.enabled() && u.nopass()).toList();
             if (open.isEmpty()) {
                 return Optional.empty();
             }
@@ -79,8 +79,8 @@ final class SecurityRules {
                 return Optional.empty();
             }
             boolean aclKnown = o.unavailable(Source.ACL).isEmpty();
-            boolean defaultOpen = o.extras().aclUsers().stream()
-                    .anyMatch(u -> u.name().equals("default") && u.enabled() && u.nopass());
+            boolean defaultOpen =
+                    o.aclUsers().stream().anyMatch(u -> u.name().equals("default") && u.enabled() && u.nopass());
             if (aclKnown && !defaultOpen) {
                 return Optional.empty(); // protected mode only guards servers without a password
             }
@@ -108,7 +108,7 @@ final class SecurityRules {
                     enabled.add(option);
                 }
             }
-            List<String> broadUsers = o.extras().aclUsers().stream()
+            List<String> broadUsers = o.aclUsers().stream()
                     .filter(u ->
                             u.enabled() && u.dangerousCommands() && !u.name().equals("default"))
                     .map(AclUser::name)
@@ -143,8 +143,8 @@ final class SecurityRules {
 
     static Rule authFailures() {
         return Rule.of("security-auth-failures", Area.SECURITY, Set.of(Source.INFO, Source.RATES), o -> {
-            double wrong = o.nestedDelta("errorstat_WRONGPASS", "count").orElse(0);
-            double missing = o.nestedDelta("errorstat_NOAUTH", "count").orElse(0);
+            double wrong = o.errorDelta("WRONGPASS").orElse(0);
+            double missing = o.errorDelta("NOAUTH").orElse(0);
             if (wrong + missing <= 0) {
                 return Optional.empty();
             }

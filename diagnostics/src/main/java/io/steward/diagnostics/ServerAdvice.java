@@ -17,21 +17,26 @@ final class ServerAdvice {
 
     /** {@code MEMORY DOCTOR agrees: "High total RSS"} when its report has an item with that heading. */
     static Optional<String> memoryDoctorAgrees(Observation observation, String heading) {
-        return observation.extras().memoryDoctor().contains(" * " + heading + ":")
-                ? Optional.of("MEMORY DOCTOR agrees: \"" + heading + "\"")
-                : Optional.empty();
+        return observation
+                .memoryDoctor()
+                .filter(report -> report.contains(" * " + heading + ":"))
+                .map(report -> "MEMORY DOCTOR agrees: \"" + heading + "\"");
     }
 
     /** LATENCY DOCTOR's grading of the last fork ({@code 12.50 GB/sec, poor}), when it printed one. */
     static Optional<String> forkRate(Observation observation) {
-        Matcher m = FORK_RATE.matcher(observation.extras().latencyDoctor());
-        return m.find()
-                ? Optional.of("LATENCY DOCTOR rates the fork at " + m.group(1) + " GB/s (" + m.group(2) + ")")
-                : Optional.empty();
+        return observation
+                .latencyDoctor()
+                .map(FORK_RATE::matcher)
+                .filter(Matcher::find)
+                .map(m -> "LATENCY DOCTOR rates the fork at " + m.group(1) + " GB/s (" + m.group(2) + ")");
     }
 
     /** Whether LATENCY DOCTOR reports anonymous huge pages in the Redis process. */
     static boolean hugePagesDetected(Observation observation) {
-        return observation.extras().latencyDoctor().contains("anonymous huge pages");
+        return observation
+                .latencyDoctor()
+                .filter(report -> report.contains("anonymous huge pages"))
+                .isPresent();
     }
 }

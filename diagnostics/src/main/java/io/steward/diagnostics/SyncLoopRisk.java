@@ -5,6 +5,7 @@ import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.configSize;
 import static io.steward.diagnostics.Units.duration;
 
+import io.steward.collector.ServerConfig.OutputBufferLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,35 +23,20 @@ final class SyncLoopRisk {
     /** Transfer speed assumed for the snapshot: 1 Gbit/s. */
     static final double NETWORK_BYTES_PER_SECOND = 125_000_000;
 
-    /** The replica class of {@code client-output-buffer-limit}; zero bytes means no limit. */
-    record Limit(long hard, long soft, long softSeconds) {
+    /**
+     * Redis applies at least the backlog size to replicas: a smaller limit would drop them right after a sync. Zero
+     * bytes stay zero, no limit.
+     */
+    static OutputBufferLimit atLeast(OutputBufferLimit limit, long backlog) {
+        return new OutputBufferLimit(
+                limit.hardBytes() > 0 ? Math.max(limit.hardBytes(), backlog) : 0,
+                limit.softBytes() > 0 ? Math.max(limit.softBytes(), backlog) : 0,
+                limit.softSeconds());
+    }
 
-        static Optional<Limit> parse(String config) {
-            String[] words = config.strip().split("\\s+");
-            for (int i = 0; i + 3 < words.length; i += 4) {
-                if (words[i].equals("slave") || words[i].equals("replica")) {
-                    try {
-                        return Optional.of(new Limit(
-                                Long.parseLong(words[i + 1]),
-                                Long.parseLong(words[i + 2]),
-                                Long.parseLong(words[i + 3])));
-                    } catch (NumberFormatException notBytes) {
-                        return Optional.empty();
-                    }
-                }
-            }
-            return Optional.empty();
-        }
-
-        /** Redis applies at least the backlog size to replicas: a smaller limit would drop them right after a sync. */
-        Limit atLeast(long backlog) {
-            return new Limit(
-                    hard > 0 ? Math.max(hard, backlog) : 0, soft > 0 ? Math.max(soft, backlog) : 0, softSeconds);
-        }
-
-        String describe() {
-            return "replica " + bytes(hard) + " " + bytes(soft) + " " + softSeconds;
-        }
+    /** The limit with its sizes for people: {@code replica 256.0 MiB 64.0 MiB 60}. */
+    static String describe(OutputBufferLimit limit) {
+        return "replica " + bytes(limit.hardBytes()) + " " + bytes(limit.softBytes()) + " " + limit.softSeconds();
     }
 
     private SyncLoopRisk() {}
@@ -65,20 +51,21 @@ final class SyncLoopRisk {
 
     private static Optional<Symptom> examine(Observation o) {
         double rate = ReplicationRules.writeRate(o).orElse(0);
-        Optional<Limit> configured = o.configText("client-output-buffer-limit").flatMap(Limit::parse);
+        Optional<OutputBufferLimit> configured = o.outputBufferLimit("replica");
         if (!ReplicationRules.hasBacklog(o) || rate <= 0 || configured.isEmpty()) {
             return Optional.empty();
         }
-        Limit limit = configured.get().atLeast((long) o.number("repl_backlog_size", 0));
+        OutputBufferLimit limit = atLeast(configured.get(), (long) o.number("repl_backlog_size", 0));
         double dataset = o.number("used_memory", 0);
         double measuredSave = o.number("rdb_last_bgsave_time_sec", -1);
         double save = Math.max(measuredSave, dataset / SAVE_BYTES_PER_SECOND);
         double transfer = dataset / NETWORK_BYTES_PER_SECOND;
         double sync = 2 * save + transfer;
         double buffered = rate * sync;
-        boolean overHard = limit.hard() > 0 && buffered > limit.hard();
-        boolean overSoft =
-                limit.soft() > 0 && buffered > limit.soft() && sync - limit.soft() / rate > limit.softSeconds();
+        boolean overHard = limit.hardBytes() > 0 && buffered > limit.hardBytes();
+        boolean overSoft = limit.softBytes() > 0
+                && buffered > limit.softBytes()
+                && sync - limit.softBytes() / rate > limit.softSeconds();
         if (!overHard && !overSoft) {
             return Optional.empty();
         }
@@ -91,13 +78,13 @@ final class SyncLoopRisk {
                 + ", transfer " + duration(transfer) + " at 1 Gbit/s, load as"
                 + " long as the save");
         evidence.add("meanwhile the primary buffers about " + bytes(buffered) + " for the replica");
-        evidence.add("client-output-buffer-limit " + limit.describe() + ": the replica is dropped "
+        evidence.add("client-output-buffer-limit " + describe(limit) + ": the replica is dropped "
                 + (overHard
-                        ? "at " + bytes(limit.hard())
-                        : "after " + limit.softSeconds() + " s above " + bytes(limit.soft()))
+                        ? "at " + bytes(limit.hardBytes())
+                        : "after " + limit.softSeconds() + " s above " + bytes(limit.softBytes()))
                 + " and starts the full sync over");
-        String hard = limit.hard() == 0 ? "0" : configSize(Math.max(limit.hard(), 2 * buffered));
-        String soft = limit.soft() == 0 ? "0" : configSize(Math.max(limit.soft(), buffered));
+        String hard = limit.hardBytes() == 0 ? "0" : configSize(Math.max(limit.hardBytes(), 2 * buffered));
+        String soft = limit.softBytes() == 0 ? "0" : configSize(Math.max(limit.softBytes(), buffered));
         long seconds = Math.max(limit.softSeconds(), (long) Math.ceil(sync));
         return Optional.of(new Symptom(
                 Severity.WARNING,

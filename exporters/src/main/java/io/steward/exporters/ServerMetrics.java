@@ -1,12 +1,12 @@
 package io.steward.exporters;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.steward.collector.InfoParser;
 import io.steward.collector.LatencyEvent;
+import io.steward.collector.Numbers;
 import io.steward.collector.RedisInfo;
 import io.steward.collector.ServerConfig;
 import io.steward.collector.Snapshot;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /** Instance identity, start time, slow log, latency spikes and the few config values redis_exporter exports. */
@@ -24,7 +24,7 @@ final class ServerMetrics {
                 "redis_instance",
                 "Information about the Redis instance",
                 labels.merge(Labels.of(
-                        "role", info.role(),
+                        "role", snapshot.role().infoName(),
                         "redis_version", info.version(),
                         "redis_build_id", info.text("redis_build_id", ""),
                         "redis_mode", info.text("redis_mode", info.text("server_mode", "")),
@@ -41,24 +41,16 @@ final class ServerMetrics {
                         labels,
                         Math.round(snapshot.time().getEpochSecond() - uptime)));
 
-        if (snapshot.slowlog() != null) {
-            out.gauge(
-                    "redis_slowlog_length",
-                    "Total slowlog",
-                    labels,
-                    snapshot.slowlog().length());
-            out.gauge(
-                    "redis_slowlog_last_id",
-                    "Last id of slowlog",
-                    labels,
-                    snapshot.slowlog().lastId());
+        snapshot.slowlog().optional().ifPresent(slowlog -> {
+            out.gauge("redis_slowlog_length", "Total slowlog", labels, slowlog.length());
+            out.gauge("redis_slowlog_last_id", "Last id of slowlog", labels, slowlog.lastId());
             out.gauge(
                     "redis_last_slow_execution_duration_seconds",
                     "The amount of time needed for last slow execution, in seconds",
                     labels,
-                    snapshot.slowlog().lastDurationMicros() / 1e6);
-        }
-        for (LatencyEvent event : snapshot.latencyEvents()) {
+                    slowlog.lastDurationMicros() / 1e6);
+        });
+        for (LatencyEvent event : snapshot.latencyEvents().orElse(List.of())) {
             Labels eventLabels = labels.add("event_name", event.event());
             out.gauge(
                     "redis_latency_spike_last",
@@ -76,11 +68,12 @@ final class ServerMetrics {
                     eventLabels,
                     event.maxMillis() / 1e3);
         }
-        writeConfig(snapshot.config(), labels, out);
+        snapshot.config().optional().ifPresent(config -> writeConfig(config, labels, out));
         // CLUSTER INFO passes through under its own names, as redis_exporter does (cluster_state ok -> 1),
         // except the two message totals it renames.
-        snapshot.clusterInfo()
-                .forEach((field, value) -> InfoParser.toNumber(value).ifPresent(v -> {
+        snapshot.cluster()
+                .orElse(Map.of())
+                .forEach((field, value) -> Numbers.number(value).ifPresent(v -> {
                     if (field.startsWith("cluster_") && !InfoFieldMetrics.all().containsKey(field)) {
                         String name = CLUSTER_RENAMES.getOrDefault(field, field.replaceAll("[^a-zA-Z0-9_]", "_"));
                         out.gauge("redis_" + name, "CLUSTER INFO " + field, labels, v);
@@ -97,33 +90,22 @@ final class ServerMetrics {
         config.number("repl-backlog-size")
                 .ifPresent(
                         v -> out.gauge("redis_config_repl_backlog_size_bytes", "config repl-backlog-size", labels, v));
-        config.get("client-output-buffer-limit").ifPresent(limits -> writeOutputBufferLimits(limits, labels, out));
-    }
-
-    /** {@code client-output-buffer-limit} is "class hard soft seconds" repeated: normal, replica, pubsub. */
-    private static void writeOutputBufferLimits(String value, Labels labels, MetricFamilies out) {
-        String[] words = value.strip().split("\\s+");
-        for (int i = 0; i + 3 < words.length; i += 4) {
-            String clientClass = words[i].toLowerCase(Locale.ROOT).equals("slave") ? "replica" : words[i];
-            try {
-                out.gauge(
-                        "redis_config_client_output_buffer_limit_bytes",
-                        "config client-output-buffer-limit",
-                        labels.merge(Labels.of("class", clientClass, "limit", "hard")),
-                        Long.parseLong(words[i + 1]));
-                out.gauge(
-                        "redis_config_client_output_buffer_limit_bytes",
-                        "config client-output-buffer-limit",
-                        labels.merge(Labels.of("class", clientClass, "limit", "soft")),
-                        Long.parseLong(words[i + 2]));
-                out.gauge(
-                        "redis_config_client_output_buffer_limit_overcome_seconds",
-                        "config client-output-buffer-limit, seconds over the soft limit before disconnection",
-                        labels.merge(Labels.of("class", clientClass, "limit", "soft")),
-                        Long.parseLong(words[i + 3]));
-            } catch (NumberFormatException unexpected) {
-                return;
-            }
-        }
+        config.outputBufferLimits().forEach((clientClass, limit) -> {
+            out.gauge(
+                    "redis_config_client_output_buffer_limit_bytes",
+                    "config client-output-buffer-limit",
+                    labels.merge(Labels.of("class", clientClass, "limit", "hard")),
+                    limit.hardBytes());
+            out.gauge(
+                    "redis_config_client_output_buffer_limit_bytes",
+                    "config client-output-buffer-limit",
+                    labels.merge(Labels.of("class", clientClass, "limit", "soft")),
+                    limit.softBytes());
+            out.gauge(
+                    "redis_config_client_output_buffer_limit_overcome_seconds",
+                    "config client-output-buffer-limit, seconds over the soft limit before disconnection",
+                    labels.merge(Labels.of("class", clientClass, "limit", "soft")),
+                    limit.softSeconds());
+        });
     }
 }

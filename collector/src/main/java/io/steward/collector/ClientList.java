@@ -1,4 +1,4 @@
-package io.steward.diagnostics;
+package io.steward.collector;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,12 +28,12 @@ public record ClientList(
             long totalMemory,
             long outputListLength) {
 
-        boolean isReplica() {
+        public boolean isReplica() {
             return flags.contains("S");
         }
 
         /** A replica, or on a replica the link to its primary: their buffers belong to replication. */
-        boolean isReplication() {
+        public boolean isReplication() {
             return isReplica() || flags.contains("M");
         }
 
@@ -48,7 +48,7 @@ public record ClientList(
         biggestQuery = List.copyOf(biggestQuery);
     }
 
-    public static ClientList parse(String text) {
+    static ClientList parse(String text) {
         int total = 0;
         int replicas = 0;
         int pubsub = 0;
@@ -102,11 +102,8 @@ public record ClientList(
         }
     }
 
+    /** CLIENT LIST always sends these fields; one that does not parse counts as none. */
     private static long number(Map<String, String> fields, String name) {
-        try {
-            return Long.parseLong(fields.getOrDefault(name, "0"));
-        } catch (NumberFormatException notANumber) {
-            return 0;
-        }
+        return Numbers.wholeNumber(fields.get(name)).orElse(0);
     }
 }

@@ -1,4 +1,4 @@
-package io.steward.diagnostics;
+package io.steward.collector;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Locale;
 public record SlowlogEntry(long id, Instant time, long durationMicros, String command, String clientName) {
 
     /** Parses the reply of {@code SLOWLOG GET}: entries of {@code [id, unix-time, micros, [args...], addr, name]}. */
-    public static List<SlowlogEntry> parse(List<?> reply) {
+    static List<SlowlogEntry> parse(List<?> reply) {
         List<SlowlogEntry> entries = new ArrayList<>();
         for (Object row : reply) {
             if (row instanceof List<?> cells && cells.size() >= 4) {
@@ -21,19 +21,13 @@ public record SlowlogEntry(long id, Instant time, long durationMicros, String co
                         : "?";
                 String client = cells.size() >= 6 ? String.valueOf(cells.get(5)) : "";
                 entries.add(new SlowlogEntry(
-                        asLong(cells.get(0)),
-                        Instant.ofEpochSecond(asLong(cells.get(1))),
-                        asLong(cells.get(2)),
+                        LatencyEvent.asLong(cells.get(0)),
+                        Instant.ofEpochSecond(LatencyEvent.asLong(cells.get(1))),
+                        LatencyEvent.asLong(cells.get(2)),
                         command,
                         client));
             }
         }
         return List.copyOf(entries);
-    }
-
-    private static long asLong(Object value) {
-        return value instanceof Number n
-                ? n.longValue()
-                : Long.parseLong(String.valueOf(value).strip());
     }
 }

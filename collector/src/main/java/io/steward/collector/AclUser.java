@@ -1,4 +1,4 @@
-package io.steward.diagnostics;
+package io.steward.collector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.List;
 public record AclUser(String name, boolean enabled, boolean nopass, boolean allCommands, boolean dangerousCommands) {
 
     /** Parses the lines of {@code ACL LIST}, such as {@code user default on nopass ~* &* +@all}. */
-    public static List<AclUser> parse(List<String> lines) {
+    static List<AclUser> parse(List<String> lines) {
         List<AclUser> users = new ArrayList<>();
         for (String line : lines) {
             String[] tokens = line.strip().split("\\s+");

@@ -1,0 +1,172 @@
+package io.steward.collector;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thing the agent reads from Redis: the command and its parser (a {@link Request}), its cadence, the servers it
+ * applies to, and what a refusal means. An essential probe's refusal fails the poll; any other probe's refusal
+ * (ACL, managed Redis) leaves its reading {@link Reading.Unavailable} with the server's reason, and the command is
+ * not sent again on that connection.
+ *
+ * <p>A probe belongs to one poller and is used on its thread only.
+ */
+final class Probe<T> {
+
+    private static final Logger logger = LoggerFactory.getLogger(Probe.class);
+
+    /** Sends the command(s) of one probe, without waiting. */
+    @FunctionalInterface
+    interface Request<T> {
+        Pending<T> send(RedisAsyncCommands<String, String> redis);
+    }
+
+    /** A request on its way: waiting for it yields the parsed reply, or the server's refusal as an exception. */
+    @FunctionalInterface
+    interface Pending<T> {
+        T await(Duration timeout) throws Exception;
+    }
+
+    /** What the parser of a reply does; pure, so it can be tested on real captures. */
+    @FunctionalInterface
+    interface Parser<R, T> {
+        T parse(R reply);
+    }
+
+    /** The usual request: one command and a parser of its reply. */
+    static <R, T> Request<T> command(
+            java.util.function.Function<RedisAsyncCommands<String, String>, RedisFuture<R>> send, Parser<R, T> parse) {
+        return redis -> {
+            RedisFuture<R> reply = send.apply(redis);
+            return timeout -> parse.parse(Replies.await(reply, timeout));
+        };
+    }
+
+    private final String command;
+    private final Cadence cadence;
+    private final Request<T> request;
+    private final boolean essential;
+    private final Predicate<RedisInfo> appliesTo;
+    private final String notApplicable;
+
+    private Reading<T> reading;
+    private String refusal;
+    private Instant lastSent;
+    private Pending<T> pending;
+
+    private Probe(
+            String command,
+            Cadence cadence,
+            Request<T> request,
+            boolean essential,
+            Predicate<RedisInfo> appliesTo,
+            String notApplicable) {
+        this.command = Objects.requireNonNull(command, "command");
+        this.cadence = Objects.requireNonNull(cadence, "cadence");
+        this.request = Objects.requireNonNull(request, "request");
+        this.essential = essential;
+        this.appliesTo = appliesTo;
+        this.notApplicable = notApplicable;
+        this.reading = Reading.unavailable(command + " not read yet");
+    }
+
+    /** A probe whose refusal fails the poll. */
+    static <T> Probe<T> essential(String command, Request<T> request) {
+        return new Probe<>(command, Cadence.everyPoll(), request, true, null, null);
+    }
+
+    static <T> Probe<T> optional(String command, Cadence cadence, Request<T> request) {
+        return new Probe<>(command, cadence, request, false, null, null);
+    }
+
+    /**
+     * A probe for some servers only, judged by their INFO; elsewhere its reading says {@code notApplicable}. The
+     * last INFO of the connection decides, so it rides in the same round trip; on a connection's first poll it
+     * follows INFO.
+     */
+    Probe<T> onlyWhere(Predicate<RedisInfo> applies, String notApplicable) {
+        return new Probe<>(command, cadence, request, essential, applies, notApplicable);
+    }
+
+    Probe<T> withCadence(Cadence other) {
+        return new Probe<>(command, other, request, essential, appliesTo, notApplicable);
+    }
+
+    String command() {
+        return command;
+    }
+
+    Reading<T> reading() {
+        return reading;
+    }
+
+    boolean conditional() {
+        return appliesTo != null;
+    }
+
+    /** Whether this poll should send it, given the INFO known of the server (null when none yet). */
+    boolean due(long poll, Instant now, boolean inspect, RedisInfo known) {
+        if (refusal != null || !cadence.due(poll, lastSent, now, inspect)) {
+            return false;
+        }
+        if (appliesTo != null && known != null && !appliesTo.test(known)) {
+            reading = Reading.unavailable(notApplicable);
+            return false;
+        }
+        return appliesTo == null || known != null;
+    }
+
+    /** For a conditional probe held back on a connection's first poll: whether the INFO just read calls for it. */
+    boolean dueAfter(RedisInfo info, long poll, Instant now, boolean inspect) {
+        if (appliesTo == null || refusal != null || !cadence.due(poll, lastSent, now, inspect)) {
+            return false;
+        }
+        if (!appliesTo.test(info)) {
+            reading = Reading.unavailable(notApplicable);
+            return false;
+        }
+        return true;
+    }
+
+    void send(RedisAsyncCommands<String, String> redis, Instant now) {
+        pending = request.send(redis);
+        lastSent = now;
+    }
+
+    /** Waits for the reply sent this poll, if any. A refusal of an optional probe becomes its reading. */
+    void collect(Duration timeout, Target target) throws Exception {
+        if (pending == null) {
+            return;
+        }
+        Pending<T> sent = pending;
+        pending = null;
+        try {
+            reading = Reading.of(sent.await(timeout));
+        } catch (RedisCommandExecutionException | IllegalArgumentException | ClassCastException refused) {
+            if (essential) {
+                throw refused;
+            }
+            refusal = command + " refused: " + RootCause.message(refused);
+            reading = Reading.unavailable(refusal);
+            logger.info(
+                    "{} refuses {} ({}); what needs it is left out until it reconnects",
+                    target,
+                    command,
+                    RootCause.message(refused));
+        }
+    }
+
+    /** A new connection: it may lead to another server, so every probe starts over. */
+    void reset() {
+        refusal = null;
+        lastSent = null;
+        pending = null;
+    }
+}

@@ -1,0 +1,28 @@
+package io.steward.collector;
+
+import java.util.List;
+
+/**
+ * The collector's parsers of the doctor's replies, for tests elsewhere that build snapshots from real captures. The
+ * parsers stay package-private: in production only the probes call them.
+ */
+public final class ReplyParsers {
+
+    private ReplyParsers() {}
+
+    public static List<LatencyEvent> latencyLatest(List<?> reply) {
+        return LatencyEvent.parseLatest(reply);
+    }
+
+    public static List<SlowlogEntry> slowlog(List<?> reply) {
+        return SlowlogEntry.parse(reply);
+    }
+
+    public static ClientList clientList(String text) {
+        return ClientList.parse(text);
+    }
+
+    public static List<AclUser> aclList(List<String> lines) {
+        return AclUser.parse(lines);
+    }
+}
