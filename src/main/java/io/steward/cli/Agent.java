@@ -1,7 +1,7 @@
 package io.steward.cli;
 
-import io.steward.collector.Collector;
 import io.steward.collector.PollOptions;
+import io.steward.collector.PollScheduler;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
 import io.steward.collector.TargetPoller;
@@ -25,7 +25,7 @@ public final class Agent implements AutoCloseable {
     static final int CONFIG_REFRESH_POLLS = 20;
 
     private final RedisConnector connector;
-    private final Collector collector;
+    private final PollScheduler collector;
     private final DoctorMonitor doctor;
     private final PrometheusExporter exporter;
     private final ScheduledBackups backups;
@@ -33,7 +33,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(
             RedisConnector connector,
-            Collector collector,
+            PollScheduler collector,
             DoctorMonitor doctor,
             PrometheusExporter exporter,
             ScheduledBackups backups,
@@ -64,7 +64,7 @@ public final class Agent implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
         RedisConnector connector = new RedisConnector(connectTimeout);
-        Collector collector = new Collector(
+        PollScheduler collector = new PollScheduler(
                 targets,
                 connector,
                 exporter.registry(),

@@ -41,7 +41,7 @@ public final class DoctorMonitor implements AutoCloseable {
     private final Duration interval;
     private final Diagnosis diagnosis;
     private final MeterRegistry registry;
-    private final Map<String, Watch> watches = new HashMap<>();
+    private final Map<String, TargetDoctor> doctors = new HashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("steward-doctor"));
 
     public DoctorMonitor(List<Target> targets, MeterRegistry registry, Duration interval, Diagnosis diagnosis) {
@@ -49,9 +49,9 @@ public final class DoctorMonitor implements AutoCloseable {
         this.diagnosis = diagnosis;
         this.registry = registry;
         for (Target target : targets) {
-            Watch watch = new Watch();
-            watches.put(target.name(), watch);
-            Gauge.builder("steward.doctor.last.run.timestamp", watch.lastRunSeconds, AtomicReference::get)
+            TargetDoctor doctor = new TargetDoctor();
+            doctors.put(target.name(), doctor);
+            Gauge.builder("steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
                     .description("Unix time of the doctor's last diagnosis of the target")
                     .baseUnit("seconds")
                     .tag("target", target.name())
@@ -62,47 +62,47 @@ public final class DoctorMonitor implements AutoCloseable {
 
     /** Takes every poll result (a collector listener); the diagnosis itself runs on the doctor's own thread. */
     public void accept(PollResult result) {
-        Watch watch = watches.get(result.target().name());
-        if (watch == null) {
+        TargetDoctor doctor = doctors.get(result.target().name());
+        if (doctor == null) {
             return;
         }
         if (result instanceof PollResult.Failed failed) {
-            watch.forget();
-            executor.execute(() -> withdraw(watch, failed.message()));
+            doctor.forget();
+            executor.execute(() -> withdraw(doctor, failed.message()));
             return;
         }
         Snapshot latest = ((PollResult.Polled) result).snapshot();
-        Optional<Snapshot> earlier = watch.due(latest, interval);
-        earlier.ifPresent(first -> executor.execute(() -> diagnose(watch, first, latest)));
+        Optional<Snapshot> earlier = doctor.due(latest, interval);
+        earlier.ifPresent(first -> executor.execute(() -> diagnose(doctor, first, latest)));
     }
 
     /** The target's state; empty for a name the agent does not watch. */
     public Optional<DoctorStatus> status(String target) {
-        return Optional.ofNullable(watches.get(target)).map(watch -> watch.status);
+        return Optional.ofNullable(doctors.get(target)).map(doctor -> doctor.status);
     }
 
-    private void diagnose(Watch watch, Snapshot earlier, Snapshot latest) {
+    private void diagnose(TargetDoctor doctor, Snapshot earlier, Snapshot latest) {
         try {
             Report report = diagnosis.examine(Observation.of(earlier, latest), latest.time());
-            publish(watch, latest.target(), report);
-            watch.status = new DoctorStatus.Diagnosed(report);
-            watch.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
+            publish(doctor, latest.target(), report);
+            doctor.status = new DoctorStatus.Diagnosed(report);
+            doctor.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
         } catch (RuntimeException bug) {
             logger.warn("diagnosing {} failed", latest.target(), bug);
         }
     }
 
-    private void publish(Watch watch, Target target, Report report) {
+    private void publish(TargetDoctor doctor, Target target, Report report) {
         Map<String, Severity> current = new HashMap<>();
         report.findings().forEach(f -> current.put(f.id(), f.severity()));
-        watch.gauges.entrySet().removeIf(entry -> {
+        doctor.gauges.entrySet().removeIf(entry -> {
             boolean gone = current.get(entry.getKey()) != severityOf(entry.getValue());
             if (gone) {
                 registry.remove(entry.getValue());
             }
             return gone;
         });
-        current.forEach((rule, severity) -> watch.gauges.computeIfAbsent(
+        current.forEach((rule, severity) -> doctor.gauges.computeIfAbsent(
                 rule,
                 r -> Gauge.builder("steward.doctor.finding", () -> 1)
                         .description("A finding of the doctor: 1 while the rule fires on the target")
@@ -111,10 +111,10 @@ public final class DoctorMonitor implements AutoCloseable {
                         .register(registry)));
     }
 
-    private void withdraw(Watch watch, String message) {
-        watch.gauges.values().forEach(registry::remove);
-        watch.gauges.clear();
-        watch.status = new DoctorStatus.Down(message);
+    private void withdraw(TargetDoctor doctor, String message) {
+        doctor.gauges.values().forEach(registry::remove);
+        doctor.gauges.clear();
+        doctor.status = new DoctorStatus.Down(message);
     }
 
     private static Severity severityOf(Gauge gauge) {
@@ -132,7 +132,7 @@ public final class DoctorMonitor implements AutoCloseable {
     }
 
     /** One target's doctor state. Gauges and status change on the doctor's thread only. */
-    private static final class Watch {
+    private static final class TargetDoctor {
         final Map<String, Gauge> gauges = new HashMap<>();
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
         volatile DoctorStatus status = new DoctorStatus.Pending();

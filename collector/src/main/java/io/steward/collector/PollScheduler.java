@@ -25,23 +25,23 @@ import org.slf4j.LoggerFactory;
  * interval, so a blip heals quickly while a dead server is not hammered. A failing target is logged when its
  * state changes and then at most every {@link #REPEAT_WARNING} while it stays down.
  */
-public final class Collector implements AutoCloseable {
+public final class PollScheduler implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(Collector.class);
+    private static final Logger logger = LoggerFactory.getLogger(PollScheduler.class);
     static final Duration REPEAT_WARNING = Duration.ofMinutes(5);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
-    private final List<Polling> pollings = new ArrayList<>();
+    private final List<ScheduledTarget> scheduled = new ArrayList<>();
     private final Map<String, PollResult> latest = new ConcurrentHashMap<>();
     private final List<Consumer<PollResult>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    public Collector(
+    public PollScheduler(
             List<Target> targets, RedisConnector connector, MeterRegistry registry, Clock clock, PollOptions options) {
         this.clock = clock;
         for (Target target : targets) {
-            pollings.add(new Polling(
+            scheduled.add(new ScheduledTarget(
                     new TargetPoller(target, connector, clock, options), new PollMetrics(registry, target.name())));
         }
         int threads = Math.max(1, Math.min(4, targets.size()));
@@ -54,54 +54,55 @@ public final class Collector implements AutoCloseable {
     }
 
     public void start() {
-        for (Polling polling : pollings) {
+        for (ScheduledTarget target : scheduled) {
             // Spread the first polls over a fraction of the interval so many targets do not poll in lockstep.
-            long interval = polling.poller.target().pollInterval().toMillis();
-            long jitter = pollings.size() == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, interval / 4));
-            scheduler.schedule(() -> run(polling), jitter, TimeUnit.MILLISECONDS);
+            long interval = target.poller.target().pollInterval().toMillis();
+            long jitter =
+                    scheduled.size() == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, interval / 4));
+            scheduler.schedule(() -> run(target), jitter, TimeUnit.MILLISECONDS);
         }
     }
 
     /** The latest result of each target, in configuration order; targets not yet polled are absent. */
     public Map<String, PollResult> latest() {
         Map<String, PollResult> ordered = new LinkedHashMap<>();
-        for (Polling polling : pollings) {
-            PollResult result = latest.get(polling.poller.target().name());
+        for (ScheduledTarget target : scheduled) {
+            PollResult result = latest.get(target.poller.target().name());
             if (result != null) {
-                ordered.put(polling.poller.target().name(), result);
+                ordered.put(target.poller.target().name(), result);
             }
         }
         return ordered;
     }
 
     public List<Target> targets() {
-        return pollings.stream().map(p -> p.poller.target()).toList();
+        return scheduled.stream().map(p -> p.poller.target()).toList();
     }
 
-    private void run(Polling polling) {
+    private void run(ScheduledTarget target) {
         if (scheduler.isShutdown()) {
             return;
         }
         long started = System.nanoTime();
         Duration next;
         try {
-            PollResult result = polling.poller.poll();
+            PollResult result = target.poller.poll();
             if (scheduler.isShutdown()) {
                 return; // a poll cut short by close() is not an outage
             }
             latest.put(result.target().name(), result);
-            polling.metrics.record(result);
-            next = polling.afterPoll(result);
+            target.metrics.record(result);
+            next = target.afterPoll(result);
             for (Consumer<PollResult> listener : listeners) {
                 listener.accept(result);
             }
         } catch (RuntimeException unexpected) {
-            logger.error("polling {} failed unexpectedly", polling.poller.target(), unexpected);
-            next = polling.poller.target().pollInterval();
+            logger.error("polling {} failed unexpectedly", target.poller.target(), unexpected);
+            next = target.poller.target().pollInterval();
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (!scheduler.isShutdown()) {
-            scheduler.schedule(() -> run(polling), Math.max(0, next.toMillis() - elapsed), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> run(target), Math.max(0, next.toMillis() - elapsed), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -113,18 +114,18 @@ public final class Collector implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        pollings.forEach(p -> p.poller.close());
+        scheduled.forEach(p -> p.poller.close());
     }
 
     /** The per-target loop state: the poller, its metrics, and how long it has been failing. */
-    private final class Polling {
+    private final class ScheduledTarget {
         final TargetPoller poller;
         final PollMetrics metrics;
         int consecutiveFailures;
         PollFailure lastReason;
         Instant lastWarning = Instant.MIN;
 
-        Polling(TargetPoller poller, PollMetrics metrics) {
+        ScheduledTarget(TargetPoller poller, PollMetrics metrics) {
             this.poller = poller;
             this.metrics = metrics;
         }
