@@ -1,6 +1,7 @@
 package io.steward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the dependency direction cli -> {exporters, backup, diagnostics} -> collector, and Prometheus inside
@@ -53,7 +55,7 @@ class ArchitectureTest {
     void everyCapabilityDependsOnlyDownward() {
         List<String> violations = new ArrayList<>();
         ROOTS.forEach((capability, root) -> {
-            for (Path file : javaFiles(root)) {
+            for (Path file : sourcesOf(capability, root)) {
                 Matcher m = REFERENCE.matcher(read(file));
                 while (m.find()) {
                     String reference = m.group(1);
@@ -68,21 +70,35 @@ class ArchitectureTest {
     }
 
     @Test
-    void theCapabilityFoldersHoldCode() {
-        assertThat(javaFiles(ROOTS.get("collector"))).isNotEmpty();
-        assertThat(javaFiles(ROOTS.get("exporters"))).isNotEmpty();
-        assertThat(javaFiles(ROOTS.get("cli"))).isNotEmpty();
+    void aMissingFolderOrOneWithoutClassesFailsTheRulesInsteadOfPassingOnNothing(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> sourcesOf("backup", dir.resolve("moved-away")))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("backup: " + dir.resolve("moved-away") + " does not exist");
+        Path onlyPackageInfo = Files.createDirectories(dir.resolve("emptied"));
+        Files.writeString(onlyPackageInfo.resolve("package-info.java"), "package io.steward.backup;\n");
+        assertThatThrownBy(() -> sourcesOf("backup", onlyPackageInfo))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("backup: " + onlyPackageInfo + " holds no class");
     }
 
-    private static List<Path> javaFiles(Path root) {
+    /**
+     * The Java files of a capability. A folder that is gone or holds no class fails: the rules would otherwise pass
+     * on nothing after a move or rename.
+     */
+    private static List<Path> sourcesOf(String capability, Path root) {
         if (!Files.isDirectory(root)) {
-            return List.of();
+            throw new AssertionError(capability + ": " + root + " does not exist; update ROOTS if it moved");
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.toString().endsWith(".java")).toList();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(p -> p.toString().endsWith(".java")).toList();
         } catch (IOException failure) {
             throw new UncheckedIOException(failure);
         }
+        if (files.stream().allMatch(p -> p.getFileName().toString().equals("package-info.java"))) {
+            throw new AssertionError(capability + ": " + root + " holds no class; update ROOTS if it moved");
+        }
+        return files;
     }
 
     private static String read(Path file) {
