@@ -47,11 +47,12 @@ final class ServerMetrics {
                     "Total slowlog",
                     labels,
                     snapshot.slowlog().length());
+            // 0 for an empty slow log, as redis_exporter reports it (the collector's summary says -1).
             out.gauge(
                     "redis_slowlog_last_id",
                     "Last id of slowlog",
                     labels,
-                    snapshot.slowlog().lastId());
+                    Math.max(0, snapshot.slowlog().lastId()));
             out.gauge(
                     "redis_last_slow_execution_duration_seconds",
                     "The amount of time needed for last slow execution, in seconds",
