@@ -403,6 +403,34 @@ def cmd_agent_cost(args):
                                 "agent_polls_measured": total_polls})
 
 
+def cmd_poll_duration(args):
+    """The agent's own steward_poll_duration_seconds for one target, one sample per poll it made."""
+    section(f"Poll duration as the agent reports it ({args.polls} polls at a {args.interval:g} s interval)")
+    print("  steward_poll_duration_seconds: the whole poll, from sending the pipelined commands to the parsed"
+          "\n  snapshot; a new poll is told by steward_poll_last_success_timestamp_seconds changing")
+    scraper = Scraper(args.url)
+    durations, seen = [], None
+    deadline = time.monotonic() + args.polls * args.interval * 3 + 10
+    while len(durations) < args.polls and time.monotonic() < deadline:
+        result = scraper.get()
+        if result is not None:
+            values = {n: v for n, _, v in samples(result[2].decode())
+                      if n in ("steward_poll_duration_seconds", "steward_poll_last_success_timestamp_seconds")}
+            stamp = values.get("steward_poll_last_success_timestamp_seconds")
+            if stamp is not None and stamp != seen and "steward_poll_duration_seconds" in values:
+                if seen is not None:  # the first sample may be a poll from before this section
+                    durations.append(values["steward_poll_duration_seconds"] * 1000)
+                seen = stamp
+        time.sleep(args.interval / 4)
+    if not durations:
+        print("  ! the agent reported no new poll", file=sys.stderr)
+        return 1
+    table(["polls", "median ms", "p90 ms", "max ms"],
+          [[len(durations), f"{median(durations):.2f}", f"{percentile(durations, 90):.2f}", f"{max(durations):.2f}"]])
+    save_results(args.results, {"agent_poll_duration_median_ms": median(durations),
+                                "agent_poll_duration_max_ms": max(durations)})
+
+
 def cmd_latency(args):
     """Scrape latency, both peers interleaved (ABBA order) so machine noise hits both alike."""
     peers = [p.split("=", 1) for p in args.peer]
@@ -598,6 +626,9 @@ def cmd_summary(args):
         info.append(["scrape median, new connection per scrape", f"{a:.2f} / {e:.2f} ms = {a / e:.2f}x"])
     if "agent_cpu_ms_per_poll" in r:
         info.append(["agent CPU per poll (single target)", f"{r['agent_cpu_ms_per_poll']:.2f} ms"])
+    if "agent_poll_duration_median_ms" in r:
+        info.append(["agent poll duration (single target), median / max",
+                     f"{r['agent_poll_duration_median_ms']:.2f} / {r['agent_poll_duration_max_ms']:.2f} ms"])
     if "exporter_cpu_ms_per_scrape" in r:
         info.append(["exporter CPU per scrape (its poll + render)", f"{r['exporter_cpu_ms_per_scrape']:.2f} ms"])
     if "exporter_rss_mb" in r:
@@ -645,6 +676,12 @@ def main():
     p.add_argument("--window-s", type=float, default=40)
     p.add_argument("--windows", type=int, default=3)
     p.set_defaults(func=cmd_agent_cost)
+
+    p = sub.add_parser("poll-duration")
+    p.add_argument("--url", required=True)
+    p.add_argument("--polls", type=int, default=20)
+    p.add_argument("--interval", type=float, default=1.0, help="the agent's poll interval, in seconds")
+    p.set_defaults(func=cmd_poll_duration)
 
     p = sub.add_parser("latency")
     p.add_argument("--peer", action="append", required=True, help="name=url; the first is the numerator")

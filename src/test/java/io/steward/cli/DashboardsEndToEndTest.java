@@ -15,22 +15,57 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real Prometheus scrapes a running agent that watches real servers. Every dashboard query must return data;
- * every alert expression must return data once its fault is made real on a server of its own.
+ * A real Prometheus scrapes a running agent that watches real servers. Every dashboard query must return data, in
+ * the unit its panel shows; every alert expression must stay quiet on the healthy targets and return data once its
+ * fault is made real on a server of its own.
  */
 class DashboardsEndToEndTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    /** When the class started, before any server: no age or uptime the servers report can be older. */
+    private static final Instant STARTED = Instant.now();
+
+    /** The targets no test puts at fault: a primary with steady traffic and its replica. */
+    private static final String HEALTHY = "primary|replica";
+
+    /**
+     * Ratios that are factors (RSS over allocated, and the like), above 1 when there is fragmentation; every other
+     * {@code _ratio} family is a share, within 0..1.
+     */
+    private static final Set<String> FACTOR_RATIOS = Set.of(
+            "redis_mem_fragmentation_ratio",
+            "redis_allocator_frag_ratio",
+            "redis_allocator_rss_ratio",
+            "redis_rss_overhead_ratio",
+            "redis_memory_stats_fragmentation_ratio",
+            "redis_memory_stats_allocator_fragmentation_ratio",
+            "redis_memory_stats_allocator_rss_ratio",
+            "redis_memory_stats_rss_overhead_ratio");
+
+    /**
+     * Redis updates its memory peak lazily, so the used share of the peak can pass 100 % by a hair
+     * ({@code peak.percentage 100.0008}); a percentage exposed unconverted would be a hundred times off.
+     */
+    private static final double SHARE_SLACK = 0.01;
+
+    /** Memory in use (used, RSS, peak) that Redis 7 cannot go below: it allocates about 850 KiB at startup. */
+    private static final double LEAST_MEMORY_BYTES = 512 * 1024;
+
+    /** The longest duration these small servers take for anything (a fork, a save, a backup, a slow command). */
+    private static final double LONGEST_DURATION_SECONDS = 5;
 
     /**
      * Alerts whose fault cannot be produced on a test server: their logic is proven by promtool's unit tests
@@ -179,6 +214,125 @@ class DashboardsEndToEndTest {
             }
             assertThat(empty).isEmpty();
         });
+    }
+
+    @Test
+    void everyDashboardValueOnTheHealthyTargetsIsInTheUnitItsPanelShows() {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            double secondsSinceStart = Duration.between(STARTED, Instant.now()).toMillis() / 1000.0;
+            List<String> problems = new ArrayList<>();
+            for (Dashboards.Query query : Dashboards.queries()) {
+                JsonNode result = prometheus.query(Dashboards.resolve(query.expr(), "10s", HEALTHY));
+                if (result.isEmpty()) {
+                    problems.add(query + ": no data on the healthy targets, so nothing to check");
+                }
+                double largest = Double.NEGATIVE_INFINITY;
+                for (JsonNode series : result) {
+                    double value = series.path("value").get(1).asDouble();
+                    String problem = implausible(query, value, secondsSinceStart);
+                    if (problem != null) {
+                        problems.add(query + " -> " + series.path("metric") + " = " + value + ": " + problem);
+                    }
+                    largest = Math.max(largest, value);
+                }
+                String scale = implausibleScale(query, largest);
+                if (!result.isEmpty() && scale != null) {
+                    problems.add(query + " -> largest value " + largest + ": " + scale);
+                }
+            }
+            assertThat(problems).isEmpty();
+        });
+    }
+
+    /** Why one value cannot be in the panel's unit on these small, healthy servers, or null when it can. */
+    private static String implausible(Dashboards.Query query, double value, double secondsSinceStart) {
+        if (!Double.isFinite(value)) {
+            return "not a finite number";
+        }
+        if (query.min() != null && value < query.min()) {
+            return "below the panel's min " + query.min();
+        }
+        if (query.max() != null && value > query.max()) {
+            return "above the panel's max " + query.max();
+        }
+        return switch (query.unit()) {
+            case "percentunit" -> value >= 0 && value <= 1 ? null : "a share outside 0..1";
+            case "bytes" -> value == Math.rint(value) ? null : "a fraction of a byte: MiB or kB rather than bytes?";
+            case "s" -> {
+                if (isAge(query)) {
+                    // A timestamp in ms would make the age hugely negative; an age in ms, too large.
+                    yield value >= -1 && value <= secondsSinceStart + 1
+                            ? null
+                            : "not an age within the " + secondsSinceStart + " s this test has run";
+                }
+                // Redis reports -1 for a save or rewrite that never ran.
+                yield value == -1 || (value >= 0 && value < LONGEST_DURATION_SECONDS)
+                        ? null
+                        : "not a duration in seconds: milliseconds or microseconds?";
+            }
+            case "µs" -> value >= 0 && value < 1e6 ? null : "not a latency in microseconds";
+            case "ops", "Bps", "short" -> value >= 0 ? null : "negative";
+            case "none" -> value == 0 || value == 1 ? null : "a state other than 0 or 1";
+            default -> "no check for unit '" + query.unit() + "': add one here";
+        };
+    }
+
+    /** Why the largest value of a panel is off by a unit's scale, or null; some mistakes show only at the top. */
+    private static String implausibleScale(Dashboards.Query query, double largest) {
+        if (query.unit().equals("µs") && largest < 1) {
+            return "the traffic's SET and GET take a microsecond or more: seconds rather than microseconds?";
+        }
+        if (query.unit().equals("bytes")
+                && query.expr().matches("redis_memory_used_(bytes|rss_bytes|peak_bytes)\\{[^}]*}")
+                && largest < LEAST_MEMORY_BYTES) {
+            return "less memory than Redis allocates at startup: kB rather than bytes?";
+        }
+        return null;
+    }
+
+    /** An age or an uptime, measured from a moment after this class started, rather than a duration. */
+    private static boolean isAge(Dashboards.Query query) {
+        return query.expr().startsWith("time() -") || query.expr().startsWith("redis_uptime_in_seconds");
+    }
+
+    @Test
+    void everyShareRatioOfTheHealthyTargetsIsBetweenZeroAndOneAndEveryFactorPositive() {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode ratios = prometheus.query("{__name__=~\"redis_.+_ratio\",target=~\"" + HEALTHY + "\"}");
+            Set<String> names = new java.util.TreeSet<>();
+            List<String> problems = new ArrayList<>();
+            for (JsonNode series : ratios) {
+                String name = series.path("metric").path("__name__").asText();
+                double value = series.path("value").get(1).asDouble();
+                names.add(name);
+                boolean plausible = FACTOR_RATIOS.contains(name)
+                        ? value > 0 && Double.isFinite(value)
+                        : value >= 0 && value <= 1 + SHARE_SLACK;
+                if (!plausible) {
+                    problems.add(series.path("metric") + " = " + value);
+                }
+            }
+            assertThat(names)
+                    .contains("redis_memory_used_peak_ratio", "redis_memory_stats_dataset_ratio")
+                    .contains("redis_mem_fragmentation_ratio");
+            assertThat(problems).isEmpty();
+        });
+    }
+
+    @Test
+    void noAlertFiresOnTheHealthyPrimaryAndReplica() throws IOException {
+        Map<String, String> alerts = alertExpressions();
+        assertThat(alerts).isNotEmpty();
+        Map<String, List<String>> firing = new java.util.TreeMap<>();
+        alerts.forEach((alert, expr) -> {
+            List<String> healthy = targetsOf(prometheus.query(expr)).stream()
+                    .filter(target -> target.matches(HEALTHY))
+                    .toList();
+            if (!healthy.isEmpty()) {
+                firing.put(alert, healthy);
+            }
+        });
+        assertThat(firing).isEmpty();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,11 @@ class RedisExporterCompatibilityTest {
     }
 
     private static String exporterMetrics(RedisServer server) {
+        return withExporter(server, url -> Http.get(url).body());
+    }
+
+    /** Runs redis_exporter against the server for as long as {@code scrapes} uses its metrics URL. */
+    private static <T> T withExporter(RedisServer server, Function<String, T> scrapes) {
         int port = FreePort.find();
         String url = "http://127.0.0.1:" + port + "/metrics";
         try (ExternalProcess exporter = ExternalProcess.start(
@@ -109,7 +115,7 @@ class RedisExporterCompatibilityTest {
                 "prometheus-redis-exporter",
                 List.of("--redis.addr=" + server.uri(), "--web.listen-address=127.0.0.1:" + port),
                 () -> ExternalProcess.answers(url))) {
-            return Http.get(url).body();
+            return scrapes.apply(url);
         }
     }
 
@@ -141,6 +147,133 @@ class RedisExporterCompatibilityTest {
             }
         });
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Reads redis_exporter and the agent one right after the other and compares every series both have: equal, or
+     * within the tolerance of a family that moves between two reads. A unit that differs (bytes and kB, seconds and
+     * milliseconds, a ratio and a percentage) is a factor of 100 or more, far outside every tolerance. Retried for a
+     * while, as a slow command or a latency spike between the two reads moves a value once; a unit never settles.
+     */
+    private static void assertSameValues(RedisServer server) {
+        withExporter(server, url -> {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        Exposition theirs = Exposition.parse(Http.get(url).body());
+                        Exposition ours = Exposition.parse(agentMetrics(server));
+                        Set<String> compared = new java.util.TreeSet<>();
+                        List<String> problems = new ArrayList<>();
+                        theirs.values().forEach((sample, value) -> {
+                            Double our = ours.values().get(sample);
+                            if (our == null || !comparable(sample)) {
+                                return;
+                            }
+                            compared.add(sample.name());
+                            Tolerance tolerance = toleranceOf(sample.name());
+                            if (!tolerance.allows(value, our)) {
+                                problems.add(sample + ": redis_exporter " + value + ", agent " + our + " " + tolerance);
+                            }
+                        });
+                        assertThat(compared)
+                                .contains(
+                                        "redis_config_maxmemory",
+                                        "redis_config_maxclients",
+                                        "redis_db_keys",
+                                        "redis_connected_clients",
+                                        "redis_memory_used_bytes",
+                                        "redis_memory_used_rss_bytes",
+                                        "redis_uptime_in_seconds",
+                                        "redis_commands_duration_seconds_total",
+                                        "redis_replication_backlog_bytes");
+                        assertThat(problems).isEmpty();
+                    });
+            return null;
+        });
+    }
+
+    /** How far the agent's value may be from redis_exporter's. */
+    private record Tolerance(double absolute, double relative) {
+        /** Equal, but for the last digit of a float printed by Go and parsed by Java. */
+        static final Tolerance EXACT = new Tolerance(0, 1e-9);
+
+        boolean allows(double theirs, double ours) {
+            double bound = Math.max(absolute, relative * Math.max(Math.abs(theirs), Math.abs(ours)));
+            return Math.abs(theirs - ours) <= bound;
+        }
+
+        @Override
+        public String toString() {
+            return this == EXACT ? "(must be equal)" : "(tolerance " + absolute + " or " + relative * 100 + " %)";
+        }
+    }
+
+    /** Families of memory that client buffers and allocations move between two reads (every INFO reply is one). */
+    private static final List<String> MEMORY =
+            List.of("redis_memory_used_", "redis_allocator_", "redis_mem_", "redis_rss_", "redis_client_recent_max_");
+
+    private static Tolerance toleranceOf(String name) {
+        if (name.equals("redis_connected_clients")) {
+            return new Tolerance(3, 0); // the exporter's connection, the agent's on-demand one, the test's
+        }
+        if (name.equals("redis_uptime_in_seconds") || name.equals("redis_start_time_seconds")) {
+            return new Tolerance(2, 0);
+        }
+        if (name.startsWith("redis_cpu_")) {
+            return new Tolerance(0.05, 0.5);
+        }
+        if (name.equals("redis_db_avg_ttl_seconds")) {
+            return new Tolerance(1, 0.1); // counts down, and Redis estimates it from samples
+        }
+        if (MEMORY.stream().anyMatch(name::startsWith)) {
+            return name.endsWith("_ratio") ? new Tolerance(0, 0.25) : new Tolerance(256 * 1024, 0.25);
+        }
+        return Tolerance.EXACT;
+    }
+
+    /** Counters of connections and traffic that each read adds to, and the exporter opens a connection per scrape. */
+    private static final Set<String> MOVED_BY_EVERY_READ = Set.of(
+            "redis_commands_processed_total",
+            "redis_connections_received_total",
+            "redis_net_input_bytes_total",
+            "redis_net_output_bytes_total",
+            "redis_total_reads_processed",
+            "redis_total_writes_processed",
+            "redis_total_error_replies");
+
+    /** The commands this test sent; the others are the pollers' own (INFO, CONFIG GET, ...) and grow with each. */
+    private static final Set<String> COMMANDS_OF_THE_TEST =
+            Set.of("set", "setex", "rpush", "lpush", "select", "debug", "bgsave", "cluster|addslotsrange");
+
+    private static boolean comparable(Exposition.Sample sample) {
+        if (MOVED_BY_EVERY_READ.contains(sample.name())) {
+            return false;
+        }
+        String command = sample.labels().get("cmd");
+        if (command != null && !COMMANDS_OF_THE_TEST.contains(command)) {
+            return false;
+        }
+        // Refusals of the pollers' own commands (errorstat_ERR); the test's WRONGTYPE is compared.
+        return !"ERR".equals(sample.labels().get("err"));
+    }
+
+    @Test
+    void aPrimaryReportsTheSameValuesAsRedisExporter() {
+        assertSameValues(primary);
+    }
+
+    @Test
+    void aReplicaReportsTheSameValuesAsRedisExporter() {
+        assertSameValues(replica);
+    }
+
+    @Test
+    void aClusterNodeReportsTheSameValuesAsRedisExporter() {
+        try (RedisServer node =
+                RedisServer.builder().option("cluster-enabled", "yes").start()) {
+            node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            assertSameValues(node);
+        }
     }
 
     @Test

@@ -156,6 +156,55 @@ class TargetFailureTest {
     }
 
     @Test
+    void aHungServerHoldsUpNeitherMetricsNorTheOtherTargetsAndIsDownAfterItsTimeout() {
+        try (RedisServer good = RedisServer.start();
+                RedisServer hung = RedisServer.start();
+                Agent agent = startAgent(
+                        Map.of(),
+                        entry("good", good.uri(), null),
+                        // A long timeout, so a scrape can be seen while its poll still waits on the frozen server.
+                        new StewardConfig.TargetEntry("hung", hung.uri(), null, null, null, "300ms", "10s", null))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                String metrics = metrics(agent);
+                assertThat(Metrics.value(metrics, "redis_up{target=\"good\"}")).hasValue(1.0);
+                assertThat(Metrics.value(metrics, "redis_up{target=\"hung\"}")).hasValue(1.0);
+            });
+            hung.suspend();
+            try {
+                double frozenAt = System.currentTimeMillis() / 1000.0;
+                // While the hung target's poll waits out its timeout (it still shows its last good poll), /metrics
+                // answers and the good target goes on being polled: polls of one target do not wait on another's.
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    String metrics = metrics(agent);
+                    assertThat(Metrics.value(metrics, "redis_up{target=\"hung\"}"))
+                            .as("hung is not reported down yet")
+                            .hasValue(1.0);
+                    assertThat(Metrics.value(metrics, "steward_poll_last_success_timestamp_seconds{target=\"good\"}"))
+                            .as("good was polled well after hung froze")
+                            .hasValueSatisfying(polledAt -> assertThat(polledAt).isGreaterThan(frozenAt + 1.5));
+                });
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    String metrics = metrics(agent);
+                    assertThat(Metrics.value(metrics, "redis_up{target=\"hung\"}"))
+                            .hasValue(0.0);
+                    assertThat(Metrics.value(metrics, "steward_poll_errors_total{reason=\"timeout\",target=\"hung\"}"))
+                            .hasValueSatisfying(errors -> assertThat(errors).isGreaterThanOrEqualTo(1));
+                    assertThat(Metrics.value(metrics, "redis_up{target=\"good\"}"))
+                            .hasValue(1.0);
+                    assertThat(metrics)
+                            .contains("redis_memory_used_bytes{target=\"good\"}")
+                            .doesNotContain("redis_memory_used_bytes{target=\"hung\"}");
+                });
+            } finally {
+                hung.resume();
+            }
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(Metrics.value(metrics(agent), "redis_up{target=\"hung\"}"))
+                            .hasValue(1.0));
+        }
+    }
+
+    @Test
     void oneBadTargetDoesNotHideTheGoodOnes() {
         try (RedisServer good = RedisServer.start();
                 Agent agent = startAgent(

@@ -15,8 +15,13 @@ public final class Dashboards {
 
     public static final Path GRAFANA = Path.of("dashboards/grafana");
 
-    /** One query of one panel. */
-    public record Query(String dashboard, String panel, String expr) {
+    /**
+     * One query of one panel, with the panel's unit and its declared axis bounds.
+     *
+     * @param min the panel's {@code fieldConfig.defaults.min}, or null
+     * @param max the panel's {@code fieldConfig.defaults.max}, or null
+     */
+    public record Query(String dashboard, String panel, String expr, String unit, Double min, Double max) {
         @Override
         public String toString() {
             return dashboard + " / " + panel + ": " + expr;
@@ -46,11 +51,19 @@ public final class Dashboards {
         for (Path file : files()) {
             JsonNode dashboard = read(file);
             for (JsonNode panel : dashboard.path("panels")) {
+                JsonNode defaults = panel.path("fieldConfig").path("defaults");
                 for (JsonNode target : panel.path("targets")) {
                     queries.add(new Query(
                             dashboard.path("title").asText(),
                             panel.path("title").asText(),
-                            target.path("expr").asText()));
+                            target.path("expr").asText(),
+                            defaults.path("unit").asText(),
+                            defaults.path("min").isNumber()
+                                    ? defaults.path("min").asDouble()
+                                    : null,
+                            defaults.path("max").isNumber()
+                                    ? defaults.path("max").asDouble()
+                                    : null));
                 }
             }
         }
@@ -59,9 +72,14 @@ public final class Dashboards {
 
     /** The expression as Prometheus would get it from Grafana with every variable on "All". */
     public static String resolve(String expr, String rateInterval) {
+        return resolve(expr, rateInterval, ".*");
+    }
+
+    /** The expression as Grafana would send it with the target variable matching {@code targetRegex}. */
+    public static String resolve(String expr, String rateInterval, String targetRegex) {
         return expr.replace("$__rate_interval", rateInterval)
                 .replace("=~\"$job\"", "=~\".+\"")
                 .replace("=~\"$instance\"", "=~\".+\"")
-                .replace("=~\"$target\"", "=~\".*\"");
+                .replace("=~\"$target\"", "=~\"" + targetRegex + "\"");
     }
 }

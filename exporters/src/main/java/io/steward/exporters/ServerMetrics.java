@@ -43,7 +43,8 @@ final class ServerMetrics {
 
         snapshot.slowlog().optional().ifPresent(slowlog -> {
             out.gauge("redis_slowlog_length", "Total slowlog", labels, slowlog.length());
-            out.gauge("redis_slowlog_last_id", "Last id of slowlog", labels, slowlog.lastId());
+            // 0 for an empty slow log, as redis_exporter reports it (the collector's summary says -1).
+            out.gauge("redis_slowlog_last_id", "Last id of slowlog", labels, Math.max(0, slowlog.lastId()));
             out.gauge(
                     "redis_last_slow_execution_duration_seconds",
                     "The amount of time needed for last slow execution, in seconds",
