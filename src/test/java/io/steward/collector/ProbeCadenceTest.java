@@ -177,6 +177,22 @@ class ProbeCadenceTest {
         }
     }
 
+    @Test
+    void pollingWithTheDoctorsReadsAddsNoErrorReplyToTheServersErrorStats() {
+        try (RedisServer fresh = RedisServer.start();
+                RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+                TargetPoller poller = new TargetPoller(
+                        TargetUri.parse(fresh.uri())
+                                .target(null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(1), TlsFiles.NONE),
+                        connector,
+                        Clock.systemUTC(),
+                        PollOptions.doctor())) {
+            polled(poller.poll(true));
+            polled(poller.poll(false));
+            assertThat(fresh.commands().info("errorstats")).doesNotContain("errorstat_");
+        }
+    }
+
     private static long rejected(RedisServer redis, String command) {
         Matcher m = Pattern.compile("cmdstat_" + Pattern.quote(command)
                         + ":calls=\\d+,usec=\\d+,usec_per_call=[\\d.]+,rejected_calls=(\\d+)")

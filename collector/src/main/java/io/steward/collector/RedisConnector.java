@@ -1,6 +1,7 @@
 package io.steward.collector;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -50,6 +51,8 @@ public final class RedisConnector implements AutoCloseable {
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled())
                 .protocolVersion(protocol)
+                // CLIENT MAINT_NOTIFICATIONS is a managed-Redis command: elsewhere an error reply in the errorstats.
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .build();
         this.client = clientWith(options);
     }

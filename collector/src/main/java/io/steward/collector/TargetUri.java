@@ -111,6 +111,9 @@ public final class TargetUri {
         }
         copy.setTimeout(timeout);
         copy.setClientName("redis-steward");
+        // No CLIENT SETINFO: Redis before 7.2 answers it with an error that would count in the operator's errorstats.
+        copy.setLibraryName("");
+        copy.setLibraryVersion("");
         return new Target(name == null || name.isBlank() ? address() : name, copy, pollInterval, tls);
     }
 
