@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -45,34 +44,24 @@ public final class Agent implements AutoCloseable {
         this.port = port;
     }
 
-    /**
-     * Starts polling the targets and serving HTTP.
-     *
-     * @param onDemandTarget turns a {@code /scrape?target=} value into a target, or throws
-     *     {@link IllegalArgumentException}
-     * @param doctorInterval how often the doctor diagnoses each target
-     * @param backupSettings the backup schedule and storage; null or without schedules: no scheduled backups
-     */
-    static Agent start(
-            List<Target> targets,
-            InetSocketAddress listen,
-            Duration connectTimeout,
-            Function<String, Target> onDemandTarget,
-            Duration doctorInterval,
-            BackupSettings backupSettings) {
+    /** Starts polling the targets, diagnosing them, backing them up on schedule and serving HTTP. */
+    static Agent start(AgentSettings settings) {
+        List<Target> targets = settings.targets();
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
-        RedisConnector connector = new RedisConnector(connectTimeout);
+        RedisConnector connector = new RedisConnector(settings.timeout());
         Collector collector = new Collector(targets, connector, exporter.registry(), clock, CONFIG_REFRESH_POLLS);
         exporter.exposeTargets(() -> collector.latest().values());
         DoctorMonitor doctor = new DoctorMonitor(
-                targets, connector, exporter.registry(), doctorInterval, new Diagnosis(Rules.standard()));
+                targets, connector, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
+        Function<String, Target> onDemandTarget = uri -> TargetFactory.fromScrape(uri, settings.scrape());
         MetricsServer.OnDemandPoller onDemand = uri -> {
             try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
                 return poller.poll();
             }
         };
+        InetSocketAddress listen = settings.listen();
         int port;
         try {
             port = exporter.serve(
@@ -91,6 +80,7 @@ public final class Agent implements AutoCloseable {
                     + failure.getMessage() + hint);
         }
         collector.start();
+        BackupSettings backupSettings = settings.backups();
         ScheduledBackups backups =
                 backupSettings == null || backupSettings.schedules().isEmpty()
                         ? null

@@ -3,7 +3,7 @@ package io.steward.cli;
 import java.util.List;
 
 /**
- * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link ConfigLoader}
+ * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link Settings}
  * checks and converts them, naming the key path of anything wrong.
  */
 public record StewardConfig(

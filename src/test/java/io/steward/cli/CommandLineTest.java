@@ -63,7 +63,7 @@ class CommandLineTest {
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("unknown key 'targets[0].pol-interval'")
+                .contains(file + ":4:5: targets[0].pol-interval: unknown key (known: ")
                 .contains("poll-interval")
                 .doesNotContain("\tat ");
     }
@@ -74,7 +74,8 @@ class CommandLineTest {
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("targets[0].poll-interval: 'soon' is not a duration (write it like 500ms, 15s, 5m or 1h)");
+                .contains(file + ":3:5: targets[0].poll-interval: 'soon' is not a duration"
+                        + " (write it like 500ms, 15s, 5m or 1h)");
     }
 
     @Test
@@ -82,7 +83,7 @@ class CommandLineTest {
         Path file = config("targets:\n\t- uri: redis://x\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("not valid YAML at line 2");
+        assertThat(run.err()).contains(file + ":2:1: not valid YAML: found character '\\t(TAB)'");
     }
 
     @Test
@@ -90,7 +91,7 @@ class CommandLineTest {
         Path file = config("targets:\n  - uri: [redis://a, redis://b]\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("'targets[0].uri' has the wrong form (expected a single value)");
+        assertThat(run.err()).contains(file + ":2:5: targets[0].uri: wrong form (expected a single value)");
     }
 
     @Test
@@ -122,7 +123,8 @@ class CommandLineTest {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    password-env: CACHE_PASS\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("targets[0].password-env: environment variable CACHE_PASS is not set");
+        assertThat(run.err())
+                .contains(file + ":3:5: targets[0].password-env: environment variable CACHE_PASS is not set");
     }
 
     @Test
@@ -147,7 +149,7 @@ class CommandLineTest {
     void aBadListenAddressIsNamed() {
         Cli.Run run = run(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "localhost"), "serve");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--web.listen-address: 'localhost' is not HOST:PORT");
+        assertThat(run.err()).contains("STEWARD_WEB_LISTEN_ADDRESS: 'localhost' is not HOST:PORT");
     }
 
     @Test
