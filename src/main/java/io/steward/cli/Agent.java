@@ -7,7 +7,6 @@ import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.DoctorMonitor;
 import io.steward.diagnostics.Rules;
-import io.steward.exporters.MetricsServer;
 import io.steward.exporters.PrometheusExporter;
 import java.io.IOException;
 import java.net.BindException;
@@ -16,7 +15,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
 
-/** The running agent: collector, doctor, scheduled backups and exporter, wired together. Closing it stops everything. */
+/**
+ * The running agent: collector, doctor, scheduled backups, exporter and HTTP server, wired together. Closing it
+ * stops everything.
+ */
 public final class Agent implements AutoCloseable {
 
     /** Config values are refreshed every this many polls (5 minutes at the default 15 s interval). */
@@ -26,22 +28,22 @@ public final class Agent implements AutoCloseable {
     private final Collector collector;
     private final DoctorMonitor doctor;
     private final PrometheusExporter exporter;
+    private final WebServer web;
     private final ScheduledBackups backups;
-    private final int port;
 
     private Agent(
             RedisConnector connector,
             Collector collector,
             DoctorMonitor doctor,
             PrometheusExporter exporter,
-            ScheduledBackups backups,
-            int port) {
+            WebServer web,
+            ScheduledBackups backups) {
         this.connector = connector;
         this.collector = collector;
         this.doctor = doctor;
         this.exporter = exporter;
+        this.web = web;
         this.backups = backups;
-        this.port = port;
     }
 
     /** Starts polling the targets, diagnosing them, backing them up on schedule and serving HTTP. */
@@ -56,16 +58,17 @@ public final class Agent implements AutoCloseable {
                 targets, connector, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
         Function<String, Target> onDemandTarget = uri -> TargetFactory.fromScrape(uri, settings.scrape());
-        MetricsServer.OnDemandPoller onDemand = uri -> {
+        WebServer.OnDemand onDemand = uri -> {
             try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
                 return poller.poll();
             }
         };
         InetSocketAddress listen = settings.listen();
-        int port;
+        WebServer web;
         try {
-            port = exporter.serve(
+            web = WebServer.start(
                     listen,
+                    exporter,
                     onDemand,
                     () -> collector.latest().size() == collector.targets().size(),
                     doctor::status);
@@ -85,11 +88,11 @@ public final class Agent implements AutoCloseable {
                 backupSettings == null || backupSettings.schedules().isEmpty()
                         ? null
                         : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
-        return new Agent(connector, collector, doctor, exporter, backups, port);
+        return new Agent(connector, collector, doctor, exporter, web, backups);
     }
 
     public int port() {
-        return port;
+        return web.port();
     }
 
     @Override
@@ -97,6 +100,7 @@ public final class Agent implements AutoCloseable {
         if (backups != null) {
             backups.close();
         }
+        web.close();
         exporter.close();
         collector.close();
         doctor.close();

@@ -1,75 +1,62 @@
-package io.steward.exporters;
+package io.steward.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.steward.collector.PollResult;
 import io.steward.diagnostics.DoctorStatus;
 import io.steward.diagnostics.JsonReport;
-import java.io.ByteArrayOutputStream;
+import io.steward.exporters.PrometheusExporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's HTTP endpoints: {@code /metrics} (everything the registry holds, in the text format or
- * OpenMetrics as the Accept header asks), {@code /scrape?target=URI} (one on-demand poll, no target label),
- * {@code /doctor?target=NAME} (the doctor's latest report on a configured target, as JSON), {@code /-/healthy},
- * {@code /-/ready} and a landing page.
+ * The agent's HTTP endpoints, on the JDK's HTTP server: {@code /metrics} (every configured target and the agent's
+ * own meters), {@code /scrape?target=} (one on-demand poll, no target label), {@code /doctor?target=NAME} (the
+ * doctor's latest report on a configured target, as JSON), {@code /-/healthy}, {@code /-/ready} and a landing page.
+ *
+ * <p>The JDK server sets TCP_NODELAY only when the process starts with {@code sun.net.httpserver.nodelay=true};
+ * {@link Main#main} sees to that.
  */
-public final class MetricsServer implements AutoCloseable {
+final class WebServer implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(MetricsServer.class);
+    private static final Logger logger = LoggerFactory.getLogger(WebServer.class);
+    private static final String TEXT = "text/plain; charset=utf-8";
 
-    static {
-        // The JDK server writes headers and body separately; without TCP_NODELAY a kept-alive connection (what
-        // Prometheus uses) waits ~40 ms on every scrape for Nagle and delayed ACKs to resolve.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    /** Polls a target given by URI once; throws {@link IllegalArgumentException} for a URI it cannot use. */
+    /** Polls the target of a {@code /scrape?target=} once; throws {@link IllegalArgumentException} for a bad one. */
     @FunctionalInterface
-    public interface OnDemandPoller {
-        PollResult poll(String uri);
+    interface OnDemand {
+        PollResult poll(String target);
     }
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final PrometheusRegistry registry;
-    private final OnDemandPoller onDemand;
+    private final PrometheusExporter exporter;
+    private final OnDemand onDemand;
     private final BooleanSupplier ready;
     private final Function<String, Optional<DoctorStatus>> doctor;
-    private final ExpositionFormats formats = ExpositionFormats.init();
     private final JsonReport json = new JsonReport();
 
-    public MetricsServer(
-            InetSocketAddress address,
-            PrometheusRegistry registry,
-            OnDemandPoller onDemand,
+    private WebServer(
+            HttpServer server,
+            PrometheusExporter exporter,
+            OnDemand onDemand,
             BooleanSupplier ready,
-            Function<String, Optional<DoctorStatus>> doctor)
-            throws IOException {
-        this.registry = registry;
+            Function<String, Optional<DoctorStatus>> doctor) {
+        this.server = server;
+        this.exporter = exporter;
         this.onDemand = onDemand;
         this.ready = ready;
         this.doctor = doctor;
-        this.server = HttpServer.create(address, 64);
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "steward-http");
             thread.setDaemon(true);
@@ -79,12 +66,25 @@ public final class MetricsServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    public void start() {
-        server.start();
-        logger.info("listening on http://{}:{}/metrics", server.getAddress().getHostString(), port());
+    /**
+     * Serves on {@code address}; throws {@link java.net.BindException} when it is taken.
+     *
+     * @param doctor the doctor's state of a target by name, empty for an unknown name
+     */
+    static WebServer start(
+            InetSocketAddress address,
+            PrometheusExporter exporter,
+            OnDemand onDemand,
+            BooleanSupplier ready,
+            Function<String, Optional<DoctorStatus>> doctor)
+            throws IOException {
+        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, onDemand, ready, doctor);
+        web.server.start();
+        logger.info("listening on http://{}:{}/metrics", address.getHostString(), web.port());
+        return web;
     }
 
-    public int port() {
+    int port() {
         return server.getAddress().getPort();
     }
 
@@ -92,24 +92,24 @@ public final class MetricsServer implements AutoCloseable {
         try {
             String path = exchange.getRequestURI().getPath();
             switch (path) {
-                case "/metrics" -> writeMetrics(exchange, registry.scrape());
+                case "/metrics" -> send(exchange, exporter.metrics(accept(exchange), acceptEncoding(exchange)));
                 case "/scrape" -> scrape(exchange);
                 case "/doctor" -> doctorReport(exchange);
-                case "/-/healthy" -> send(exchange, 200, "text/plain; charset=utf-8", "OK\n");
+                case "/-/healthy" -> send(exchange, 200, TEXT, "OK\n");
                 case "/-/ready" -> {
                     boolean isReady = ready.getAsBoolean();
                     send(
                             exchange,
                             isReady ? 200 : 503,
-                            "text/plain; charset=utf-8",
+                            TEXT,
                             isReady ? "OK\n" : "not ready: no poll has finished yet\n");
                 }
                 case "/" -> send(exchange, 200, "text/html; charset=utf-8", LANDING_PAGE);
-                default -> send(exchange, 404, "text/plain; charset=utf-8", "not found: " + path + "\n");
+                default -> send(exchange, 404, TEXT, "not found: " + path + "\n");
             }
         } catch (RuntimeException failure) {
             logger.warn("request {} failed", exchange.getRequestURI().getPath(), failure);
-            send(exchange, 500, "text/plain; charset=utf-8", "internal error: " + failure.getMessage() + "\n");
+            send(exchange, 500, TEXT, "internal error: " + failure.getMessage() + "\n");
         } finally {
             exchange.close();
         }
@@ -118,21 +118,17 @@ public final class MetricsServer implements AutoCloseable {
     private void scrape(HttpExchange exchange) throws IOException {
         String target = queryParameter(exchange, "target");
         if (target == null || target.isBlank()) {
-            send(
-                    exchange,
-                    400,
-                    "text/plain; charset=utf-8",
-                    "missing parameter: target (for example /scrape?target=redis://host:6379)\n");
+            send(exchange, 400, TEXT, "missing parameter: target (for example /scrape?target=redis://host:6379)\n");
             return;
         }
         PollResult result;
         try {
             result = onDemand.poll(target);
         } catch (IllegalArgumentException badTarget) {
-            send(exchange, 400, "text/plain; charset=utf-8", "bad target: " + badTarget.getMessage() + "\n");
+            send(exchange, 400, TEXT, "bad target: " + badTarget.getMessage() + "\n");
             return;
         }
-        writeMetrics(exchange, new RedisMetricsCollector(() -> List.of(result), false).collect());
+        send(exchange, exporter.onDemand(result, accept(exchange), acceptEncoding(exchange)));
     }
 
     private void doctorReport(HttpExchange exchange) throws IOException {
@@ -141,56 +137,32 @@ public final class MetricsServer implements AutoCloseable {
             send(
                     exchange,
                     400,
-                    "text/plain; charset=utf-8",
-                    "missing parameter: target (a configured target's name,"
-                            + " for example /doctor?target=cache-1)\n");
+                    TEXT,
+                    "missing parameter: target (a configured target's name, for example /doctor?target=cache-1)\n");
             return;
         }
         Optional<DoctorStatus> status = doctor.apply(target);
         if (status.isEmpty()) {
-            send(exchange, 404, "text/plain; charset=utf-8", "no configured target is named '" + target + "'\n");
+            send(exchange, 404, TEXT, "no configured target is named '" + target + "'\n");
         } else if (status.get() instanceof DoctorStatus.Diagnosed diagnosed) {
             send(exchange, 200, "application/json; charset=utf-8", json.render(diagnosed.report()));
         } else if (status.get() instanceof DoctorStatus.Down down) {
-            send(exchange, 503, "text/plain; charset=utf-8", "no diagnosis: " + down.message() + "\n");
+            send(exchange, 503, TEXT, "no diagnosis: " + down.message() + "\n");
         } else {
             send(
                     exchange,
                     503,
-                    "text/plain; charset=utf-8",
+                    TEXT,
                     "no diagnosis of " + target + " yet: the doctor needs two polls to measure rates\n");
         }
     }
 
-    private void writeMetrics(HttpExchange exchange, MetricSnapshots snapshots) throws IOException {
-        ExpositionFormatWriter writer =
-                formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        boolean gzip = acceptsGzip(exchange);
-        try (OutputStream out = gzip ? new FastGzip(body) : body) {
-            writer.write(out, snapshots);
-        }
-        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
-        if (gzip) {
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-        }
-        exchange.sendResponseHeaders(200, body.size());
-        try (OutputStream out = exchange.getResponseBody()) {
-            body.writeTo(out);
-        }
+    private static String accept(HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Accept");
     }
 
-    /** Metrics text compresses about eight times at the fastest level; higher levels cost more than they save. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 8192);
-            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
-        }
-    }
-
-    private static boolean acceptsGzip(HttpExchange exchange) {
-        String encodings = exchange.getRequestHeaders().getFirst("Accept-Encoding");
-        return encodings != null && encodings.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+    private static String acceptEncoding(HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Accept-Encoding");
     }
 
     private static String queryParameter(HttpExchange exchange, String name) {
@@ -208,12 +180,23 @@ public final class MetricsServer implements AutoCloseable {
         return null;
     }
 
+    private static void send(HttpExchange exchange, PrometheusExporter.Exposition exposition) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", exposition.contentType());
+        if (exposition.gzipped()) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        write(exchange, 200, exposition.body());
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
+        write(exchange, status, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            out.write(body);
         }
     }
 
