@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.collector.Collector;
+import io.steward.collector.PollResult;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
 import io.steward.collector.TargetPoller;
@@ -57,19 +58,19 @@ public final class Agent implements AutoCloseable {
         DoctorMonitor doctor = new DoctorMonitor(
                 targets, connector, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
-        Function<String, Target> onDemandTarget = uri -> TargetFactory.fromScrape(uri, settings.scrape());
-        WebServer.OnDemand onDemand = uri -> {
-            try (TargetPoller poller = new TargetPoller(onDemandTarget.apply(uri), connector, clock, 1)) {
+        Function<Target, PollResult> pollOnce = target -> {
+            try (TargetPoller poller = new TargetPoller(target, connector, clock, 1)) {
                 return poller.poll();
             }
         };
+        OnDemandScrapes scrapes = new OnDemandScrapes(settings.scrape(), pollOnce, exporter.registry(), clock);
         InetSocketAddress listen = settings.listen();
         WebServer web;
         try {
             web = WebServer.start(
                     listen,
                     exporter,
-                    onDemand,
+                    scrapes,
                     () -> collector.latest().size() == collector.targets().size(),
                     doctor::status);
         } catch (IOException failure) {

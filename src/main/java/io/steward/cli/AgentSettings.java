@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param timeout the connect timeout, and the command timeout of targets that give none
  * @param backups the backup schedule and storage; without schedules, no scheduled backups
- * @param scrape how {@code /scrape?target=URI} reaches its URI
+ * @param scrape what {@code /scrape?target=} may poll, and with what credentials
  */
 record AgentSettings(
         List<Target> targets,
@@ -18,7 +18,7 @@ record AgentSettings(
         Duration timeout,
         Duration doctorInterval,
         BackupSettings backups,
-        UriTargets scrape) {
+        ScrapePolicy scrape) {
 
     AgentSettings {
         targets = List.copyOf(targets);

@@ -43,6 +43,14 @@ final class ServeCommand implements Callable<Integer> {
                     "Where to serve HTTP (env STEWARD_WEB_LISTEN_ADDRESS; default " + Settings.DEFAULT_LISTEN + ").")
     String listenAddress;
 
+    @Option(
+            names = "--web.scrape-allow",
+            paramLabel = "PATTERN",
+            description = "A host:port pattern (* matches anything) that /scrape may poll besides the configured"
+                    + " targets, repeatable; replaces web.scrape-allow of the config. Such hosts get no password"
+                    + " unless web.scrape-password-file gives one.")
+    List<String> scrapeAllow = new ArrayList<>();
+
     @Mixin
     ConnectionOptions connection;
 
@@ -101,12 +109,13 @@ final class ServeCommand implements Callable<Integer> {
         for (String uri : redis) {
             targets.add(uris.target(uri, "--redis"));
         }
+        List<Target> all = Settings.distinct(Settings.orDefault(targets, uris));
         return new AgentSettings(
-                Settings.distinct(Settings.orDefault(targets, uris)),
+                all,
                 settings.listenAddress(listenAddress),
                 commandTimeout,
                 settings.doctorInterval(doctorInterval),
                 backups,
-                uris);
+                settings.scrapePolicy(scrapeAllow, all, commandTimeout));
     }
 }

@@ -156,6 +156,33 @@ final class Settings {
         return BackupSettings.of(file, env, url.value(), url.where(), configured);
     }
 
+    /**
+     * What {@code /scrape} may poll: the targets, and the hosts of {@code --web.scrape-allow} (which replace those of
+     * {@code web.scrape-allow}) with the credentials of {@code web.scrape-username} and {@code
+     * web.scrape-password-file} or {@code -env}.
+     */
+    ScrapePolicy scrapePolicy(List<String> allowFlags, List<Target> targets, Duration timeout) {
+        StewardConfig.Web web = file.values().web();
+        List<HostPattern> allowed = new ArrayList<>();
+        if (!allowFlags.isEmpty()) {
+            allowFlags.forEach(pattern -> allowed.add(HostPattern.parse(pattern, "--web.scrape-allow")));
+        } else {
+            for (int i = 0; i < web.scrapeAllow().size(); i++) {
+                allowed.add(HostPattern.parse(web.scrapeAllow().get(i), file.at("web.scrape-allow[" + i + "]")));
+            }
+        }
+        Credentials credentials = Credentials.fromConfig(
+                web.scrapeUsername(),
+                web.scrapePasswordFile(),
+                web.scrapePasswordEnv(),
+                file,
+                "web",
+                "scrape-password-file",
+                "scrape-password-env",
+                env);
+        return new ScrapePolicy(targets, allowed, credentials, timeout);
+    }
+
     /** A value and the name it was given by, for messages. */
     private record Setting(String value, String where) {}
 

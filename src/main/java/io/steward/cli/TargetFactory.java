@@ -44,6 +44,10 @@ final class TargetFactory {
                 entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), file.at(key + ".timeout"));
         RedisURI uri = parse(entry.uri(), file.at(key + ".uri"), credentials, timeout);
         String name = entry.name() == null || entry.name().isBlank() ? defaultName(uri) : entry.name();
+        if (name.equals(OnDemandScrapes.TARGET_LABEL)) {
+            throw new ConfigException(file.at(key + ".name") + ": '" + name + "' is the target label of the errors of"
+                    + " /scrape (steward_poll_errors_total{target=\"scrape\"}); choose another name");
+        }
         StewardConfig.Tls tls = entry.tls() == null ? new StewardConfig.Tls(null, null, null) : entry.tls();
         return new Target(name, uri, interval, tlsFiles(uri, tls, TlsNames.inConfig(file, key + ".tls")));
     }
@@ -59,13 +63,6 @@ final class TargetFactory {
         }
         RedisURI uri = parse(text, where, how.credentials(), how.timeout());
         // TLS files given as flags apply to the rediss:// targets among the flags, not to plain ones.
-        TlsFiles files = uri.isSsl() ? tlsFiles(uri, how.tls(), TlsNames.FLAGS) : TlsFiles.NONE;
-        return new Target(defaultName(uri), uri, how.pollInterval(), files);
-    }
-
-    /** A target from a {@code /scrape?target=} value, which may carry its own password. */
-    static Target fromScrape(String text, UriTargets how) {
-        RedisURI uri = parse(text, "target", how.credentials(), how.timeout());
         TlsFiles files = uri.isSsl() ? tlsFiles(uri, how.tls(), TlsNames.FLAGS) : TlsFiles.NONE;
         return new Target(defaultName(uri), uri, how.pollInterval(), files);
     }

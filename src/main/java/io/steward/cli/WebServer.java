@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's HTTP endpoints, on the JDK's HTTP server: {@code /metrics} (every configured target and the agent's
- * own meters), {@code /scrape?target=} (one on-demand poll, no target label), {@code /doctor?target=NAME} (the
+ * own meters), {@code /scrape?target=} (one on-demand poll of a target the config allows, no target label), {@code /doctor?target=NAME} (the
  * doctor's latest report on a configured target, as JSON), {@code /-/healthy}, {@code /-/ready} and a landing page.
  *
  * <p>The JDK server sets TCP_NODELAY only when the process starts with {@code sun.net.httpserver.nodelay=true};
@@ -32,16 +32,10 @@ final class WebServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(WebServer.class);
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    /** Polls the target of a {@code /scrape?target=} once; throws {@link IllegalArgumentException} for a bad one. */
-    @FunctionalInterface
-    interface OnDemand {
-        PollResult poll(String target);
-    }
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusExporter exporter;
-    private final OnDemand onDemand;
+    private final OnDemandScrapes scrapes;
     private final BooleanSupplier ready;
     private final Function<String, Optional<DoctorStatus>> doctor;
     private final JsonReport json = new JsonReport();
@@ -49,12 +43,12 @@ final class WebServer implements AutoCloseable {
     private WebServer(
             HttpServer server,
             PrometheusExporter exporter,
-            OnDemand onDemand,
+            OnDemandScrapes scrapes,
             BooleanSupplier ready,
             Function<String, Optional<DoctorStatus>> doctor) {
         this.server = server;
         this.exporter = exporter;
-        this.onDemand = onDemand;
+        this.scrapes = scrapes;
         this.ready = ready;
         this.doctor = doctor;
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
@@ -74,11 +68,11 @@ final class WebServer implements AutoCloseable {
     static WebServer start(
             InetSocketAddress address,
             PrometheusExporter exporter,
-            OnDemand onDemand,
+            OnDemandScrapes scrapes,
             BooleanSupplier ready,
             Function<String, Optional<DoctorStatus>> doctor)
             throws IOException {
-        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, onDemand, ready, doctor);
+        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, ready, doctor);
         web.server.start();
         logger.info("listening on http://{}:{}/metrics", address.getHostString(), web.port());
         return web;
@@ -121,14 +115,19 @@ final class WebServer implements AutoCloseable {
             send(exchange, 400, TEXT, "missing parameter: target (for example /scrape?target=redis://host:6379)\n");
             return;
         }
-        PollResult result;
+        OnDemandScrapes.Outcome outcome;
         try {
-            result = onDemand.poll(target);
-        } catch (IllegalArgumentException badTarget) {
+            outcome = scrapes.scrape(target);
+        } catch (ConfigException badTarget) {
             send(exchange, 400, TEXT, "bad target: " + badTarget.getMessage() + "\n");
             return;
         }
-        send(exchange, exporter.onDemand(result, accept(exchange), acceptEncoding(exchange)));
+        if (outcome instanceof OnDemandScrapes.Outcome.Refused refused) {
+            send(exchange, 403, TEXT, refused.explanation());
+        } else {
+            PollResult result = ((OnDemandScrapes.Outcome.Polled) outcome).result();
+            send(exchange, exporter.onDemand(result, accept(exchange), acceptEncoding(exchange)));
+        }
     }
 
     private void doctorReport(HttpExchange exchange) throws IOException {
@@ -213,7 +212,7 @@ final class WebServer implements AutoCloseable {
             <h1>redis-steward</h1>
             <ul>
             <li><a href="/metrics">/metrics</a>: every configured target, labelled with <code>target</code></li>
-            <li><a href="/scrape?target=redis://localhost:6379">/scrape?target=URI</a>: one target on demand, for Prometheus relabelling</li>
+            <li>/scrape?target=NAME or URI: one configured or allowed target on demand, for Prometheus relabelling</li>
             <li>/doctor?target=NAME: the doctor's latest report on a configured target, as JSON</li>
             <li><a href="/-/healthy">/-/healthy</a> and <a href="/-/ready">/-/ready</a></li>
             </ul>

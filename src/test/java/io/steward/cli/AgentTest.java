@@ -30,7 +30,11 @@ class AgentTest {
         primary.commands().hset("user:1", "name", "ada");
         primary.commands().get("missing");
         agent = TestAgents.start(
-                Map.of(), TestAgents.entry("primary", primary.uri()), TestAgents.entry("replica", replica.uri()));
+                Map.of(),
+                Duration.ofMinutes(1),
+                "web:\n  scrape-allow: [\"127.0.0.1:1\"]\n",
+                TestAgents.entry("primary", primary.uri()),
+                TestAgents.entry("replica", replica.uri()));
         base = TestAgents.base(agent);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> Http.get(base + "/-/ready").statusCode() == 200);
@@ -129,7 +133,7 @@ class AgentTest {
     }
 
     @Test
-    void scrapeOfADeadTargetAnswersWithRedisUpZero() {
+    void scrapeOfADeadButAllowedTargetAnswersWithRedisUpZero() {
         HttpResponse<String> response = Http.get(base + "/scrape?target=redis://127.0.0.1:1");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Metrics.value(response.body(), "redis_up")).hasValue(0.0);
