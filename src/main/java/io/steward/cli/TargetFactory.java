@@ -122,6 +122,9 @@ final class TargetFactory {
             throw new ConfigException(
                     where + ": unsupported scheme '" + scheme + "' (use redis://, rediss:// or redis-socket://)");
         }
+        if (!scheme.equals("redis-socket")) {
+            checkPort(withScheme, text, where);
+        }
         RedisURI uri;
         try {
             uri = RedisURI.create(withScheme);
@@ -139,6 +142,31 @@ final class TargetFactory {
         uri.setTimeout(timeout);
         uri.setClientName("redis-steward");
         return uri;
+    }
+
+    /**
+     * Refuses a port that is not a number from 1 to 65535. Lettuce would take {@code host:notaport} for a host name
+     * and fail later, looking it up.
+     */
+    private static void checkPort(String withScheme, String text, String where) {
+        int start = withScheme.indexOf("://") + 3;
+        int end = start;
+        while (end < withScheme.length() && "/?#".indexOf(withScheme.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = withScheme.substring(start, end);
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostAndPort.startsWith("[")
+                ? hostAndPort.indexOf(':', Math.max(0, hostAndPort.indexOf(']')))
+                : hostAndPort.lastIndexOf(':');
+        if (colon < 0) {
+            return; // no port: 6379
+        }
+        String port = hostAndPort.substring(colon + 1);
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw new ConfigException(where + ": '" + redact(text) + "' has no valid port ('" + port
+                    + "' is not a number from 1 to 65535; for example redis://host:6379)");
+        }
     }
 
     /** Whether the URI carries user info, which Lettuce reads as a password (with or without a username). */

@@ -147,6 +147,9 @@ class AgentTest {
         HttpResponse<String> bad = Http.get(base + "/scrape?target=http://example:80");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("unsupported scheme 'http'");
+        HttpResponse<String> badPort = Http.get(base + "/scrape?target=127.0.0.1:notaport");
+        assertThat(badPort.statusCode()).isEqualTo(400);
+        assertThat(badPort.body()).contains("has no valid port ('notaport'");
     }
 
     @Test

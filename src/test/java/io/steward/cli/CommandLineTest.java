@@ -119,6 +119,25 @@ class CommandLineTest {
     }
 
     @Test
+    void aPortThatIsNotANumberIsAUsageErrorNamingIt() throws IOException {
+        Cli.Run serve = run("serve", "--redis", "redis://127.0.0.1:notaport");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(serve.err())
+                .contains("--redis: 'redis://127.0.0.1:notaport' has no valid port ('notaport' is not a number from 1"
+                        + " to 65535");
+        Cli.Run doctor = run("doctor", "127.0.0.1:63a9", "--sample-seconds", "0");
+        assertThat(doctor.exitCode()).isEqualTo(2);
+        assertThat(doctor.err()).contains("URI: '127.0.0.1:63a9' has no valid port ('63a9'");
+        Cli.Run outOfRange = run("backup", "run", "--redis", "redis://127.0.0.1:99999");
+        assertThat(outOfRange.exitCode()).isEqualTo(2);
+        assertThat(outOfRange.err()).contains("--redis: 'redis://127.0.0.1:99999' has no valid port ('99999'");
+        Path file = config("targets:\n  - uri: rediss://[::1]:port/0\n");
+        Cli.Run fromFile = run("serve", "--config", file.toString());
+        assertThat(fromFile.exitCode()).isEqualTo(2);
+        assertThat(fromFile.err()).contains(file + ":2:5: targets[0].uri: 'rediss://[::1]:port/0' has no valid port");
+    }
+
+    @Test
     void anUnsetPasswordVariableIsNamed() throws IOException {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    password-env: CACHE_PASS\n");
         Cli.Run run = run("serve", "--config", file.toString());
