@@ -58,6 +58,8 @@ public final class Agent implements AutoCloseable {
         DoctorMonitor doctor = new DoctorMonitor(
                 targets, connector, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
+        Readiness readiness = new Readiness(targets, collector::latest);
+        collector.addListener(readiness);
         Function<Target, PollResult> pollOnce = target -> {
             try (TargetPoller poller = new TargetPoller(target, connector, clock, 1)) {
                 return poller.poll();
@@ -67,12 +69,7 @@ public final class Agent implements AutoCloseable {
         InetSocketAddress listen = settings.listen();
         WebServer web;
         try {
-            web = WebServer.start(
-                    listen,
-                    exporter,
-                    scrapes,
-                    () -> collector.latest().size() == collector.targets().size(),
-                    doctor::status);
+            web = WebServer.start(listen, exporter, scrapes, readiness, doctor::status);
         } catch (IOException failure) {
             doctor.close();
             exporter.close();

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ final class WebServer implements AutoCloseable {
     private final ExecutorService executor;
     private final PrometheusExporter exporter;
     private final OnDemandScrapes scrapes;
-    private final BooleanSupplier ready;
+    private final Readiness readiness;
     private final Function<String, Optional<DoctorStatus>> doctor;
     private final JsonReport json = new JsonReport();
 
@@ -44,12 +43,12 @@ final class WebServer implements AutoCloseable {
             HttpServer server,
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
-            BooleanSupplier ready,
+            Readiness readiness,
             Function<String, Optional<DoctorStatus>> doctor) {
         this.server = server;
         this.exporter = exporter;
         this.scrapes = scrapes;
-        this.ready = ready;
+        this.readiness = readiness;
         this.doctor = doctor;
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "steward-http");
@@ -69,10 +68,10 @@ final class WebServer implements AutoCloseable {
             InetSocketAddress address,
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
-            BooleanSupplier ready,
+            Readiness readiness,
             Function<String, Optional<DoctorStatus>> doctor)
             throws IOException {
-        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, ready, doctor);
+        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, readiness, doctor);
         web.server.start();
         logger.info("listening on http://{}:{}/metrics", address.getHostString(), web.port());
         return web;
@@ -91,12 +90,8 @@ final class WebServer implements AutoCloseable {
                 case "/doctor" -> doctorReport(exchange);
                 case "/-/healthy" -> send(exchange, 200, TEXT, "OK\n");
                 case "/-/ready" -> {
-                    boolean isReady = ready.getAsBoolean();
-                    send(
-                            exchange,
-                            isReady ? 200 : 503,
-                            TEXT,
-                            isReady ? "OK\n" : "not ready: no poll has finished yet\n");
+                    Readiness.Answer answer = readiness.answer();
+                    send(exchange, answer.ready() ? 200 : 503, TEXT, answer.body());
                 }
                 case "/" -> send(exchange, 200, "text/html; charset=utf-8", LANDING_PAGE);
                 default -> send(exchange, 404, TEXT, "not found: " + path + "\n");
