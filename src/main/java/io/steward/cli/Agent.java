@@ -93,15 +93,22 @@ public final class Agent implements AutoCloseable {
         return web.port();
     }
 
+    /**
+     * Stops everything and closes every connection. A backup under way is aborted rather than finished, so nothing
+     * partial stays in the store and stopping does not wait for an upload.
+     */
     @Override
     public void close() {
+        web.close();
+        if (backups != null) {
+            backups.abort();
+        }
+        collector.close();
+        doctor.close();
+        connector.close(); // also ends a backup that still waits for its BGSAVE
         if (backups != null) {
             backups.close();
         }
-        web.close();
         exporter.close();
-        collector.close();
-        doctor.close();
-        connector.close();
     }
 }

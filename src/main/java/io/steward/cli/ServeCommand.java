@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -80,20 +79,17 @@ final class ServeCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** Runs until SIGTERM or SIGINT, then stops in order and exits 0. */
     @Override
     public Integer call() throws InterruptedException {
         AgentSettings settings = settings();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(settings);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            agent.close();
-                            stopped.countDown();
-                        },
-                        "steward-shutdown"));
-        logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
-        stopped.await();
+        try (StopSignals signals = StopSignals.install()) {
+            Agent agent = Agent.start(settings);
+            logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
+            logger.info("steward stopping on {}", signals.await());
+            agent.close();
+        }
+        logger.info("steward stopped");
         return 0;
     }
 
