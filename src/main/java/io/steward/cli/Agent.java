@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.collector.PollOptions;
+import io.steward.collector.PollResult;
 import io.steward.collector.PollScheduler;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
@@ -8,17 +9,18 @@ import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.DoctorMonitor;
 import io.steward.diagnostics.Rules;
-import io.steward.exporters.MetricsServer;
 import io.steward.exporters.PrometheusExporter;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-/** The running agent: collector, doctor, scheduled backups and exporter, wired together. Closing it stops everything. */
+/**
+ * The running agent: collector, doctor, scheduled backups, exporter and HTTP server, wired together. Closing it
+ * stops everything.
+ */
 public final class Agent implements AutoCloseable {
 
     /** Config values are refreshed every this many polls (5 minutes at the default 15 s interval). */
@@ -28,42 +30,30 @@ public final class Agent implements AutoCloseable {
     private final PollScheduler collector;
     private final DoctorMonitor doctor;
     private final PrometheusExporter exporter;
+    private final WebServer web;
     private final ScheduledBackups backups;
-    private final int port;
 
     private Agent(
             RedisConnector connector,
             PollScheduler collector,
             DoctorMonitor doctor,
             PrometheusExporter exporter,
-            ScheduledBackups backups,
-            int port) {
+            WebServer web,
+            ScheduledBackups backups) {
         this.connector = connector;
         this.collector = collector;
         this.doctor = doctor;
         this.exporter = exporter;
+        this.web = web;
         this.backups = backups;
-        this.port = port;
     }
 
-    /**
-     * Starts polling the targets and serving HTTP.
-     *
-     * @param onDemandTarget turns a {@code /scrape?target=} value into a target, or throws
-     *     {@link IllegalArgumentException}
-     * @param doctorInterval how often the doctor diagnoses each target
-     * @param backupSettings the backup schedule and storage; null or without schedules: no scheduled backups
-     */
-    static Agent start(
-            List<Target> targets,
-            InetSocketAddress listen,
-            Duration connectTimeout,
-            Function<String, Target> onDemandTarget,
-            Duration doctorInterval,
-            BackupSettings backupSettings) {
+    /** Starts polling the targets, diagnosing them, backing them up on schedule and serving HTTP. */
+    static Agent start(AgentSettings settings) {
+        List<Target> targets = settings.targets();
         Clock clock = Clock.systemUTC();
         PrometheusExporter exporter = new PrometheusExporter(BuildInfo.version());
-        RedisConnector connector = new RedisConnector(connectTimeout);
+        RedisConnector connector = new RedisConnector(settings.timeout());
         PollScheduler collector = new PollScheduler(
                 targets,
                 connector,
@@ -71,22 +61,21 @@ public final class Agent implements AutoCloseable {
                 clock,
                 PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
         exporter.exposeTargets(() -> collector.latest().values());
-        DoctorMonitor doctor =
-                new DoctorMonitor(targets, exporter.registry(), doctorInterval, new Diagnosis(Rules.standard()));
+        DoctorMonitor doctor = new DoctorMonitor(
+                targets, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
-        MetricsServer.OnDemandPoller onDemand = uri -> {
-            try (TargetPoller poller =
-                    new TargetPoller(onDemandTarget.apply(uri), connector, clock, PollOptions.oneOff())) {
+        Readiness readiness = new Readiness(targets, collector::latest);
+        collector.addListener(readiness);
+        Function<Target, PollResult> pollOnce = target -> {
+            try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {
                 return poller.poll();
             }
         };
-        int port;
+        OnDemandScrapes scrapes = new OnDemandScrapes(settings.scrape(), pollOnce, exporter.registry(), clock);
+        InetSocketAddress listen = settings.listen();
+        WebServer web;
         try {
-            port = exporter.serve(
-                    listen,
-                    onDemand,
-                    () -> collector.latest().size() == collector.targets().size(),
-                    doctor::status);
+            web = WebServer.start(listen, exporter, scrapes, readiness, doctor::status);
         } catch (IOException failure) {
             doctor.close();
             exporter.close();
@@ -98,25 +87,34 @@ public final class Agent implements AutoCloseable {
                     + failure.getMessage() + hint);
         }
         collector.start();
+        BackupSettings backupSettings = settings.backups();
         ScheduledBackups backups =
                 backupSettings == null || backupSettings.schedules().isEmpty()
                         ? null
                         : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
-        return new Agent(connector, collector, doctor, exporter, backups, port);
+        return new Agent(connector, collector, doctor, exporter, web, backups);
     }
 
     public int port() {
-        return port;
+        return web.port();
     }
 
+    /**
+     * Stops everything and closes every connection. A backup under way is aborted rather than finished, so nothing
+     * partial stays in the store and stopping does not wait for an upload.
+     */
     @Override
     public void close() {
+        web.close();
+        if (backups != null) {
+            backups.abort();
+        }
+        collector.close();
+        doctor.close();
+        connector.close(); // also ends a backup that still waits for its BGSAVE
         if (backups != null) {
             backups.close();
         }
         exporter.close();
-        collector.close();
-        doctor.close();
-        connector.close();
     }
 }

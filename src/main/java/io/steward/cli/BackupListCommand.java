@@ -58,7 +58,7 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
 
     @Override
     public Integer call() throws Exception {
-        BackupSettings settings = settings(loadConfig());
+        BackupSettings settings = backupSettings();
         try (BackupStore store = settings.openStore()) {
             List<Manifest> backups = new BackupCatalog(store).list(Optional.ofNullable(target));
             if (format == Format.json) {

@@ -30,7 +30,7 @@ final class BackupPruneCommand extends StoredBackupsCommand implements Callable<
 
     @Override
     public Integer call() {
-        BackupSettings settings = settings(loadConfig());
+        BackupSettings settings = backupSettings();
         RetentionPolicy policy = settings.retention()
                 .orElseThrow(() -> new ConfigException("retention: prune needs"
                         + " a retention section in the config, for example retention: {keep-last: 24, keep-daily: 7}"));

@@ -41,7 +41,7 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ConfigException("--to-dir: " + dir + " is not a directory");
         }
-        BackupSettings settings = settings(loadConfig());
+        BackupSettings settings = backupSettings();
         try (BackupStore store = settings.openStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
             Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));

@@ -54,11 +54,16 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
     }
 
     @Override
+    String storageFlagName() {
+        return "--to";
+    }
+
+    @Override
     public Integer call() {
-        StewardConfig file = loadConfig();
-        List<Target> configured = configuredTargets(file);
-        BackupSettings settings = BackupSettings.of(file, env, to, configured);
-        List<Target> chosen = chosen(configured);
+        Settings resolved = settings();
+        List<Target> configured = resolved.configuredTargets(REDIS_TIMEOUT);
+        BackupSettings settings = resolved.backups(to, storageFlagName(), configured);
+        List<Target> chosen = chosen(resolved, configured);
         int exitCode = 0;
         try (BackupStore store = settings.openStore();
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
@@ -97,44 +102,18 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         return exitCode;
     }
 
-    private List<Target> chosen(List<Target> configured) {
+    /** --redis, or --target, or every target of the config file, or the local default. */
+    private List<Target> chosen(Settings settings, List<Target> configured) {
         if (target != null && redis != null) {
             throw new ConfigException("give --target or --redis, not both");
         }
+        UriTargets how = settings.uriTargets(connection, Target.DEFAULT_POLL_INTERVAL, REDIS_TIMEOUT);
         if (redis != null) {
-            return List.of(targetFactory()
-                    .fromUri(
-                            redis,
-                            "--redis",
-                            connection.credentials(env),
-                            connection.tls(),
-                            Target.DEFAULT_POLL_INTERVAL,
-                            false));
+            return List.of(how.target(redis, "--redis"));
         }
         if (target != null) {
-            return List.of(configured.stream()
-                    .filter(t -> t.name().equals(target))
-                    .findFirst()
-                    .orElseThrow(() -> new ConfigException("--target: no target named '" + target + "' in the config"
-                            + (configured.isEmpty()
-                                    ? ""
-                                    : " (known: "
-                                            + String.join(
-                                                    ", ",
-                                                    configured.stream()
-                                                            .map(Target::name)
-                                                            .toList()) + ")"))));
+            return settings.named(List.of(target), configured);
         }
-        if (!configured.isEmpty()) {
-            return configured;
-        }
-        return List.of(targetFactory()
-                .fromUri(
-                        ServeCommand.DEFAULT_TARGET,
-                        "default target",
-                        connection.credentials(env),
-                        connection.tls(),
-                        Target.DEFAULT_POLL_INTERVAL,
-                        false));
+        return Settings.orDefault(configured, how);
     }
 }

@@ -10,6 +10,7 @@ import io.steward.collector.Target;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,40 +28,34 @@ record BackupSettings(
         List<BackupScheduler.Scheduled> schedules,
         Map<String, Duration> timeouts) {
 
-    static final String DEFAULT_URL = "file:./backups";
     static final Duration DEFAULT_BGSAVE_TIMEOUT = Duration.ofHours(1);
 
     /**
-     * @param urlFlag {@code --to} or {@code --storage}, which win over env and file
-     * @param targets the targets built from {@code config.targets()}, in the same order
+     * @param url where backups go, and {@code where} the name it was given by (flag, variable or key)
+     * @param targets the targets built from the file's {@code targets:}, in the same order
      */
-    static BackupSettings of(StewardConfig config, Map<String, String> env, String urlFlag, List<Target> targets) {
+    static BackupSettings of(ConfigFile file, Map<String, String> env, String url, String where, List<Target> targets) {
+        StewardConfig config = file.values();
         if (config.scheduler().store() != null && !config.scheduler().store().equals("memory")) {
-            throw new ConfigException("scheduler.store: '" + config.scheduler().store() + "' is not supported; only"
-                    + " memory is (each agent keeps its own schedule)");
+            throw new ConfigException(
+                    file.at("scheduler.store") + ": '" + config.scheduler().store()
+                            + "' is not supported; only memory is (each agent keeps its own schedule)");
         }
         StewardConfig.Storage storage = config.storage();
-        String urlText = urlFlag != null
-                ? urlFlag
-                : env.get("STEWARD_STORAGE_URL") != null
-                        ? env.get("STEWARD_STORAGE_URL")
-                        : storage.url() != null ? storage.url() : DEFAULT_URL;
-        String where = urlFlag != null
-                ? "storage URL"
-                : env.get("STEWARD_STORAGE_URL") != null ? "STEWARD_STORAGE_URL" : "storage.url";
-        StorageUrl url;
+        StorageUrl storageUrl;
         try {
-            url = StorageUrl.parse(urlText);
+            storageUrl = StorageUrl.parse(url);
         } catch (IllegalArgumentException invalid) {
             throw new ConfigException(where + ": " + invalid.getMessage());
         }
         Compression compression =
                 storage.compression() == null ? Compression.ZSTD : Compression.parse(storage.compression());
         if (compression == null) {
-            throw new ConfigException("storage.compression: '" + storage.compression() + "' is not zstd or none");
+            throw new ConfigException(
+                    file.at("storage.compression") + ": '" + storage.compression() + "' is not zstd or none");
         }
         List<BackupScheduler.Scheduled> schedules = new ArrayList<>();
-        Map<String, Duration> timeouts = new java.util.HashMap<>();
+        Map<String, Duration> timeouts = new HashMap<>();
         for (int i = 0; i < targets.size() && i < config.targets().size(); i++) {
             StewardConfig.Backup backup = config.targets().get(i).backup();
             if (backup == null) {
@@ -69,22 +64,23 @@ record BackupSettings(
             String at = "targets[" + i + "].backup";
             Duration timeout = backup.timeout() == null
                     ? DEFAULT_BGSAVE_TIMEOUT
-                    : Durations.parse(backup.timeout(), at + ".timeout");
+                    : Durations.parse(backup.timeout(), file.at(at + ".timeout"));
             timeouts.put(targets.get(i).name(), timeout);
             if (backup.schedule() != null) {
                 Optional<String> problem = BackupScheduler.problemWith(backup.schedule());
                 if (problem.isPresent()) {
-                    throw new ConfigException(at + ".schedule: '" + backup.schedule() + "' is not a Quartz cron"
-                            + " expression (" + problem.get() + "); for example \"0 0 * * * ?\" is every hour");
+                    throw new ConfigException(file.at(at + ".schedule") + ": '" + backup.schedule()
+                            + "' is not a Quartz cron expression (" + problem.get()
+                            + "); for example \"0 0 * * * ?\" is every hour");
                 }
                 schedules.add(new BackupScheduler.Scheduled(targets.get(i), backup.schedule(), timeout));
             }
         }
         return new BackupSettings(
-                url,
-                url.isS3() ? s3(storage.s3(), env) : null,
+                storageUrl,
+                storageUrl.isS3() ? s3(storage.s3(), file, env) : null,
                 compression,
-                retention(config.retention()),
+                retention(config.retention(), file),
                 List.copyOf(schedules),
                 Map.copyOf(timeouts));
     }
@@ -97,7 +93,7 @@ record BackupSettings(
         return timeouts.getOrDefault(target.name(), DEFAULT_BGSAVE_TIMEOUT);
     }
 
-    private static S3Settings s3(StewardConfig.S3 s3, Map<String, String> env) {
+    private static S3Settings s3(StewardConfig.S3 s3, ConfigFile file, Map<String, String> env) {
         StewardConfig.S3 given = s3 == null ? new StewardConfig.S3(null, null, null, null, null, null, null) : s3;
         URI endpoint = null;
         if (given.endpoint() != null) {
@@ -109,25 +105,31 @@ record BackupSettings(
             if (endpoint == null
                     || endpoint.getHost() == null
                     || !List.of("http", "https").contains(String.valueOf(endpoint.getScheme()))) {
-                throw new ConfigException("storage.s3.endpoint: '" + given.endpoint() + "' is not an http(s) URL"
-                        + " (for example http://127.0.0.1:9000)");
+                throw new ConfigException(file.at("storage.s3.endpoint") + ": '" + given.endpoint()
+                        + "' is not an http(s) URL" + " (for example http://127.0.0.1:9000)");
             }
         }
         if ((given.accessKeyEnv() == null) != (given.secretKeyEnv() == null)) {
-            throw new ConfigException("storage.s3: give both access-key-env and secret-key-env, or neither (then the"
-                    + " AWS default credentials are used)");
+            throw new ConfigException(
+                    file.at("storage.s3") + ": give both access-key-env and secret-key-env, or neither (then the"
+                            + " AWS default credentials are used)");
         }
-        String accessKey = given.accessKeyEnv() == null ? null : required(env, given.accessKeyEnv(), "access-key-env");
-        String secretKey = given.secretKeyEnv() == null ? null : required(env, given.secretKeyEnv(), "secret-key-env");
+        String accessKey = given.accessKeyEnv() == null
+                ? null
+                : required(env, given.accessKeyEnv(), file.at("storage.s3.access-key-env"));
+        String secretKey = given.secretKeyEnv() == null
+                ? null
+                : required(env, given.secretKeyEnv(), file.at("storage.s3.secret-key-env"));
         String checksums =
                 given.checksums() == null ? "when-supported" : given.checksums().toLowerCase(Locale.ROOT);
         if (!checksums.equals("when-supported") && !checksums.equals("when-required")) {
-            throw new ConfigException("storage.s3.checksums: '" + given.checksums() + "' is not when-supported or"
-                    + " when-required (use when-required for stores that reject the AWS SDK's default checksums)");
+            throw new ConfigException(
+                    file.at("storage.s3.checksums") + ": '" + given.checksums() + "' is not when-supported or"
+                            + " when-required (use when-required for stores that reject the AWS SDK's default checksums)");
         }
         int attempts = given.maxAttempts() == null ? 4 : given.maxAttempts();
         if (attempts < 1) {
-            throw new ConfigException("storage.s3.max-attempts: must be at least 1");
+            throw new ConfigException(file.at("storage.s3.max-attempts") + ": must be at least 1");
         }
         return new S3Settings(
                 endpoint,
@@ -139,35 +141,35 @@ record BackupSettings(
                 attempts);
     }
 
-    private static String required(Map<String, String> env, String variable, String key) {
+    private static String required(Map<String, String> env, String variable, String where) {
         String value = env.get(variable);
         if (value == null || value.isBlank()) {
-            throw new ConfigException("storage.s3." + key + ": environment variable " + variable + " is not set");
+            throw new ConfigException(where + ": environment variable " + variable + " is not set");
         }
         return value;
     }
 
-    private static Optional<RetentionPolicy> retention(StewardConfig.Retention retention) {
+    private static Optional<RetentionPolicy> retention(StewardConfig.Retention retention, ConfigFile file) {
         if (retention == null) {
             return Optional.empty();
         }
-        int last = count(retention.keepLast(), "keep-last");
-        int daily = count(retention.keepDaily(), "keep-daily");
-        int weekly = count(retention.keepWeekly(), "keep-weekly");
-        int monthly = count(retention.keepMonthly(), "keep-monthly");
+        int last = count(retention.keepLast(), file.at("retention.keep-last"));
+        int daily = count(retention.keepDaily(), file.at("retention.keep-daily"));
+        int weekly = count(retention.keepWeekly(), file.at("retention.keep-weekly"));
+        int monthly = count(retention.keepMonthly(), file.at("retention.keep-monthly"));
         if (last + daily + weekly + monthly == 0) {
-            throw new ConfigException(
-                    "retention: every count is 0 or missing; give at least one, for example keep-last: 24");
+            throw new ConfigException(file.at("retention")
+                    + ": every count is 0 or missing; give at least one, for example keep-last: 24");
         }
         return Optional.of(new RetentionPolicy(last, daily, weekly, monthly));
     }
 
-    private static int count(Integer value, String key) {
+    private static int count(Integer value, String where) {
         if (value == null) {
             return 0;
         }
         if (value < 0) {
-            throw new ConfigException("retention." + key + ": must be 0 or more");
+            throw new ConfigException(where + ": must be 0 or more");
         }
         return value;
     }

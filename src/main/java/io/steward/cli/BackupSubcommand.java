@@ -3,12 +3,9 @@ package io.steward.cli;
 import io.steward.backup.BackupCatalog;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Manifest;
-import io.steward.collector.Target;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -33,31 +30,17 @@ abstract class BackupSubcommand {
     /** The storage URL given on this command's own flag, or null. */
     abstract String storageFlag();
 
-    StewardConfig loadConfig() {
-        Path file = config != null
-                ? config
-                : env.get("STEWARD_CONFIG") == null || env.get("STEWARD_CONFIG").isBlank()
-                        ? null
-                        : Path.of(env.get("STEWARD_CONFIG"));
-        return file == null ? StewardConfig.empty() : new ConfigLoader().load(file);
+    /** The name of that flag, for messages. */
+    abstract String storageFlagName();
+
+    Settings settings() {
+        return Settings.load(env, config);
     }
 
-    TargetFactory targetFactory() {
-        return new TargetFactory(env, REDIS_TIMEOUT);
-    }
-
-    /** The config file's targets, in order. */
-    List<Target> configuredTargets(StewardConfig file) {
-        TargetFactory factory = targetFactory();
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < file.targets().size(); i++) {
-            targets.add(factory.fromEntry(file.targets().get(i), i));
-        }
-        return targets;
-    }
-
-    BackupSettings settings(StewardConfig file) {
-        return BackupSettings.of(file, env, storageFlag(), configuredTargets(file));
+    /** The backup part of the settings, for the commands that need no Redis. */
+    BackupSettings backupSettings() {
+        Settings settings = settings();
+        return settings.backups(storageFlag(), storageFlagName(), settings.configuredTargets(REDIS_TIMEOUT));
     }
 
     /** The backup with this id, or a usage error that says where to find the ids. */

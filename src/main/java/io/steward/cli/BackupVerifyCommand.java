@@ -39,7 +39,7 @@ final class BackupVerifyCommand extends StoredBackupsCommand implements Callable
         if ((id == null) == !latest) {
             throw new ConfigException("give a BACKUP_ID or --latest");
         }
-        BackupSettings settings = settings(loadConfig());
+        BackupSettings settings = backupSettings();
         try (BackupStore store = settings.openStore()) {
             BackupCatalog catalog = new BackupCatalog(store);
             Manifest manifest = latest

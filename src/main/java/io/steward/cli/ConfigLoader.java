@@ -1,6 +1,9 @@
 package io.steward.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,20 +15,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
-/** Reads the YAML configuration file. Unknown keys are an error, named by their full path. */
-public final class ConfigLoader {
+/**
+ * Reads the YAML configuration file. Unknown keys are an error. Every error names the file, the line and column,
+ * and the full key path.
+ */
+final class ConfigLoader {
 
     private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    public StewardConfig load(Path file) {
+    ConfigFile load(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -34,46 +43,88 @@ public final class ConfigLoader {
         } catch (IOException unreadable) {
             throw new ConfigException("cannot read config file " + file + ": " + unreadable.getMessage());
         }
-        if (text.isBlank()) {
-            return StewardConfig.empty();
+        String name = file.toString();
+        Map<String, ConfigFile.Position> positions = positions(name, text);
+        if (positions.isEmpty()) {
+            return new ConfigFile(name, StewardConfig.empty(), positions); // empty, or only comments
         }
+        ConfigFile located = new ConfigFile(name, StewardConfig.empty(), positions);
         try {
-            return mapper.readValue(text, StewardConfig.class);
+            return new ConfigFile(name, mapper.readValue(text, StewardConfig.class), positions);
         } catch (UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds().stream()
-                    .map(String::valueOf)
-                    .sorted()
-                    .collect(Collectors.joining(", "));
-            throw new ConfigException(file + ": unknown key '" + path(unknown) + "' (known here: " + known + ")");
+            throw new ConfigException(
+                    located.at(path(unknown)) + ": unknown key (known: " + sorted(unknown.getKnownPropertyIds()) + ")");
         } catch (MismatchedInputException wrongShape) {
-            throw new ConfigException(file + ": '" + path(wrongShape) + "' has the wrong form (expected "
+            throw new ConfigException(located.at(path(wrongShape)) + ": wrong form (expected "
                     + expected(wrongShape.getTargetType()) + ")");
-        } catch (JsonMappingException wrongShape) {
-            throw new ConfigException(file + ": '" + path(wrongShape) + "' is not valid: "
-                    + wrongShape.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (JsonMappingException invalid) {
+            throw new ConfigException(located.at(path(invalid)) + ": not valid: "
+                    + invalid.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (JsonProcessingException syntax) {
-            throw new ConfigException(file + ": not valid YAML" + describeSyntaxError(syntax));
+            throw notYaml(name, syntax);
         }
     }
 
-    /** The YAML parser's own words: its problem line and the line number of its mark, when it gives one. */
-    private static String describeSyntaxError(JsonProcessingException syntax) {
+    /**
+     * Where each key and list item is written, by key path ({@code targets[0].uri}). Reading the tokens also finds
+     * every YAML syntax error, before any value is looked at.
+     */
+    private Map<String, ConfigFile.Position> positions(String name, String text) {
+        Map<String, ConfigFile.Position> positions = new HashMap<>();
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (!token.isStructEnd()) {
+                    var location = parser.currentTokenLocation();
+                    positions.putIfAbsent(
+                            keyPath(parser.getParsingContext()),
+                            new ConfigFile.Position(location.getLineNr(), location.getColumnNr()));
+                }
+            }
+        } catch (JsonProcessingException syntax) {
+            throw notYaml(name, syntax);
+        } catch (IOException unreadable) {
+            throw new ConfigException("cannot read config file " + name + ": " + unreadable.getMessage());
+        }
+        positions.remove("");
+        return positions;
+    }
+
+    private static String keyPath(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "";
+        }
+        String parent = keyPath(context.getParent());
+        if (context.inArray()) {
+            return context.hasCurrentIndex() ? parent + "[" + context.getCurrentIndex() + "]" : parent;
+        }
+        String name = context.getCurrentName();
+        return name == null ? parent : parent.isEmpty() ? name : parent + "." + name;
+    }
+
+    /** The YAML parser's own words, at the place of the problem. */
+    private static ConfigException notYaml(String name, JsonProcessingException syntax) {
         List<String> lines = syntax.getOriginalMessage()
                 .lines()
                 .map(String::strip)
                 .filter(l -> !l.isEmpty())
                 .toList();
-        Matcher mark = Pattern.compile("line (\\d+), column (\\d+)").matcher(syntax.getOriginalMessage());
-        String where = mark.find()
-                ? " at line " + mark.group(1)
-                : syntax.getLocation() == null
-                        ? ""
-                        : " at line " + syntax.getLocation().getLineNr();
         String problem = lines.stream()
-                .filter(l -> !l.startsWith("in ") && !l.startsWith("while "))
+                .filter(l -> !l.startsWith("in ") && !l.startsWith("while ") && !l.equals("^"))
                 .findFirst()
                 .orElse(lines.isEmpty() ? "" : lines.get(0));
-        return where + ": " + problem;
+        String where = name;
+        Mark mark = syntax.getCause() instanceof MarkedYAMLException marked ? marked.getProblemMark() : null;
+        if (mark != null) {
+            where += ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+        } else if (syntax.getLocation() != null) {
+            where += ":" + syntax.getLocation().getLineNr() + ":"
+                    + syntax.getLocation().getColumnNr();
+        }
+        return new ConfigException(where + ": not valid YAML: " + problem);
+    }
+
+    private static String sorted(Collection<Object> names) {
+        return names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
     private static String expected(Class<?> type) {
@@ -83,7 +134,7 @@ public final class ConfigLoader {
         if (type == String.class) {
             return "a single value";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "a list";
         }
         return "a section of keys";

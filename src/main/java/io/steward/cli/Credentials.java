@@ -15,22 +15,32 @@ record Credentials(String username, String password) {
     }
 
     /**
-     * Resolves a password from a file or a named environment variable, whichever is given.
+     * A username and a password from a file or a named environment variable, as a section of the config file gives
+     * them.
      *
-     * @param where the key path or flag, for error messages
+     * @param section the key path of the section ({@code targets[0]}, {@code web})
+     * @param fileKey the key of the password file in it ({@code password-file}); {@code envKey} likewise
      */
-    static Credentials resolve(
-            String username, String passwordFile, String passwordEnv, Map<String, String> env, String where) {
+    static Credentials fromConfig(
+            String username,
+            String passwordFile,
+            String passwordEnv,
+            ConfigFile file,
+            String section,
+            String fileKey,
+            String envKey,
+            Map<String, String> env) {
         if (passwordFile != null && passwordEnv != null) {
-            throw new ConfigException(where + ": give password-file or password-env, not both");
+            throw new ConfigException(file.at(section) + ": give " + fileKey + " or " + envKey + ", not both");
         }
         String password = null;
         if (passwordFile != null) {
-            password = readPasswordFile(Path.of(passwordFile), where + ".password-file");
+            password = readPasswordFile(Path.of(passwordFile), file.at(section + "." + fileKey));
         } else if (passwordEnv != null) {
             password = env.get(passwordEnv);
             if (password == null) {
-                throw new ConfigException(where + ".password-env: environment variable " + passwordEnv + " is not set");
+                throw new ConfigException(
+                        file.at(section + "." + envKey) + ": environment variable " + passwordEnv + " is not set");
             }
         }
         return new Credentials(username, password);

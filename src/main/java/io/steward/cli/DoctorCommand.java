@@ -220,59 +220,21 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** URI arguments, then the config file's targets (all, or those named); with neither, the local default. */
     List<Target> targets(Duration commandTimeout) {
-        Path configFile = config != null ? config : uris.isEmpty() ? pathFromEnv("STEWARD_CONFIG") : null;
-        if (!targetNames.isEmpty() && configFile == null) {
-            throw new ConfigException(
-                    "--target: names a target of the config file; give --config FILE (or STEWARD_CONFIG)");
-        }
-        TargetFactory factory = new TargetFactory(env, commandTimeout);
-        Credentials credentials = connection.credentials(env);
-        StewardConfig.Tls tls = connection.tls();
+        Settings settings = Settings.load(env, config, uris.isEmpty());
+        UriTargets how = settings.uriTargets(connection, Target.DEFAULT_POLL_INTERVAL, commandTimeout);
+        List<Target> configured = settings.configuredTargets(commandTimeout);
+        List<Target> chosen = settings.named(targetNames, configured);
         List<Target> targets = new ArrayList<>();
         for (String uri : uris) {
-            targets.add(factory.fromUri(uri, "URI", credentials, tls, Target.DEFAULT_POLL_INTERVAL, false));
+            targets.add(how.target(uri, "URI"));
         }
-        if (configFile != null) {
-            targets.addAll(fromConfig(configFile, factory));
-        }
-        if (targets.isEmpty()) {
-            targets.add(factory.fromUri(
-                    ServeCommand.DEFAULT_TARGET,
-                    "default target",
-                    credentials,
-                    tls,
-                    Target.DEFAULT_POLL_INTERVAL,
-                    false));
-        }
-        return targets;
-    }
-
-    private List<Target> fromConfig(Path configFile, TargetFactory factory) {
-        StewardConfig file = new ConfigLoader().load(configFile);
-        List<Target> all = new ArrayList<>();
-        for (int i = 0; i < file.targets().size(); i++) {
-            all.add(factory.fromEntry(file.targets().get(i), i));
-        }
-        if (targetNames.isEmpty()) {
-            if (all.isEmpty()) {
-                throw new ConfigException(configFile + ": no targets to examine (add targets: or give a URI)");
+        if (settings.file().exists()) {
+            if (configured.isEmpty()) {
+                throw new ConfigException(
+                        settings.file().name() + ": no targets to examine (add targets: or give a URI)");
             }
-            return all;
+            targets.addAll(targetNames.isEmpty() ? configured : chosen);
         }
-        List<Target> chosen = new ArrayList<>();
-        for (String name : targetNames) {
-            chosen.add(all.stream()
-                    .filter(t -> t.name().equals(name))
-                    .findFirst()
-                    .orElseThrow(() -> new ConfigException("--target: no target named '" + name + "' in " + configFile
-                            + " (known: "
-                            + String.join(", ", all.stream().map(Target::name).toList()) + ")")));
-        }
-        return chosen;
-    }
-
-    private Path pathFromEnv(String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : Path.of(value);
+        return Settings.distinct(Settings.orDefault(targets, how));
     }
 }

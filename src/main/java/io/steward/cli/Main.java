@@ -36,6 +36,13 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The JDK's HTTP server writes headers and body separately, so without TCP_NODELAY a kept-alive connection
+        // (what Prometheus uses) waits about 40 ms on every scrape for Nagle's algorithm and delayed ACKs. The server
+        // reads this property once, when the first server of the process is made, and offers no other way to set it:
+        // it is set here, once, before any command runs.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         System.exit(commandLine(System.getenv()).execute(args));
     }
 

@@ -6,7 +6,6 @@ import io.steward.backup.BackupException;
 import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupScheduler;
-import io.steward.backup.BackupStore;
 import io.steward.backup.Manifest;
 import io.steward.backup.Pruner;
 import io.steward.collector.RedisConnector;
@@ -21,17 +20,17 @@ final class ScheduledBackups implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(ScheduledBackups.class);
 
-    private final BackupStore store;
+    private final StoppableStore store;
     private final BackupScheduler scheduler;
 
-    private ScheduledBackups(BackupStore store, BackupScheduler scheduler) {
+    private ScheduledBackups(StoppableStore store, BackupScheduler scheduler) {
         this.store = store;
         this.scheduler = scheduler;
     }
 
     static ScheduledBackups start(
             BackupSettings settings, RedisConnector connector, MeterRegistry registry, Clock clock) {
-        BackupStore store = settings.openStore();
+        StoppableStore store = new StoppableStore(settings.openStore());
         BackupMetrics metrics = new BackupMetrics(registry);
         BackupCatalog catalog = new BackupCatalog(store);
         for (BackupScheduler.Scheduled scheduled : settings.schedules()) {
@@ -67,6 +66,12 @@ final class ScheduledBackups implements AutoCloseable {
         return new ScheduledBackups(store, scheduler);
     }
 
+    /** Aborts the backup being written, if any, and lets no other begin: the agent is stopping. */
+    void abort() {
+        store.stop();
+    }
+
+    /** Waits for a running backup to end (after {@link #abort}, at once) and closes the store. */
     @Override
     public void close() {
         scheduler.close();

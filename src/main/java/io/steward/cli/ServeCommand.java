@@ -1,16 +1,12 @@
 package io.steward.cli;
 
 import io.steward.collector.Target;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,9 +23,6 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
-    static final String DEFAULT_LISTEN = ":9739";
-    static final String DEFAULT_TARGET = "redis://localhost:6379";
-    static final String DEFAULT_DOCTOR_INTERVAL = "1m";
 
     private final Map<String, String> env;
 
@@ -45,8 +38,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--web.listen-address",
             paramLabel = "HOST:PORT",
-            description = "Where to serve HTTP (env STEWARD_WEB_LISTEN_ADDRESS; default " + DEFAULT_LISTEN + ").")
+            description =
+                    "Where to serve HTTP (env STEWARD_WEB_LISTEN_ADDRESS; default " + Settings.DEFAULT_LISTEN + ").")
     String listenAddress;
+
+    @Option(
+            names = "--web.scrape-allow",
+            paramLabel = "PATTERN",
+            description = "A host:port pattern (* matches anything) that /scrape may poll besides the configured"
+                    + " targets, repeatable; replaces web.scrape-allow of the config. Such hosts get no password"
+                    + " unless web.scrape-password-file gives one.")
+    List<String> scrapeAllow = new ArrayList<>();
 
     @Mixin
     ConnectionOptions connection;
@@ -70,106 +72,46 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description =
                     "How often the doctor diagnoses each target (env STEWARD_DOCTOR_INTERVAL, config doctor.interval;"
-                            + " default " + DEFAULT_DOCTOR_INTERVAL + ").")
+                            + " default " + Settings.DEFAULT_DOCTOR_INTERVAL + ").")
     String doctorInterval;
 
     ServeCommand(Map<String, String> env) {
         this.env = env;
     }
 
+    /** Runs until SIGTERM or SIGINT, then stops in order and exits 0. */
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = settings();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(
-                settings.targets(),
-                settings.listen(),
-                settings.timeout(),
-                settings.onDemand()::apply,
-                settings.doctorInterval(),
-                settings.backups());
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            agent.close();
-                            stopped.countDown();
-                        },
-                        "steward-shutdown"));
-        logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
-        stopped.await();
+        AgentSettings settings = settings();
+        try (StopSignals signals = StopSignals.install()) {
+            Agent agent = Agent.start(settings);
+            logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
+            logger.info("steward stopping on {}", signals.await());
+            agent.close();
+        }
+        logger.info("steward stopped");
         return 0;
     }
 
-    record Settings(
-            List<Target> targets,
-            InetSocketAddress listen,
-            Duration timeout,
-            java.util.function.Function<String, Target> onDemand,
-            Duration doctorInterval,
-            BackupSettings backups) {}
-
     /** Flags, then environment, then the config file, then defaults. */
-    Settings settings() {
-        Path configFile = config != null ? config : pathFromEnv("STEWARD_CONFIG");
-        StewardConfig file = configFile == null ? StewardConfig.empty() : new ConfigLoader().load(configFile);
+    AgentSettings settings() {
+        Settings settings = Settings.load(env, config);
         Duration commandTimeout = Durations.parse(timeout, "--timeout");
-        Duration interval = Durations.parse(pollInterval, "--poll-interval");
-        TargetFactory factory = new TargetFactory(env, commandTimeout);
-        Credentials flagCredentials = connection.credentials(env);
-        StewardConfig.Tls flagTls = connection.tls();
-
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < file.targets().size(); i++) {
-            targets.add(factory.fromEntry(file.targets().get(i), i));
-        }
-        BackupSettings backups = BackupSettings.of(file, env, null, List.copyOf(targets));
+        UriTargets uris =
+                settings.uriTargets(connection, Durations.parse(pollInterval, "--poll-interval"), commandTimeout);
+        List<Target> configured = settings.configuredTargets(commandTimeout);
+        BackupSettings backups = settings.backups(null, null, configured);
+        List<Target> targets = new ArrayList<>(configured);
         for (String uri : redis) {
-            targets.add(factory.fromUri(uri, "--redis", flagCredentials, flagTls, interval, false));
+            targets.add(uris.target(uri, "--redis"));
         }
-        if (targets.isEmpty()) {
-            targets.add(factory.fromUri(DEFAULT_TARGET, "default target", flagCredentials, flagTls, interval, false));
-        }
-        Set<String> names = new HashSet<>();
-        for (Target target : targets) {
-            if (!names.add(target.name())) {
-                throw new ConfigException("two targets are named '" + target.name() + "': give each a distinct name");
-            }
-        }
-        String listen = firstOf(
-                listenAddress, env.get("STEWARD_WEB_LISTEN_ADDRESS"), file.web().listenAddress(), DEFAULT_LISTEN);
-        return new Settings(
-                List.copyOf(targets),
-                ListenAddress.parse(listen, "--web.listen-address"),
+        List<Target> all = Settings.distinct(Settings.orDefault(targets, uris));
+        return new AgentSettings(
+                all,
+                settings.listenAddress(listenAddress),
                 commandTimeout,
-                uri -> factory.fromUri(uri, "target", flagCredentials, flagTls, interval, true),
-                doctorInterval(file),
-                backups);
-    }
-
-    /** The doctor's interval; an error names where the bad value came from. */
-    private Duration doctorInterval(StewardConfig file) {
-        if (doctorInterval != null) {
-            return Durations.parse(doctorInterval, "--doctor.interval");
-        }
-        String fromEnv = env.get("STEWARD_DOCTOR_INTERVAL");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Durations.parse(fromEnv, "STEWARD_DOCTOR_INTERVAL");
-        }
-        return Durations.parse(
-                firstOf(file.doctor().interval(), null, null, DEFAULT_DOCTOR_INTERVAL), "doctor.interval");
-    }
-
-    private Path pathFromEnv(String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : Path.of(value);
-    }
-
-    private static String firstOf(String flag, String environment, String file, String fallback) {
-        for (String value : new String[] {flag, environment, file}) {
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return fallback;
+                settings.doctorInterval(doctorInterval),
+                backups,
+                settings.scrapePolicy(scrapeAllow, all, commandTimeout));
     }
 }

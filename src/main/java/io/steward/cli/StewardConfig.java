@@ -3,14 +3,14 @@ package io.steward.cli;
 import java.util.List;
 
 /**
- * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link ConfigLoader}
+ * The configuration file as written (YAML, kebab-case keys). Values stay text here; {@link Settings}
  * checks and converts them, naming the key path of anything wrong.
  */
 public record StewardConfig(
         Web web, List<TargetEntry> targets, Doctor doctor, Storage storage, Retention retention, Scheduler scheduler) {
 
     public StewardConfig {
-        web = web == null ? new Web(null) : web;
+        web = web == null ? new Web(null, null, null, null, null) : web;
         targets = targets == null ? List.of() : List.copyOf(targets);
         doctor = doctor == null ? new Doctor(null) : doctor;
         storage = storage == null ? new Storage(null, null, null) : storage;
@@ -21,8 +21,21 @@ public record StewardConfig(
         return new StewardConfig(null, null, null, null, null, null);
     }
 
-    /** {@code web:} */
-    public record Web(String listenAddress) {}
+    /**
+     * {@code web:} where to listen, and which hosts {@code /scrape} may poll besides the configured targets
+     * ({@code host:port} patterns with {@code *}), with the credentials for those hosts alone.
+     */
+    public record Web(
+            String listenAddress,
+            List<String> scrapeAllow,
+            String scrapeUsername,
+            String scrapePasswordFile,
+            String scrapePasswordEnv) {
+
+        public Web {
+            scrapeAllow = scrapeAllow == null ? List.of() : List.copyOf(scrapeAllow);
+        }
+    }
 
     /** {@code doctor:} how often {@code serve} diagnoses each target. */
     public record Doctor(String interval) {}

@@ -17,4 +17,9 @@ abstract class StoredBackupsCommand extends BackupSubcommand {
     final String storageFlag() {
         return storage;
     }
+
+    @Override
+    final String storageFlagName() {
+        return "--storage";
+    }
 }

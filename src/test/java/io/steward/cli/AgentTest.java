@@ -30,7 +30,11 @@ class AgentTest {
         primary.commands().hset("user:1", "name", "ada");
         primary.commands().get("missing");
         agent = TestAgents.start(
-                Map.of(), TestAgents.entry("primary", primary.uri()), TestAgents.entry("replica", replica.uri()));
+                Map.of(),
+                Duration.ofMinutes(1),
+                "web:\n  scrape-allow: [\"127.0.0.1:1\"]\n",
+                TestAgents.entry("primary", primary.uri()),
+                TestAgents.entry("replica", replica.uri()));
         base = TestAgents.base(agent);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> Http.get(base + "/-/ready").statusCode() == 200);
@@ -136,7 +140,7 @@ class AgentTest {
     }
 
     @Test
-    void scrapeOfADeadTargetAnswersWithRedisUpZero() {
+    void scrapeOfADeadButAllowedTargetAnswersWithRedisUpZero() {
         HttpResponse<String> response = Http.get(base + "/scrape?target=redis://127.0.0.1:1");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Metrics.value(response.body(), "redis_up")).hasValue(0.0);
@@ -150,6 +154,9 @@ class AgentTest {
         HttpResponse<String> bad = Http.get(base + "/scrape?target=http://example:80");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("unsupported scheme 'http'");
+        HttpResponse<String> badPort = Http.get(base + "/scrape?target=127.0.0.1:notaport");
+        assertThat(badPort.statusCode()).isEqualTo(400);
+        assertThat(badPort.body()).contains("has no valid port ('notaport'");
     }
 
     @Test

@@ -70,7 +70,9 @@ class BackupConfigTest {
                 "--config",
                 config("storage:\n  s3:\n    endpiont: http://x\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("unknown key 'storage.s3.endpiont'").contains("endpoint");
+        assertThat(run.err())
+                .contains("storage.s3.endpiont: unknown key (known: ")
+                .contains("endpoint");
     }
 
     @Test
@@ -100,7 +102,7 @@ class BackupConfigTest {
         Path file = config("targets:\n  - name: cache-1\n    uri: redis://127.0.0.1:1\n");
         Cli.Run run = run("backup", "run", "--config", file.toString(), "--target", "cache-2");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--target: no target named 'cache-2' in the config (known: cache-1)");
+        assertThat(run.err()).contains("--target: no target named 'cache-2' in " + file + " (known: cache-1)");
     }
 
     @Test

@@ -17,7 +17,6 @@ import io.steward.collector.Target;
 import io.steward.testing.Http;
 import io.steward.testing.Metrics;
 import io.steward.testing.RedisServer;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -65,17 +63,7 @@ class BackupScheduleTest {
                         + "    backup:\n"
                         + "      schedule: \"" + cron + "\"\n"
                         + retention);
-        StewardConfig file = new ConfigLoader().load(config);
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        List<Target> targets = List.of(factory.fromEntry(file.targets().get(0), 0));
-        return Agent.start(
-                targets,
-                new InetSocketAddress("127.0.0.1", 0),
-                Duration.ofSeconds(2),
-                uri -> factory.fromUri(
-                        uri, "target", Credentials.NONE, TestAgents.NO_TLS, Duration.ofSeconds(15), true),
-                Duration.ofMinutes(1),
-                BackupSettings.of(file, Map.of(), null, targets));
+        return TestAgents.fromConfig(config, Duration.ofMinutes(1));
     }
 
     private List<Manifest> backups() {

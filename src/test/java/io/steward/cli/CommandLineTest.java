@@ -63,7 +63,7 @@ class CommandLineTest {
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("unknown key 'targets[0].pol-interval'")
+                .contains(file + ":4:5: targets[0].pol-interval: unknown key (known: ")
                 .contains("poll-interval")
                 .doesNotContain("\tat ");
     }
@@ -74,7 +74,8 @@ class CommandLineTest {
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("targets[0].poll-interval: 'soon' is not a duration (write it like 500ms, 15s, 5m or 1h)");
+                .contains(file + ":3:5: targets[0].poll-interval: 'soon' is not a duration"
+                        + " (write it like 500ms, 15s, 5m or 1h)");
     }
 
     @Test
@@ -82,7 +83,7 @@ class CommandLineTest {
         Path file = config("targets:\n\t- uri: redis://x\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("not valid YAML at line 2");
+        assertThat(run.err()).contains(file + ":2:1: not valid YAML: found character '\\t(TAB)'");
     }
 
     @Test
@@ -90,7 +91,7 @@ class CommandLineTest {
         Path file = config("targets:\n  - uri: [redis://a, redis://b]\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("'targets[0].uri' has the wrong form (expected a single value)");
+        assertThat(run.err()).contains(file + ":2:5: targets[0].uri: wrong form (expected a single value)");
     }
 
     @Test
@@ -118,11 +119,31 @@ class CommandLineTest {
     }
 
     @Test
+    void aPortThatIsNotANumberIsAUsageErrorNamingIt() throws IOException {
+        Cli.Run serve = run("serve", "--redis", "redis://127.0.0.1:notaport");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(serve.err())
+                .contains("--redis: 'redis://127.0.0.1:notaport' has no valid port ('notaport' is not a number from 1"
+                        + " to 65535");
+        Cli.Run doctor = run("doctor", "127.0.0.1:63a9", "--sample-seconds", "0");
+        assertThat(doctor.exitCode()).isEqualTo(2);
+        assertThat(doctor.err()).contains("URI: '127.0.0.1:63a9' has no valid port ('63a9'");
+        Cli.Run outOfRange = run("backup", "run", "--redis", "redis://127.0.0.1:99999");
+        assertThat(outOfRange.exitCode()).isEqualTo(2);
+        assertThat(outOfRange.err()).contains("--redis: 'redis://127.0.0.1:99999' has no valid port ('99999'");
+        Path file = config("targets:\n  - uri: rediss://[::1]:port/0\n");
+        Cli.Run fromFile = run("serve", "--config", file.toString());
+        assertThat(fromFile.exitCode()).isEqualTo(2);
+        assertThat(fromFile.err()).contains(file + ":2:5: targets[0].uri: 'rediss://[::1]:port/0' has no valid port");
+    }
+
+    @Test
     void anUnsetPasswordVariableIsNamed() throws IOException {
         Path file = config("targets:\n  - uri: redis://127.0.0.1:1\n    password-env: CACHE_PASS\n");
         Cli.Run run = run("serve", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("targets[0].password-env: environment variable CACHE_PASS is not set");
+        assertThat(run.err())
+                .contains(file + ":3:5: targets[0].password-env: environment variable CACHE_PASS is not set");
     }
 
     @Test
@@ -147,7 +168,7 @@ class CommandLineTest {
     void aBadListenAddressIsNamed() {
         Cli.Run run = run(Map.of("STEWARD_WEB_LISTEN_ADDRESS", "localhost"), "serve");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--web.listen-address: 'localhost' is not HOST:PORT");
+        assertThat(run.err()).contains("STEWARD_WEB_LISTEN_ADDRESS: 'localhost' is not HOST:PORT");
     }
 
     @Test

@@ -88,7 +88,12 @@ class RedisExporterCompatibilityTest {
         } catch (RuntimeException alreadySaving) {
             // the replica's first sync is saving already: that save fills the same fields
         }
-        agent = TestAgents.start(Map.of(), TestAgents.entry("primary", primary.uri()));
+        // The replica and the cluster node are scraped on demand, as hosts the config allows.
+        agent = TestAgents.start(
+                Map.of(),
+                Duration.ofMinutes(1),
+                "web:\n  scrape-allow: [\"127.0.0.1:*\"]\n",
+                TestAgents.entry("primary", primary.uri()));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> !primary.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
     }

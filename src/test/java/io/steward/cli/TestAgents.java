@@ -1,16 +1,20 @@
 package io.steward.cli;
 
-import io.steward.collector.Target;
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 
-/** Starts agents for tests the way {@code steward serve} does, from config entries, on a free port. */
+/**
+ * Starts agents for tests the way {@code steward serve --config FILE} does, through the same settings, on a free
+ * port of 127.0.0.1 and with a 2 s timeout.
+ */
 final class TestAgents {
-
-    static final StewardConfig.Tls NO_TLS = new StewardConfig.Tls(null, null, null);
 
     private TestAgents() {}
 
@@ -20,35 +24,34 @@ final class TestAgents {
 
     /** An agent whose doctor diagnoses each target every {@code doctorInterval}. */
     static Agent start(Map<String, String> env, Duration doctorInterval, StewardConfig.TargetEntry... entries) {
-        TargetFactory factory = new TargetFactory(env, Duration.ofSeconds(2));
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < entries.length; i++) {
-            targets.add(factory.fromEntry(entries[i], i));
-        }
-        return Agent.start(
-                targets,
-                new InetSocketAddress("127.0.0.1", 0),
-                Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
-                doctorInterval,
-                null);
+        return start(env, doctorInterval, "", entries);
     }
 
-    /** An agent configured by a config file, scheduled backups included, as {@code serve --config} would start it. */
-    static Agent fromConfig(java.nio.file.Path file, Duration doctorInterval) {
-        StewardConfig config = new ConfigLoader().load(file);
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < config.targets().size(); i++) {
-            targets.add(factory.fromEntry(config.targets().get(i), i));
-        }
-        return Agent.start(
-                targets,
-                new InetSocketAddress("127.0.0.1", 0),
-                Duration.ofSeconds(2),
-                uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
-                doctorInterval,
-                BackupSettings.of(config, Map.of(), null, targets));
+    /** @param moreYaml further sections of the config file ({@code web:}, {@code storage:}, ...) */
+    static Agent start(
+            Map<String, String> env, Duration doctorInterval, String moreYaml, StewardConfig.TargetEntry... entries) {
+        return fromConfig(env, write(yaml(entries) + moreYaml), doctorInterval);
+    }
+
+    /** An agent configured by a config file, scheduled backups included. */
+    static Agent fromConfig(Path file, Duration doctorInterval) {
+        return fromConfig(Map.of(), file, doctorInterval);
+    }
+
+    static Agent fromConfig(Map<String, String> env, Path file, Duration doctorInterval, String... flags) {
+        List<String> args = new ArrayList<>(List.of(
+                "--config",
+                file.toString(),
+                "--web.listen-address",
+                "127.0.0.1:0",
+                "--timeout",
+                "2s",
+                "--doctor.interval",
+                doctorInterval.toMillis() + "ms"));
+        args.addAll(List.of(flags));
+        ServeCommand serve = new ServeCommand(env);
+        new CommandLine(serve).parseArgs(args.toArray(String[]::new));
+        return Agent.start(serve.settings());
     }
 
     /** A target polled every 300 ms with a 2 s timeout. */
@@ -62,5 +65,48 @@ final class TestAgents {
 
     static String base(Agent agent) {
         return "http://127.0.0.1:" + agent.port();
+    }
+
+    /** The {@code targets:} section that holds these entries. */
+    static String yaml(StewardConfig.TargetEntry... entries) {
+        StringBuilder yaml = new StringBuilder(entries.length == 0 ? "" : "targets:\n");
+        for (StewardConfig.TargetEntry entry : entries) {
+            yaml.append("  - uri: \"").append(entry.uri()).append("\"\n");
+            key(yaml, "    ", "name", entry.name());
+            key(yaml, "    ", "username", entry.username());
+            key(yaml, "    ", "password-file", entry.passwordFile());
+            key(yaml, "    ", "password-env", entry.passwordEnv());
+            key(yaml, "    ", "poll-interval", entry.pollInterval());
+            key(yaml, "    ", "timeout", entry.timeout());
+            if (entry.tls() != null) {
+                yaml.append("    tls:\n");
+                key(yaml, "      ", "ca-file", entry.tls().caFile());
+                key(yaml, "      ", "cert-file", entry.tls().certFile());
+                key(yaml, "      ", "key-file", entry.tls().keyFile());
+            }
+            if (entry.backup() != null) {
+                yaml.append("    backup:\n");
+                key(yaml, "      ", "schedule", entry.backup().schedule());
+                key(yaml, "      ", "timeout", entry.backup().timeout());
+            }
+        }
+        return yaml.toString();
+    }
+
+    private static void key(StringBuilder yaml, String indent, String key, String value) {
+        if (value != null) {
+            yaml.append(indent).append(key).append(": \"").append(value).append("\"\n");
+        }
+    }
+
+    private static Path write(String yaml) {
+        try {
+            Path file = Files.createTempFile("steward-test-", ".yaml");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
     }
 }

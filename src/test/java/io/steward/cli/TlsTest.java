@@ -1,13 +1,14 @@
 package io.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.steward.testing.Http;
 import io.steward.testing.Metrics;
 import io.steward.testing.RedisServer;
 import io.steward.testing.TestCertificates;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -80,38 +81,39 @@ class TlsTest {
         }
     }
 
-    @Test
-    void tlsFilesWithAPlainUriAreAConfigError() {
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        StewardConfig.TargetEntry plain = new StewardConfig.TargetEntry(
-                "a",
-                "redis://127.0.0.1:1",
-                null,
-                null,
-                null,
-                null,
-                null,
-                new StewardConfig.Tls(certificates.caCert().toString(), null, null));
-        assertThatThrownBy(() -> factory.fromEntry(plain, 0))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage(
-                        "targets[0].tls: TLS files are given but the URI is not rediss:// (use rediss://host:port)");
+    private static Cli.Run serve(String yaml) throws IOException {
+        Path config = Files.writeString(dir.resolve("steward.yaml"), yaml);
+        return Cli.run(Map.of(), "serve", "--config", config.toString());
     }
 
     @Test
-    void anUnreadableCaFileIsNamedByItsKey() {
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
-        StewardConfig.TargetEntry missing = new StewardConfig.TargetEntry(
-                "a",
+    void tlsFilesWithAPlainUriAreAConfigError() throws IOException {
+        Cli.Run run = serve("targets:\n  - name: a\n    uri: redis://127.0.0.1:1\n    tls:\n      ca-file: "
+                + certificates.caCert() + "\n");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("steward.yaml:4:5: targets[0].tls: TLS files are given but the URI is not rediss://"
+                        + " (use rediss://host:port)");
+    }
+
+    @Test
+    void anUnreadableCaFileIsNamedByItsKeyAndPlace() throws IOException {
+        Cli.Run run = serve("targets:\n  - name: a\n    uri: rediss://127.0.0.1:1\n    tls:\n      ca-file: "
+                + dir.resolve("absent.pem") + "\n");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("steward.yaml:5:7: targets[0].tls.ca-file: cannot read ");
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyIsNamedByTheFlag() {
+        Cli.Run run = Cli.run(
+                Map.of(),
+                "doctor",
                 "rediss://127.0.0.1:1",
-                null,
-                null,
-                null,
-                null,
-                null,
-                new StewardConfig.Tls(dir.resolve("absent.pem").toString(), null, null));
-        assertThatThrownBy(() -> factory.fromEntry(missing, 0))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("targets[0].tls.ca-file: cannot read ");
+                "--tls-cert-file",
+                certificates.clientCert().toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("--tls-cert-file: a client certificate needs both --tls-cert-file and --tls-key-file");
     }
 }

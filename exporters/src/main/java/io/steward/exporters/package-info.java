@@ -1,6 +1,6 @@
 /**
- * Serving what the agent knows to Prometheus: snapshots become redis_exporter-compatible families at scrape
- * time, beside the agent's own Micrometer meters, over {@code /metrics} and {@code /scrape}. The only package
- * that knows Prometheus.
+ * What the agent knows, in Prometheus's terms: snapshots become redis_exporter-compatible families at scrape time,
+ * beside the agent's own Micrometer meters, encoded for {@code /metrics} and {@code /scrape} (served by the CLI).
+ * The only package that knows Prometheus.
  */
 package io.steward.exporters;

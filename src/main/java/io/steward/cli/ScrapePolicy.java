@@ -1,0 +1,78 @@
+package io.steward.cli;
+
+import io.lettuce.core.RedisURI;
+import io.steward.collector.Target;
+import io.steward.collector.TlsFiles;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which servers {@code /scrape?target=} may poll, and with what. A configured target, given by its name or by its
+ * {@code host:port}, is polled as configured: its own credentials and TLS files. Any other {@code host:port} only
+ * when a pattern of {@code web.scrape-allow} matches it, and then with the credentials configured for the
+ * allow-list, or none: a credential never goes to a host it was not configured for. Everything else is refused
+ * before a connection is opened.
+ *
+ * @param allowedCredentials {@code web.scrape-username} and {@code web.scrape-password-file} (or {@code -env})
+ * @param timeout the connect and command timeout for hosts of the allow-list
+ */
+record ScrapePolicy(
+        List<Target> configured, List<HostPattern> allowed, Credentials allowedCredentials, Duration timeout) {
+
+    /** What to do with a {@code /scrape?target=} value. */
+    sealed interface Decision {
+        record Poll(Target target) implements Decision {}
+
+        /** @param explanation for the client: why, and how to allow it */
+        record Refuse(String address, String explanation) implements Decision {}
+    }
+
+    ScrapePolicy {
+        configured = List.copyOf(configured);
+        allowed = List.copyOf(allowed);
+    }
+
+    /** Throws {@link ConfigException} for a value that is not a Redis URI at all. */
+    Decision decide(String value) {
+        Optional<Target> byName =
+                configured.stream().filter(t -> t.name().equals(value)).findFirst();
+        if (byName.isPresent()) {
+            return new Decision.Poll(byName.get());
+        }
+        if (TargetFactory.hasUserInfo(value)) {
+            throw new ConfigException("target: /scrape takes no credentials in the URI; give them in the config file"
+                    + " (password-file of the target, or web.scrape-password-file for the hosts of web.scrape-allow)");
+        }
+        RedisURI uri = TargetFactory.parse(value, "target", Credentials.NONE, timeout);
+        String address = uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+        Optional<Target> byAddress = configured.stream()
+                .filter(t -> t.address().toLowerCase(Locale.ROOT).equals(address.toLowerCase(Locale.ROOT)))
+                .findFirst();
+        if (byAddress.isPresent()) {
+            return new Decision.Poll(byAddress.get());
+        }
+        if (uri.getSocket() == null && allowed.stream().anyMatch(p -> p.matches(uri.getHost(), uri.getPort()))) {
+            RedisURI withCredentials = TargetFactory.parse(value, "target", allowedCredentials, timeout);
+            return new Decision.Poll(new Target(address, withCredentials, Target.DEFAULT_POLL_INTERVAL, TlsFiles.NONE));
+        }
+        return new Decision.Refuse(address, refusal(address));
+    }
+
+    private String refusal(String address) {
+        String example = address.startsWith("/") ? "HOST:PORT" : address;
+        return "/scrape does not poll " + address + ": it is not a configured target"
+                + (allowed.isEmpty() ? "" : " and no pattern of web.scrape-allow (" + patterns() + ") matches it")
+                + ".\nTo allow it, list it in the config file,\n"
+                + "  web:\n"
+                + "    scrape-allow: [\"" + example + "\"]    # host:port patterns; * matches anything\n"
+                + "or start the agent with --web.scrape-allow " + example + ". The hosts of web.scrape-allow get no"
+                + " password unless web.scrape-password-file (or web.scrape-password-env, with web.scrape-username)"
+                + " gives one for them; a configured target is polled with its own.\n";
+    }
+
+    private String patterns() {
+        return String.join(", ", allowed.stream().map(HostPattern::toString).toList());
+    }
+}
