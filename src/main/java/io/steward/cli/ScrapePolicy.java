@@ -1,7 +1,7 @@
 package io.steward.cli;
 
-import io.lettuce.core.RedisURI;
 import io.steward.collector.Target;
+import io.steward.collector.TargetUri;
 import io.steward.collector.TlsFiles;
 import java.time.Duration;
 import java.util.List;
@@ -45,17 +45,22 @@ record ScrapePolicy(
             throw new ConfigException("target: /scrape takes no credentials in the URI; give them in the config file"
                     + " (password-file of the target, or web.scrape-password-file for the hosts of web.scrape-allow)");
         }
-        RedisURI uri = TargetFactory.parse(value, "target", Credentials.NONE, timeout);
-        String address = uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+        TargetUri uri = TargetFactory.parse(value, "target");
+        String address = uri.address();
         Optional<Target> byAddress = configured.stream()
                 .filter(t -> t.address().toLowerCase(Locale.ROOT).equals(address.toLowerCase(Locale.ROOT)))
                 .findFirst();
         if (byAddress.isPresent()) {
             return new Decision.Poll(byAddress.get());
         }
-        if (uri.getSocket() == null && allowed.stream().anyMatch(p -> p.matches(uri.getHost(), uri.getPort()))) {
-            RedisURI withCredentials = TargetFactory.parse(value, "target", allowedCredentials, timeout);
-            return new Decision.Poll(new Target(address, withCredentials, Target.DEFAULT_POLL_INTERVAL, TlsFiles.NONE));
+        if (!uri.isSocket() && allowed.stream().anyMatch(p -> p.matches(uri.host(), uri.port()))) {
+            return new Decision.Poll(uri.target(
+                    address,
+                    allowedCredentials.username(),
+                    allowedCredentials.password(),
+                    timeout,
+                    Target.DEFAULT_POLL_INTERVAL,
+                    TlsFiles.NONE));
         }
         return new Decision.Refuse(address, refusal(address));
     }

@@ -1,13 +1,11 @@
 package io.steward.cli;
 
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.StaticCredentialsProvider;
 import io.steward.collector.Target;
+import io.steward.collector.TargetUri;
 import io.steward.collector.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,14 +40,15 @@ final class TargetFactory {
                 : Durations.parse(entry.pollInterval(), file.at(key + ".poll-interval"));
         Duration timeout =
                 entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), file.at(key + ".timeout"));
-        RedisURI uri = parse(entry.uri(), file.at(key + ".uri"), credentials, timeout);
-        String name = entry.name() == null || entry.name().isBlank() ? defaultName(uri) : entry.name();
+        TargetUri uri = parse(entry.uri(), file.at(key + ".uri"));
+        String name = entry.name() == null || entry.name().isBlank() ? uri.address() : entry.name();
         if (name.equals(OnDemandScrapes.TARGET_LABEL)) {
             throw new ConfigException(file.at(key + ".name") + ": '" + name + "' is the target label of the errors of"
                     + " /scrape (steward_poll_errors_total{target=\"scrape\"}); choose another name");
         }
         StewardConfig.Tls tls = entry.tls() == null ? new StewardConfig.Tls(null, null, null) : entry.tls();
-        return new Target(name, uri, interval, tlsFiles(uri, tls, TlsNames.inConfig(file, key + ".tls")));
+        TlsFiles files = tlsFiles(uri, tls, TlsNames.inConfig(file, key + ".tls"));
+        return uri.target(name, credentials.username(), credentials.password(), timeout, interval, files);
     }
 
     /**
@@ -61,10 +60,16 @@ final class TargetFactory {
             throw new ConfigException(where + ": put the password in --password-file or REDIS_PASSWORD, not in the URI"
                     + " (a URI on the command line shows in ps and shell history)");
         }
-        RedisURI uri = parse(text, where, how.credentials(), how.timeout());
+        TargetUri uri = parse(text, where);
         // TLS files given as flags apply to the rediss:// targets among the flags, not to plain ones.
-        TlsFiles files = uri.isSsl() ? tlsFiles(uri, how.tls(), TlsNames.FLAGS) : TlsFiles.NONE;
-        return new Target(defaultName(uri), uri, how.pollInterval(), files);
+        TlsFiles files = uri.isTls() ? tlsFiles(uri, how.tls(), TlsNames.FLAGS) : TlsFiles.NONE;
+        return uri.target(
+                null,
+                how.credentials().username(),
+                how.credentials().password(),
+                how.timeout(),
+                how.pollInterval(),
+                files);
     }
 
     /** The names TLS files were given under, for messages: keys of the config file, or flags. */
@@ -82,7 +87,7 @@ final class TargetFactory {
     }
 
     /** Checks the TLS files of a target: each readable, a certificate with its key, and only with rediss://. */
-    private static TlsFiles tlsFiles(RedisURI uri, StewardConfig.Tls tls, TlsNames names) {
+    private static TlsFiles tlsFiles(TargetUri uri, StewardConfig.Tls tls, TlsNames names) {
         Path ca = readable(tls.caFile(), names.caFile());
         Path cert = readable(tls.certFile(), names.certFile());
         Path key = readable(tls.keyFile(), names.keyFile());
@@ -91,7 +96,7 @@ final class TargetFactory {
                     + ": a client certificate needs both " + leaf(names.certFile()) + " and " + leaf(names.keyFile()));
         }
         TlsFiles files = new TlsFiles(ca, cert, key);
-        if (!files.isEmpty() && !uri.isSsl()) {
+        if (!files.isEmpty() && !uri.isTls()) {
             throw new ConfigException(
                     names.section() + ": TLS files are given but the URI is not rediss:// (use rediss://host:port)");
         }
@@ -115,75 +120,19 @@ final class TargetFactory {
     }
 
     /** @param where the key or flag the URI was given under, for messages */
-    static RedisURI parse(String text, String where, Credentials credentials, Duration timeout) {
-        String withScheme = text.contains("://") ? text.strip() : "redis://" + text.strip();
-        String scheme = withScheme.substring(0, withScheme.indexOf("://")).toLowerCase(Locale.ROOT);
-        if (!SCHEMES.contains(scheme)) {
-            throw new ConfigException(
-                    where + ": unsupported scheme '" + scheme + "' (use redis://, rediss:// or redis-socket://)");
-        }
-        if (!scheme.equals("redis-socket")) {
-            checkPort(withScheme, text, where);
-        }
-        RedisURI uri;
+    static TargetUri parse(String text, String where) {
         try {
-            uri = RedisURI.create(withScheme);
-        } catch (IllegalArgumentException | IllegalStateException malformed) {
-            throw new ConfigException(
-                    where + ": '" + redact(text) + "' is not a Redis URI (for example redis://host:6379)");
-        }
-        if (uri.getSocket() == null && (uri.getHost() == null || uri.getHost().isBlank())) {
-            throw new ConfigException(where + ": '" + redact(text) + "' names no host (for example redis://host:6379)");
-        }
-        if (!credentials.isEmpty() && !hasUserInfo(withScheme)) {
-            uri.setCredentialsProvider(new StaticCredentialsProvider(
-                    credentials.username(), credentials.password().toCharArray()));
-        }
-        uri.setTimeout(timeout);
-        uri.setClientName("redis-steward");
-        return uri;
-    }
-
-    /**
-     * Refuses a port that is not a number from 1 to 65535. Lettuce would take {@code host:notaport} for a host name
-     * and fail later, looking it up.
-     */
-    private static void checkPort(String withScheme, String text, String where) {
-        int start = withScheme.indexOf("://") + 3;
-        int end = start;
-        while (end < withScheme.length() && "/?#".indexOf(withScheme.charAt(end)) < 0) {
-            end++;
-        }
-        String authority = withScheme.substring(start, end);
-        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
-        int colon = hostAndPort.startsWith("[")
-                ? hostAndPort.indexOf(':', Math.max(0, hostAndPort.indexOf(']')))
-                : hostAndPort.lastIndexOf(':');
-        if (colon < 0) {
-            return; // no port: 6379
-        }
-        String port = hostAndPort.substring(colon + 1);
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-            throw new ConfigException(where + ": '" + redact(text) + "' has no valid port ('" + port
-                    + "' is not a number from 1 to 65535; for example redis://host:6379)");
+            return TargetUri.parse(text);
+        } catch (IllegalArgumentException invalid) {
+            throw new ConfigException(where + ": " + invalid.getMessage());
         }
     }
 
-    /** Whether the URI carries user info, which Lettuce reads as a password (with or without a username). */
     static boolean hasUserInfo(String text) {
-        int scheme = text.indexOf("://");
-        int at = text.lastIndexOf('@');
-        return scheme >= 0 && at > scheme + 3;
+        return TargetUri.hasUserInfo(text);
     }
 
-    /** The URI without anything between the scheme and the host, where a password would be. */
     static String redact(String text) {
-        int scheme = text.indexOf("://");
-        int at = text.lastIndexOf('@');
-        return at > scheme && scheme >= 0 ? text.substring(0, scheme + 3) + "****@" + text.substring(at + 1) : text;
-    }
-
-    private static String defaultName(RedisURI uri) {
-        return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+        return TargetUri.redact(text);
     }
 }

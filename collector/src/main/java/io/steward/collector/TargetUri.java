@@ -5,8 +5,6 @@ import io.lettuce.core.StaticCredentialsProvider;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A target's URI, checked: {@code redis://}, {@code rediss://} (TLS) or {@code redis-socket://}; {@code host:port}
@@ -15,8 +13,6 @@ import java.util.regex.Pattern;
 public final class TargetUri {
 
     private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-socket");
-    /** The authority's port, after the host (or a bracketed IPv6 address): what Lettuce would read as a host. */
-    private static final Pattern PORT = Pattern.compile("^(?:[^@/]*@)?(?:\\[[^]]*]|[^:/?#\\[]*)(?::([^/?#]*))?");
 
     private final String text;
     private final RedisURI uri;
@@ -35,7 +31,7 @@ public final class TargetUri {
                     "unsupported scheme '" + scheme + "' (use redis://, rediss:// or redis-socket://)");
         }
         if (!scheme.equals("redis-socket")) {
-            checkPort(withScheme.substring(withScheme.indexOf("://") + 3), text);
+            checkPort(withScheme, text);
         }
         RedisURI uri;
         try {
@@ -50,16 +46,28 @@ public final class TargetUri {
         return new TargetUri(withScheme, uri);
     }
 
-    private static void checkPort(String authorityAndRest, String text) {
-        Matcher m = PORT.matcher(authorityAndRest);
-        if (!m.find() || m.group(1) == null) {
-            return;
+    /**
+     * Refuses a port that is not a number from 1 to 65535. Lettuce would take {@code host:notaport} for a host name
+     * and fail later, looking it up.
+     */
+    private static void checkPort(String withScheme, String text) {
+        int start = withScheme.indexOf("://") + 3;
+        int end = start;
+        while (end < withScheme.length() && "/?#".indexOf(withScheme.charAt(end)) < 0) {
+            end++;
         }
-        String port = m.group(1);
-        boolean valid = port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
-        if (!valid) {
-            throw new IllegalArgumentException("'" + redact(text) + "' has port '" + port
-                    + "', which is not a port number (1 to 65535; for example redis://host:6379)");
+        String authority = withScheme.substring(start, end);
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostAndPort.startsWith("[")
+                ? hostAndPort.indexOf(':', Math.max(0, hostAndPort.indexOf(']')))
+                : hostAndPort.lastIndexOf(':');
+        if (colon < 0) {
+            return; // no port: 6379
+        }
+        String port = hostAndPort.substring(colon + 1);
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException("'" + redact(text) + "' has no valid port ('" + port
+                    + "' is not a number from 1 to 65535; for example redis://host:6379)");
         }
     }
 
@@ -86,6 +94,10 @@ public final class TargetUri {
         return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
     }
 
+    public boolean isSocket() {
+        return uri.getSocket() != null;
+    }
+
     public String host() {
         return uri.getSocket() != null ? uri.getSocket() : uri.getHost();
     }
@@ -105,9 +117,8 @@ public final class TargetUri {
     public Target target(
             String name, String username, String password, Duration timeout, Duration pollInterval, TlsFiles tls) {
         RedisURI copy = RedisURI.create(text);
-        if ((username != null || password != null) && !hasUserInfo(text)) {
-            copy.setCredentialsProvider(
-                    new StaticCredentialsProvider(username, password == null ? null : password.toCharArray()));
+        if (password != null && !hasUserInfo(text)) {
+            copy.setCredentialsProvider(new StaticCredentialsProvider(username, password.toCharArray()));
         }
         copy.setTimeout(timeout);
         copy.setClientName("redis-steward");
