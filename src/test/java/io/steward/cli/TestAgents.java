@@ -36,8 +36,13 @@ final class TestAgents {
 
     /** An agent configured by a config file, scheduled backups included, as {@code serve --config} would start it. */
     static Agent fromConfig(java.nio.file.Path file, Duration doctorInterval) {
+        return fromConfig(Map.of(), file, doctorInterval);
+    }
+
+    /** The same, with the variables the config names (S3 keys, passwords) taken from {@code env}. */
+    static Agent fromConfig(Map<String, String> env, java.nio.file.Path file, Duration doctorInterval) {
         StewardConfig config = new ConfigLoader().load(file);
-        TargetFactory factory = new TargetFactory(Map.of(), Duration.ofSeconds(2));
+        TargetFactory factory = new TargetFactory(env, Duration.ofSeconds(2));
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < config.targets().size(); i++) {
             targets.add(factory.fromEntry(config.targets().get(i), i));
@@ -48,7 +53,7 @@ final class TestAgents {
                 Duration.ofSeconds(2),
                 uri -> factory.fromUri(uri, "target", Credentials.NONE, NO_TLS, Duration.ofSeconds(15), true),
                 doctorInterval,
-                BackupSettings.of(config, Map.of(), null, targets));
+                BackupSettings.of(config, env, null, targets));
     }
 
     /** A target polled every 300 ms with a 2 s timeout. */
