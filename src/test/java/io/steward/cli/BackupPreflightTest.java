@@ -95,4 +95,29 @@ class BackupPreflightTest {
             assertThat(redis.commands().set("still", "writable")).isEqualTo("OK");
         }
     }
+
+    @Test
+    void noBgsaveIsSentWhenTheDirectoryRedisSavesInWasRemoved() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (RedisServer redis = RedisServer.builder()
+                .option("enable-protected-configs", "yes")
+                .save("3600 1")
+                // Stopping must not try to save where it cannot (Redis would refuse to stop).
+                .option("shutdown-on-sigterm", "nosave")
+                .start()) {
+            redis.commands().set("key", "value");
+            redis.call("CONFIG", "SET", "dir", data.toString());
+            // Removed under the running server (a volume unmounted, a clean-up gone wrong): Redis cannot save now,
+            // and CONFIG GET dir answers an empty string, its working directory having no path any more.
+            Files.delete(data);
+
+            Cli.Run run = backup(redis);
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).contains("127.0.0.1:" + redis.port()).contains("Nothing was sent to Redis");
+            assertThat(redis.calls("bgsave")).isZero();
+            assertThat(listed()).isEqualTo("[ ]");
+            assertThat(redis.commands().set("still", "writable")).isEqualTo("OK");
+        }
+    }
 }
