@@ -9,8 +9,6 @@ import io.steward.collector.SaveControl;
 import io.steward.collector.Target;
 import io.steward.testing.FakeRedis;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What is checked before BGSAVE is sent, against a stand-in server whose directory the test controls. */
+/**
+ * How a save is judged done on Redis before 7.0, which has no {@code rdb_saves} counter: only Redis 7.0 can be
+ * installed here, so a stand-in plays a 6.2 server. What a real server can be made to do is tested on one
+ * ({@code BackupPreflightTest}).
+ */
 class BgsaveTest {
 
     @TempDir
@@ -39,36 +41,6 @@ class BgsaveTest {
             case "BGSAVE" -> "+Background saving started\r\n";
             default -> "-ERR unknown command\r\n";
         };
-    }
-
-    private BackupException failedSave(FakeRedis fake) {
-        Target target =
-                new Target("cache", RedisURI.create("redis://127.0.0.1:" + fake.port()), Duration.ofSeconds(15));
-        try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
-                SaveControl server = connector.openSaveControl(target)) {
-            return catchThrowableOfType(
-                    BackupException.class,
-                    () -> new Bgsave(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMinutes(1))
-                            .run(server, target, Progress.NONE));
-        }
-    }
-
-    @Test
-    void noBgsaveIsSentWhenTheDiskCannotHoldAnotherCopyOfTheRdb() throws IOException {
-        // The last RDB, as large as 8 TiB on paper (a sparse file): more than this disk has free.
-        try (RandomAccessFile last =
-                new RandomAccessFile(dir.resolve("dump.rdb").toFile(), "rw")) {
-            last.setLength(8L << 40);
-        }
-        try (FakeRedis fake = new FakeRedis(command -> redisSavingInto(command, dir))) {
-            BackupException failure = failedSave(fake);
-            assertThat(failure.reason()).isEqualTo(BackupFailure.DISK_SPACE);
-            assertThat(failure.getMessage())
-                    .contains(dir + " has")
-                    .contains("bytes free, less than the last RDB")
-                    .contains("so it was not sent");
-            assertThat(fake.received()).noneMatch(command -> command.get(0).equals("BGSAVE"));
-        }
     }
 
     /**
@@ -121,19 +93,5 @@ class BgsaveTest {
             assertThat(failure.reason()).isEqualTo(BackupFailure.BGSAVE_FAILED);
             assertThat(failure.getMessage()).contains("failed (rdb_last_bgsave_status:err)");
         }
-    }
-
-    @Test
-    void aDirectoryTheAgentCannotSeeStopsTheBackupBeforeBgsave() throws IOException {
-        Path elsewhere = dir.resolve("on-another-host");
-        try (FakeRedis fake = new FakeRedis(command -> redisSavingInto(command, elsewhere))) {
-            BackupException failure = failedSave(fake);
-            assertThat(failure.reason()).isEqualTo(BackupFailure.RDB_UNREADABLE);
-            assertThat(failure.getMessage())
-                    .contains("saves its RDB in " + elsewhere)
-                    .contains("run the agent on the Redis host");
-            assertThat(fake.received()).noneMatch(command -> command.get(0).equals("BGSAVE"));
-        }
-        assertThat(Files.exists(elsewhere)).isFalse();
     }
 }

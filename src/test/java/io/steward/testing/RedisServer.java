@@ -105,6 +105,11 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends any command (DEBUG SLEEP, CONFIG SET, ...) and returns its reply as Lettuce decodes it. */
     public List<Object> call(String command, String... args) {
+        return call(commands(), command, args);
+    }
+
+    /** Sends any command over a connection of the test's own (one over TLS, say). */
+    public static List<Object> call(RedisCommands<String, String> connection, String command, String... args) {
         io.lettuce.core.protocol.CommandArgs<String, String> commandArgs =
                 new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8);
         for (String arg : args) {
@@ -122,11 +127,17 @@ public final class RedisServer implements AutoCloseable {
                 return command;
             }
         };
-        return commands()
-                .dispatch(
-                        keyword,
-                        new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-                        commandArgs);
+        return connection.dispatch(
+                keyword,
+                new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                commandArgs);
+    }
+
+    /** How many times the server has executed {@code command} (lower case, as {@code bgsave}), by INFO commandstats. */
+    public long calls(String command) {
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(commands().info("commandstats"));
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     /** Blocks until this replica reports {@code master_link_status:up}. */
@@ -147,6 +158,15 @@ public final class RedisServer implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException unreadable) {
             return "(no log: " + unreadable.getMessage() + ")";
+        }
+    }
+
+    /** What the process wrote to stdout and stderr (where unshare or mount say why they failed). */
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("redis.stdout"));
+        } catch (IOException unreadable) {
+            return "(none: " + unreadable.getMessage() + ")";
         }
     }
 
@@ -197,6 +217,7 @@ public final class RedisServer implements AutoCloseable {
         private Path dir;
         private String password;
         private TestCertificates tls;
+        private Path privateMount;
 
         private Builder() {
             options.put("save", "");
@@ -232,6 +253,17 @@ public final class RedisServer implements AutoCloseable {
             return option("tls-auth-clients", requireClientCertificate ? "yes" : "no");
         }
 
+        /**
+         * Runs the server in a mount namespace of its own, saving in {@code mountPoint/data} on a tmpfs mounted
+         * over {@code mountPoint} that only the server sees: a Redis in a container whose data volume is not
+         * mounted where the test (the agent) runs. {@code mountPoint} must be an empty directory; the test sees it
+         * empty. Needs root, for {@code unshare} and {@code mount}.
+         */
+        public Builder savingInPrivateMount(Path mountPoint) {
+            this.privateMount = mountPoint;
+            return option("dir", mountPoint.resolve("data").toString());
+        }
+
         public Builder enableDebugCommand() {
             return option("enable-debug-command", "yes");
         }
@@ -263,7 +295,19 @@ public final class RedisServer implements AutoCloseable {
             try {
                 Path workDir = dir != null ? dir : Files.createTempDirectory("steward-redis-");
                 int chosenPort = port != null ? port : FreePort.find();
-                List<String> command = new ArrayList<>(List.of(
+                List<String> command = new ArrayList<>();
+                if (privateMount != null) {
+                    command.addAll(List.of(
+                            "unshare",
+                            "--mount",
+                            "--propagation",
+                            "private",
+                            "sh",
+                            "-c",
+                            "mount -t tmpfs -o size=64m steward-private \"$0\" && mkdir \"$0/data\" && exec \"$@\"",
+                            privateMount.toString()));
+                }
+                command.addAll(List.of(
                         binary,
                         "--port",
                         tls == null ? String.valueOf(chosenPort) : "0",
@@ -305,7 +349,8 @@ public final class RedisServer implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!server.process.isAlive()) {
-                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail());
+                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail()
+                            + "\noutput:\n" + server.output());
                 }
                 try (Socket socket = new Socket("127.0.0.1", server.port)) {
                     OutputStream out = socket.getOutputStream();
@@ -333,7 +378,8 @@ public final class RedisServer implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!server.process.isAlive()) {
-                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail());
+                    throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail()
+                            + "\noutput:\n" + server.output());
                 }
                 if (server.logTail().contains("Ready to accept connections")) {
                     return;

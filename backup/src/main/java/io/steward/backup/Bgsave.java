@@ -154,6 +154,13 @@ final class Bgsave {
                         target + " does not tell where it saves its RDB"
                                 + " (CONFIG GET dir, dbfilename answered nothing)"));
         Path directory = file.getParent();
+        if (directory == null || !directory.isAbsolute()) {
+            // Redis reports an empty dir when its directory was removed under it: a BGSAVE would fail into MISCONF.
+            throw new BackupException(
+                    BackupFailure.RDB_UNREADABLE,
+                    target + " names no directory for its RDB (CONFIG GET dir is '"
+                            + (directory == null ? "" : directory) + "'; was it removed?). Nothing was sent to Redis");
+        }
         if (!Files.isDirectory(directory) || !Files.isReadable(directory)) {
             throw new BackupException(
                     BackupFailure.RDB_UNREADABLE,

@@ -2,6 +2,7 @@ package io.steward.backup;
 
 import io.steward.collector.RootCause;
 import java.io.IOException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -51,8 +52,9 @@ final class S3Errors {
                     location + " failed while " + doing + " (HTTP " + s3.statusCode() + " " + said + ")",
                     failure);
         }
-        // Refused, timed out, reset mid-request: the store is not there (any more), after the SDK's retries.
-        if (causedBy(failure, IOException.class)) {
+        // Refused, timed out, reset mid-request, or no progress within an attempt's time: the store is not there
+        // (any more), after the SDK's retries.
+        if (causedBy(failure, IOException.class) || causedBy(failure, ApiCallAttemptTimeoutException.class)) {
             return new BackupException(
                     BackupFailure.STORE_UNREACHABLE,
                     "cannot reach " + location

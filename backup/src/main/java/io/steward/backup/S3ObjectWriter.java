@@ -3,6 +3,7 @@ package io.steward.backup;
 import io.steward.collector.DaemonThreads;
 import io.steward.collector.RootCause;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -11,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -54,6 +57,16 @@ final class S3ObjectWriter extends ObjectWriter {
         this.errors = errors;
     }
 
+    /**
+     * How long one attempt to send a body of {@code bytes} may take: a minute, plus the body's time at 256 KiB/s.
+     * The HTTP client's socket timeout covers only the wait for an answer; a write to a store that stopped reading
+     * (a frozen process, a stuck proxy) would block for ever, and with it the backup and every later one.
+     */
+    private static Consumer<AwsRequestOverrideConfiguration.Builder> within(long bytes) {
+        Duration attempt = Duration.ofMinutes(1).plusMillis(bytes * 1000 / (256 << 10));
+        return config -> config.apiCallAttemptTimeout(attempt);
+    }
+
     static int partSizeFor(long expectedSize) {
         long bySize = expectedSize / PLANNED_PARTS + 1;
         return (int) Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, bySize));
@@ -90,7 +103,11 @@ final class S3ObjectWriter extends ObjectWriter {
                 byte[] body = current == null ? new byte[0] : current;
                 int length = filled;
                 client.putObject(
-                        put -> put.bucket(bucket).key(key).ifNoneMatch("*").contentLength((long) length),
+                        put -> put.bucket(bucket)
+                                .key(key)
+                                .ifNoneMatch("*")
+                                .contentLength((long) length)
+                                .overrideConfiguration(within(length)),
                         RequestBody.fromContentProvider(
                                 () -> new ByteArrayInputStream(body, 0, length), length, "application/octet-stream"));
             } else {
@@ -161,7 +178,8 @@ final class S3ObjectWriter extends ObjectWriter {
                                         .key(key)
                                         .uploadId(uploadId)
                                         .partNumber(partNumber)
-                                        .contentLength((long) length),
+                                        .contentLength((long) length)
+                                        .overrideConfiguration(within(length)),
                                 RequestBody.fromContentProvider(
                                         () -> new ByteArrayInputStream(body, 0, length),
                                         length,
