@@ -1,6 +1,5 @@
 package io.steward.collector;
 
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -87,9 +86,8 @@ public record CommandStats(
         percentiles.forEach((name, value) -> {
             OptionalDouble micros = Numbers.number(value);
             if (name.startsWith("p") && Numbers.number(name.substring(1)).isPresent() && micros.isPresent()) {
-                // In decimal, so p99.9 is the quantile 0.999 and not 0.9990000000000001.
-                double quantile =
-                        new BigDecimal(name.substring(1)).movePointLeft(2).doubleValue();
+                // Rounded, so p99.9 is the quantile 0.999 and not 0.9990000000000001.
+                double quantile = Math.round(Numbers.number(name.substring(1)).getAsDouble() * 1e4) / 1e6;
                 quantiles.put(quantile, micros.getAsDouble());
             }
         });

@@ -43,7 +43,7 @@ public final class InfoParser {
         if (sections.get("default").isEmpty()) {
             sections.remove("default");
         }
-        return new RedisInfo(sections);
+        return RedisInfo.adopt(sections);
     }
 
     /**

@@ -10,20 +10,53 @@ import java.util.OptionalDouble;
  * Field names are unique across sections in every Redis and Valkey release, so lookups by field
  * name do not need the section.
  */
-public record RedisInfo(Map<String, Map<String, String>> sections) {
+public final class RedisInfo {
 
-    public RedisInfo {
+    /** Unmodifiable, and so are its sections: they can be shared between INFO replies without a copy. */
+    private final Map<String, Map<String, String>> sections;
+
+    private RedisInfo(Map<String, Map<String, String>> sections) {
+        this.sections = sections;
+    }
+
+    /** The sections as given, copied. */
+    public static RedisInfo of(Map<String, Map<String, String>> sections) {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
         sections.forEach(
                 (name, fields) -> copy.put(name, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields))));
-        sections = java.util.Collections.unmodifiableMap(copy);
+        return new RedisInfo(java.util.Collections.unmodifiableMap(copy));
     }
 
-    /** This INFO with the given sections added, or replacing sections of the same name. */
-    public RedisInfo withSections(Map<String, Map<String, String>> extra) {
+    /** What {@link InfoParser} built: its maps are this INFO's own, so they are wrapped, not copied (once a poll). */
+    static RedisInfo adopt(Map<String, Map<String, String>> sections) {
+        sections.replaceAll((name, fields) -> java.util.Collections.unmodifiableMap(fields));
+        return new RedisInfo(java.util.Collections.unmodifiableMap(sections));
+    }
+
+    public Map<String, Map<String, String>> sections() {
+        return sections;
+    }
+
+    /** This INFO with sections of another INFO added, or replacing sections of the same name; shared, not copied. */
+    RedisInfo withSections(Map<String, Map<String, String>> fromAnotherInfo) {
         Map<String, Map<String, String>> merged = new LinkedHashMap<>(sections);
-        merged.putAll(extra);
-        return new RedisInfo(merged);
+        merged.putAll(fromAnotherInfo);
+        return new RedisInfo(java.util.Collections.unmodifiableMap(merged));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RedisInfo info && info.sections.equals(sections);
+    }
+
+    @Override
+    public int hashCode() {
+        return sections.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisInfo" + sections.keySet();
     }
 
     /** Fields of one section ({@code "server"}, {@code "keyspace"}, ...), empty when absent. */

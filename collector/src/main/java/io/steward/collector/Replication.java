@@ -48,6 +48,8 @@ public record Replication(Role role, OptionalLong offset, List<ReplicaLink> repl
         }
     }
 
+    private static final java.util.regex.Pattern REPLICA_FIELD = java.util.regex.Pattern.compile("slave\\d+");
+
     public Replication {
         replicas = List.copyOf(replicas);
     }
@@ -64,7 +66,7 @@ public record Replication(Role role, OptionalLong offset, List<ReplicaLink> repl
         Role role = Role.fromInfo(info.text("role", ""));
         List<ReplicaLink> replicas = new ArrayList<>();
         info.section("replication").forEach((field, value) -> {
-            if (field.matches("slave\\d+")) {
+            if (REPLICA_FIELD.matcher(field).matches()) {
                 Map<String, String> link = InfoParser.nested(value);
                 replicas.add(new ReplicaLink(
                         link.getOrDefault("ip", "?"),
