@@ -41,7 +41,7 @@ record ScrapePolicy(
         if (byName.isPresent()) {
             return new Decision.Poll(byName.get());
         }
-        if (TargetFactory.hasUserInfo(value)) {
+        if (TargetUri.hasUserInfo(value)) {
             throw new ConfigException("target: /scrape takes no credentials in the URI; give them in the config file"
                     + " (password-file of the target, or web.scrape-password-file for the hosts of web.scrape-allow)");
         }

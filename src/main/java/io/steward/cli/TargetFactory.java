@@ -56,7 +56,7 @@ final class TargetFactory {
      * password in the URI is refused: it would show in {@code ps} and the shell history.
      */
     static Target fromUri(String text, String where, UriTargets how) {
-        if (hasUserInfo(text)) {
+        if (TargetUri.hasUserInfo(text)) {
             throw new ConfigException(where + ": put the password in --password-file or REDIS_PASSWORD, not in the URI"
                     + " (a URI on the command line shows in ps and shell history)");
         }
@@ -126,13 +126,5 @@ final class TargetFactory {
         } catch (IllegalArgumentException invalid) {
             throw new ConfigException(where + ": " + invalid.getMessage());
         }
-    }
-
-    static boolean hasUserInfo(String text) {
-        return TargetUri.hasUserInfo(text);
-    }
-
-    static String redact(String text) {
-        return TargetUri.redact(text);
     }
 }

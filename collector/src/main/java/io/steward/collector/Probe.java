@@ -95,10 +95,6 @@ final class Probe<T> {
         return new Probe<>(command, cadence, request, essential, applies, notApplicable);
     }
 
-    Probe<T> withCadence(Cadence other) {
-        return new Probe<>(command, other, request, essential, appliesTo, notApplicable);
-    }
-
     String command() {
         return command;
     }
@@ -111,7 +107,10 @@ final class Probe<T> {
         return appliesTo != null;
     }
 
-    /** Whether this poll should send it, given the INFO known of the server (null when none yet). */
+    /**
+     * Whether this poll should send it, given the INFO known of the server: null when none yet, which holds back a
+     * conditional probe until this poll's INFO is known.
+     */
     boolean due(long poll, Instant now, boolean inspect, RedisInfo known) {
         if (refusal != null || !cadence.due(poll, lastSent, now, inspect)) {
             return false;
@@ -121,18 +120,6 @@ final class Probe<T> {
             return false;
         }
         return appliesTo == null || known != null;
-    }
-
-    /** For a conditional probe held back on a connection's first poll: whether the INFO just read calls for it. */
-    boolean dueAfter(RedisInfo info, long poll, Instant now, boolean inspect) {
-        if (appliesTo == null || refusal != null || !cadence.due(poll, lastSent, now, inspect)) {
-            return false;
-        }
-        if (!appliesTo.test(info)) {
-            reading = Reading.unavailable(notApplicable);
-            return false;
-        }
-        return true;
     }
 
     void send(RedisAsyncCommands<String, String> redis, Instant now) {

@@ -19,14 +19,6 @@ public final class RedisInfo {
         this.sections = sections;
     }
 
-    /** The sections as given, copied. */
-    public static RedisInfo of(Map<String, Map<String, String>> sections) {
-        Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-        sections.forEach(
-                (name, fields) -> copy.put(name, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields))));
-        return new RedisInfo(java.util.Collections.unmodifiableMap(copy));
-    }
-
     /** What {@link InfoParser} built: its maps are this INFO's own, so they are wrapped, not copied (once a poll). */
     static RedisInfo adopt(Map<String, Map<String, String>> sections) {
         sections.replaceAll((name, fields) -> java.util.Collections.unmodifiableMap(fields));

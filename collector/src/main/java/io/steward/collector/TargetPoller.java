@@ -126,7 +126,7 @@ public final class TargetPoller implements AutoCloseable {
             }
             RedisInfo latestInfo = info.reading().orElse(null);
             for (Probe<?> probe : held) {
-                if (probe.dueAfter(latestInfo, poll, start, inspect)) {
+                if (probe.due(poll, start, inspect, latestInfo)) {
                     probe.send(redis, start);
                     probe.collect(timeout, target);
                 }
