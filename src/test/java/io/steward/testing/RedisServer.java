@@ -26,14 +26,16 @@ import java.util.stream.Stream;
 public final class RedisServer implements AutoCloseable {
 
     private final Process process;
+    private final String host;
     private final int port;
     private final Path dir;
     private final String password;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    private RedisServer(Process process, int port, Path dir, String password) {
+    private RedisServer(Process process, String host, int port, Path dir, String password) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.dir = dir;
         this.password = password;
@@ -51,13 +53,23 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The loopback address the server binds to and connects from: 127.0.0.1 unless {@link Builder#host}. */
+    public String host() {
+        return host;
+    }
+
+    /** {@code host:port}, as the agent names a node. */
+    public String address() {
+        return host + ":" + port;
+    }
+
     public Path dir() {
         return dir;
     }
 
-    /** {@code redis://127.0.0.1:PORT}, without credentials. */
+    /** {@code redis://HOST:PORT}, without credentials. */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + host + ":" + port;
     }
 
     public boolean isAlive() {
@@ -93,7 +105,7 @@ public final class RedisServer implements AutoCloseable {
     /** A connection for the test's own commands (authenticated when the server has a password). */
     public synchronized RedisCommands<String, String> commands() {
         if (connection == null || !connection.isOpen()) {
-            RedisURI uri = RedisURI.create("127.0.0.1", port);
+            RedisURI uri = RedisURI.create(host, port);
             if (password != null) {
                 uri.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(null, password.toCharArray()));
             }
@@ -214,6 +226,7 @@ public final class RedisServer implements AutoCloseable {
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Integer port;
+        private String host = "127.0.0.1";
         private Path dir;
         private String password;
         private TestCertificates tls;
@@ -236,7 +249,7 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public Builder replicaOf(RedisServer primary) {
-            return option("replicaof", "127.0.0.1 " + primary.port());
+            return option("replicaof", primary.host() + " " + primary.port());
         }
 
         public Builder password(String password) {
@@ -266,6 +279,15 @@ public final class RedisServer implements AutoCloseable {
 
         public Builder enableDebugCommand() {
             return option("enable-debug-command", "yes");
+        }
+
+        /**
+         * Binds to and connects from this loopback address (127.0.0.2, 127.0.0.3, ...), so that servers on
+         * different addresses stand in for different hosts.
+         */
+        public Builder host(String address) {
+            this.host = address;
+            return this;
         }
 
         public Builder port(int port) {
@@ -312,7 +334,9 @@ public final class RedisServer implements AutoCloseable {
                         "--port",
                         tls == null ? String.valueOf(chosenPort) : "0",
                         "--bind",
-                        "127.0.0.1",
+                        host,
+                        "--bind-source-addr",
+                        host,
                         "--dir",
                         workDir.toString(),
                         "--logfile",
@@ -333,7 +357,7 @@ public final class RedisServer implements AutoCloseable {
                         .redirectOutput(workDir.resolve("redis.stdout").toFile());
                 builder.environment().putAll(environment);
                 Process process = builder.start();
-                RedisServer server = new RedisServer(process, chosenPort, workDir, password);
+                RedisServer server = new RedisServer(process, host, chosenPort, workDir, password);
                 if (tls == null) {
                     awaitPing(server);
                 } else {
@@ -352,7 +376,7 @@ public final class RedisServer implements AutoCloseable {
                     throw new IllegalStateException("redis-server exited at start; log:\n" + server.logTail()
                             + "\noutput:\n" + server.output());
                 }
-                try (Socket socket = new Socket("127.0.0.1", server.port)) {
+                try (Socket socket = new Socket(server.host, server.port)) {
                     OutputStream out = socket.getOutputStream();
                     out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                     InputStream in = socket.getInputStream();
