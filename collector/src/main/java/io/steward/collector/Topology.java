@@ -1,0 +1,14 @@
+package io.steward.collector;
+
+import java.util.List;
+
+/**
+ * What a group's members say the group is right now: derived, purely, from the latest snapshots of its members
+ * (the Sentinels' views of their master, or the cluster nodes' {@code CLUSTER NODES}). The agent polls the
+ * members it lists and drops those it no longer lists.
+ */
+public interface Topology {
+
+    /** Every member to poll, data nodes and Sentinels, in a stable order. */
+    List<Member> members();
+}
