@@ -60,7 +60,7 @@ public final class Agent implements AutoCloseable {
                 exporter.registry(),
                 clock,
                 PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
-        exporter.exposeTargets(() -> collector.latest().values());
+        exporter.exposeTargets(() -> collector.latest().values(), collector::groups);
         DoctorMonitor doctor = new DoctorMonitor(
                 targets, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
         collector.addListener(doctor::accept);
@@ -71,11 +71,13 @@ public final class Agent implements AutoCloseable {
                 return poller.poll();
             }
         };
-        OnDemandScrapes scrapes = new OnDemandScrapes(settings.scrape(), pollOnce, exporter.registry(), clock);
+        OnDemandScrapes scrapes = new OnDemandScrapes(
+                settings.scrape().withMembers(collector::memberAt), pollOnce, exporter.registry(), clock);
         InetSocketAddress listen = settings.listen();
         WebServer web;
         try {
-            web = WebServer.start(listen, exporter, scrapes, readiness, doctor::status);
+            web = WebServer.start(
+                    listen, exporter, scrapes, readiness, doctor::status, new ServiceDiscovery(collector::groups));
         } catch (IOException failure) {
             doctor.close();
             exporter.close();

@@ -23,6 +23,21 @@ final class ConnectionOptions {
                     "File holding the password for URI targets (or env REDIS_PASSWORD; never on the command line).")
     Path passwordFile;
 
+    @Option(names = "--cluster", description = "The URI targets are seeds of a Redis Cluster: watch every node of it.")
+    boolean cluster;
+
+    @Option(
+            names = "--sentinel-username",
+            paramLabel = "USER",
+            description = "ACL username of the Sentinels of a redis-sentinel:// URI (env REDIS_SENTINEL_USERNAME).")
+    String sentinelUsername;
+
+    @Option(
+            names = "--sentinel-password-file",
+            paramLabel = "FILE",
+            description = "File holding the Sentinels' password (or env REDIS_SENTINEL_PASSWORD).")
+    Path sentinelPasswordFile;
+
     @Option(names = "--tls-ca-file", paramLabel = "FILE", description = "PEM CA to trust for rediss:// URI targets.")
     String tlsCaFile;
 

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.collector.TargetUri;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,10 @@ record Credentials(String username, String password) {
 
     boolean isEmpty() {
         return password == null;
+    }
+
+    TargetUri.Login login() {
+        return new TargetUri.Login(username, password);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.steward.cli;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.steward.collector.GroupState;
+import io.steward.collector.GroupSurvey;
 import io.steward.collector.PollFailure;
 import io.steward.collector.PollResult;
 import io.steward.collector.Target;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,7 +33,8 @@ final class OnDemandScrapes {
 
     /** The answer to one {@code /scrape}. */
     sealed interface Outcome {
-        record Polled(PollResult result) implements Outcome {}
+        /** A server's poll, or a group's: its members' polls and its state. */
+        record Polled(List<PollResult> results, List<GroupState> groups) implements Outcome {}
 
         record Refused(String explanation) implements Outcome {}
     }
@@ -73,18 +77,30 @@ final class OnDemandScrapes {
             return new Outcome.Refused(refused.explanation());
         }
         Target allowed = ((ScrapePolicy.Decision.Poll) decision).target();
+        if (allowed.isGroup()) {
+            GroupSurvey.Result survey = GroupSurvey.of(allowed, poll, clock);
+            survey.members().forEach(this::count);
+            if (!survey.state().healthy() && firstInAMinute(allowed.address())) {
+                logger.warn("/scrape of group {}: {}", allowed, survey.state().problem());
+            }
+            return new Outcome.Polled(survey.members(), List.of(survey.state()));
+        }
         PollResult result = poll.apply(allowed);
+        count(result);
+        return new Outcome.Polled(List.of(result), List.of());
+    }
+
+    private void count(PollResult result) {
         if (result instanceof PollResult.Failed failed) {
             errors.get(failed.reason()).increment();
-            if (firstInAMinute(allowed.address())) {
+            if (firstInAMinute(failed.target().key())) {
                 logger.warn(
                         "/scrape of {} failed ({}): {}",
-                        allowed,
+                        failed.target(),
                         failed.reason().label(),
                         failed.message());
             }
         }
-        return new Outcome.Polled(result);
     }
 
     private synchronized boolean firstInAMinute(String key) {

@@ -49,10 +49,28 @@ final class Readiness implements Consumer<PollResult> {
         for (Target target : targets) {
             body.append(target)
                     .append(": ")
-                    .append(state(now.get(target.name())))
+                    .append(target.isGroup() ? groupState(target, now) : state(now.get(target.name())))
                     .append('\n');
         }
         return new Answer(waiting == 0, body.toString());
+    }
+
+    /** A group is up with its members: how many answered, and the first that did not. */
+    private static String groupState(Target group, Map<String, PollResult> now) {
+        List<PollResult> members = now.values().stream()
+                .filter(result ->
+                        result.target().isMember() && result.target().name().equals(group.name()))
+                .toList();
+        if (members.isEmpty()) {
+            return "not yet polled";
+        }
+        long up = members.stream().filter(r -> r instanceof PollResult.Polled).count();
+        String down = members.stream()
+                .filter(r -> r instanceof PollResult.Failed)
+                .findFirst()
+                .map(r -> "; " + r.target().node() + " " + state(r))
+                .orElse("");
+        return up + " of " + members.size() + " members up" + down;
     }
 
     private static String state(PollResult result) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which servers {@code /scrape?target=} may poll, and with what. A configured target, given by its name or by its
@@ -19,7 +20,11 @@ import java.util.Optional;
  * @param timeout the connect and command timeout for hosts of the allow-list
  */
 record ScrapePolicy(
-        List<Target> configured, List<HostPattern> allowed, Credentials allowedCredentials, Duration timeout) {
+        List<Target> configured,
+        List<HostPattern> allowed,
+        Credentials allowedCredentials,
+        Duration timeout,
+        Function<String, Optional<Target>> memberAt) {
 
     /** What to do with a {@code /scrape?target=} value. */
     sealed interface Decision {
@@ -29,9 +34,22 @@ record ScrapePolicy(
         record Refuse(String address, String explanation) implements Decision {}
     }
 
+    /**
+     * @param memberAt the member of a configured group at a {@code host:port}, if any: the multi-target pattern
+     *     scrapes the members {@code /discover} lists, each with its group's credentials
+     */
     ScrapePolicy {
         configured = List.copyOf(configured);
         allowed = List.copyOf(allowed);
+    }
+
+    ScrapePolicy(List<Target> configured, List<HostPattern> allowed, Credentials allowedCredentials, Duration timeout) {
+        this(configured, allowed, allowedCredentials, timeout, address -> Optional.empty());
+    }
+
+    /** This policy, with the members of the running agent's groups. */
+    ScrapePolicy withMembers(Function<String, Optional<Target>> members) {
+        return new ScrapePolicy(configured, allowed, allowedCredentials, timeout, members);
     }
 
     /** Throws {@link ConfigException} for a value that is not a Redis URI at all. */
@@ -46,23 +64,39 @@ record ScrapePolicy(
                     + " (password-file of the target, or web.scrape-password-file for the hosts of web.scrape-allow)");
         }
         TargetUri uri = TargetFactory.parse(value, "target");
-        String address = uri.address();
+        String address = uri.isSentinel() ? uri.toString() : uri.address();
         Optional<Target> byAddress = configured.stream()
                 .filter(t -> t.address().toLowerCase(Locale.ROOT).equals(address.toLowerCase(Locale.ROOT)))
-                .findFirst();
+                .findFirst()
+                .or(() -> uri.isSentinel() ? Optional.empty() : memberAt.apply(address));
         if (byAddress.isPresent()) {
             return new Decision.Poll(byAddress.get());
         }
-        if (!uri.isSocket() && allowed.stream().anyMatch(p -> p.matches(uri.host(), uri.port()))) {
+        boolean everyHostAllowed = !uri.isSocket()
+                && uri.hosts().stream()
+                        .allMatch(host -> allowed.stream().anyMatch(p -> p.matches(hostOf(host), portOf(host))));
+        if (everyHostAllowed && uri.hosts().size() > 1 && !uri.isSentinel()) {
+            throw new ConfigException("target: '" + address + "' names several servers; /scrape takes one server or"
+                    + " a redis-sentinel:// group");
+        }
+        if (everyHostAllowed) {
             return new Decision.Poll(uri.target(
-                    address,
-                    allowedCredentials.username(),
-                    allowedCredentials.password(),
+                    uri.isSentinel() ? address : uri.address(),
+                    allowedCredentials.login(),
+                    TargetUri.Login.NONE,
                     timeout,
                     Target.DEFAULT_POLL_INTERVAL,
                     TlsFiles.NONE));
         }
         return new Decision.Refuse(address, refusal(address));
+    }
+
+    private static String hostOf(String hostAndPort) {
+        return hostAndPort.substring(0, hostAndPort.lastIndexOf(':'));
+    }
+
+    private static int portOf(String hostAndPort) {
+        return Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
     }
 
     private String refusal(String address) {

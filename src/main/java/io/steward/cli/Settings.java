@@ -70,8 +70,15 @@ final class Settings {
         String password = flags.passwordFile != null
                 ? Credentials.readPasswordFile(flags.passwordFile, "--password-file")
                 : env.get("REDIS_PASSWORD");
+        String sentinelUsername =
+                flags.sentinelUsername != null ? flags.sentinelUsername : env.get("REDIS_SENTINEL_USERNAME");
+        String sentinelPassword = flags.sentinelPasswordFile != null
+                ? Credentials.readPasswordFile(flags.sentinelPasswordFile, "--sentinel-password-file")
+                : env.get("REDIS_SENTINEL_PASSWORD");
         return new UriTargets(
                 new Credentials(username, password),
+                new Credentials(sentinelUsername, sentinelPassword),
+                flags.cluster,
                 new StewardConfig.Tls(flags.tlsCaFile, flags.tlsCertFile, flags.tlsKeyFile),
                 pollInterval,
                 timeout);

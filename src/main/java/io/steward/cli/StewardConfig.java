@@ -40,17 +40,57 @@ public record StewardConfig(
     /** {@code doctor:} how often {@code serve} diagnoses each target. */
     public record Doctor(String interval) {}
 
-    /** One entry of {@code targets:}. */
+    /**
+     * One entry of {@code targets:}: a server, a Sentinel group ({@code redis-sentinel://} URI, with the
+     * Sentinels' own credentials when they have some) or a cluster ({@code cluster: true}, seeds in the URI or in
+     * {@code seeds:}).
+     */
     public record TargetEntry(
             String name,
             String uri,
+            List<String> seeds,
+            Boolean cluster,
             String username,
             String passwordFile,
             String passwordEnv,
+            String sentinelUsername,
+            String sentinelPasswordFile,
+            String sentinelPasswordEnv,
             String pollInterval,
             String timeout,
             Tls tls,
             Backup backup) {
+
+        public TargetEntry {
+            seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        }
+
+        public TargetEntry(
+                String name,
+                String uri,
+                String username,
+                String passwordFile,
+                String passwordEnv,
+                String pollInterval,
+                String timeout,
+                Tls tls,
+                Backup backup) {
+            this(
+                    name,
+                    uri,
+                    null,
+                    null,
+                    username,
+                    passwordFile,
+                    passwordEnv,
+                    null,
+                    null,
+                    null,
+                    pollInterval,
+                    timeout,
+                    tls,
+                    backup);
+        }
 
         public TargetEntry(
                 String name,
@@ -62,6 +102,10 @@ public record StewardConfig(
                 String timeout,
                 Tls tls) {
             this(name, uri, username, passwordFile, passwordEnv, pollInterval, timeout, tls, null);
+        }
+
+        boolean isCluster() {
+            return Boolean.TRUE.equals(cluster);
         }
     }
 

@@ -2,10 +2,13 @@ package io.steward.cli;
 
 import io.steward.collector.Target;
 import io.steward.collector.TargetUri;
+import io.steward.collector.TargetUri.Login;
 import io.steward.collector.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,8 +26,12 @@ final class TargetFactory {
     static Target fromEntry(ConfigFile file, int index, Map<String, String> env, Duration defaultTimeout) {
         StewardConfig.TargetEntry entry = file.values().targets().get(index);
         String key = "targets[" + index + "]";
-        if (entry.uri() == null || entry.uri().isBlank()) {
+        boolean noUri = entry.uri() == null || entry.uri().isBlank();
+        if (noUri && !(entry.isCluster() && !entry.seeds().isEmpty())) {
             throw new ConfigException(file.at(key + ".uri") + ": missing (for example uri: redis://localhost:6379)");
+        }
+        if (!entry.seeds().isEmpty() && !entry.isCluster()) {
+            throw new ConfigException(file.at(key + ".seeds") + ": seeds are a cluster's; add cluster: true");
         }
         Credentials credentials = Credentials.fromConfig(
                 entry.username(),
@@ -40,7 +47,28 @@ final class TargetFactory {
                 : Durations.parse(entry.pollInterval(), file.at(key + ".poll-interval"));
         Duration timeout =
                 entry.timeout() == null ? defaultTimeout : Durations.parse(entry.timeout(), file.at(key + ".timeout"));
-        TargetUri uri = parse(entry.uri(), file.at(key + ".uri"));
+        Credentials sentinelCredentials = Credentials.fromConfig(
+                entry.sentinelUsername(),
+                entry.sentinelPasswordFile(),
+                entry.sentinelPasswordEnv(),
+                file,
+                key,
+                "sentinel-password-file",
+                "sentinel-password-env",
+                env);
+        List<TargetUri> seeds = new ArrayList<>();
+        for (int i = 0; i < entry.seeds().size(); i++) {
+            seeds.add(parse(entry.seeds().get(i), file.at(key + ".seeds[" + i + "]")));
+        }
+        TargetUri uri = noUri ? seeds.remove(0) : parse(entry.uri(), file.at(key + ".uri"));
+        String uriKey = file.at(key + (noUri ? ".seeds[0]" : ".uri"));
+        if (!sentinelCredentials.isEmpty() && !uri.isSentinel()) {
+            throw new ConfigException(file.at(key + ".sentinel-password-file") + ": Sentinel credentials are for a"
+                    + " redis-sentinel:// URI (for example redis-sentinel://h1:26379,h2:26379#mymaster)");
+        }
+        if (entry.isCluster() && uri.isSentinel()) {
+            throw new ConfigException(uriKey + ": a cluster is found from redis:// seeds, not a redis-sentinel:// URI");
+        }
         String name = entry.name() == null || entry.name().isBlank() ? uri.address() : entry.name();
         if (name.equals(OnDemandScrapes.TARGET_LABEL)) {
             throw new ConfigException(file.at(key + ".name") + ": '" + name + "' is the target label of the errors of"
@@ -48,7 +76,13 @@ final class TargetFactory {
         }
         StewardConfig.Tls tls = entry.tls() == null ? new StewardConfig.Tls(null, null, null) : entry.tls();
         TlsFiles files = tlsFiles(uri, tls, TlsNames.inConfig(file, key + ".tls"));
-        return uri.target(name, credentials.username(), credentials.password(), timeout, interval, files);
+        try {
+            return entry.isCluster()
+                    ? uri.cluster(name, seeds, credentials.login(), timeout, interval, files)
+                    : uri.target(name, credentials.login(), sentinelCredentials.login(), timeout, interval, files);
+        } catch (IllegalArgumentException invalid) {
+            throw new ConfigException(uriKey + ": " + invalid.getMessage());
+        }
     }
 
     /**
@@ -63,13 +97,18 @@ final class TargetFactory {
         TargetUri uri = parse(text, where);
         // TLS files given as flags apply to the rediss:// targets among the flags, not to plain ones.
         TlsFiles files = uri.isTls() ? tlsFiles(uri, how.tls(), TlsNames.FLAGS) : TlsFiles.NONE;
-        return uri.target(
-                null,
-                how.credentials().username(),
-                how.credentials().password(),
-                how.timeout(),
-                how.pollInterval(),
-                files);
+        Login login = how.credentials().login();
+        try {
+            if (how.cluster()) {
+                if (uri.isSentinel()) {
+                    throw new ConfigException(where + ": --cluster takes redis:// seeds, not a redis-sentinel:// URI");
+                }
+                return uri.cluster(null, List.of(), login, how.timeout(), how.pollInterval(), files);
+            }
+            return uri.target(null, login, how.sentinelCredentials().login(), how.timeout(), how.pollInterval(), files);
+        } catch (IllegalArgumentException invalid) {
+            throw new ConfigException(where + ": " + invalid.getMessage());
+        }
     }
 
     /** The names TLS files were given under, for messages: keys of the config file, or flags. */

@@ -2,7 +2,6 @@ package io.steward.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.steward.collector.PollResult;
 import io.steward.diagnostics.DoctorStatus;
 import io.steward.diagnostics.JsonReport;
 import io.steward.exporters.PrometheusExporter;
@@ -39,13 +38,17 @@ final class WebServer implements AutoCloseable {
     private final Function<String, Optional<DoctorStatus>> doctor;
     private final JsonReport json = new JsonReport();
 
+    private final ServiceDiscovery discovery;
+
     private WebServer(
             HttpServer server,
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
             Readiness readiness,
-            Function<String, Optional<DoctorStatus>> doctor) {
+            Function<String, Optional<DoctorStatus>> doctor,
+            ServiceDiscovery discovery) {
         this.server = server;
+        this.discovery = discovery;
         this.exporter = exporter;
         this.scrapes = scrapes;
         this.readiness = readiness;
@@ -69,9 +72,10 @@ final class WebServer implements AutoCloseable {
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
             Readiness readiness,
-            Function<String, Optional<DoctorStatus>> doctor)
+            Function<String, Optional<DoctorStatus>> doctor,
+            ServiceDiscovery discovery)
             throws IOException {
-        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, readiness, doctor);
+        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, readiness, doctor, discovery);
         web.server.start();
         logger.info("listening on http://{}:{}/metrics", address.getHostString(), web.port());
         return web;
@@ -88,6 +92,7 @@ final class WebServer implements AutoCloseable {
                 case "/metrics" -> send(exchange, exporter.metrics(accept(exchange), acceptEncoding(exchange)));
                 case "/scrape" -> scrape(exchange);
                 case "/doctor" -> doctorReport(exchange);
+                case "/discover" -> send(exchange, 200, "application/json", discovery.answer());
                 case "/-/healthy" -> send(exchange, 200, TEXT, "OK\n");
                 case "/-/ready" -> {
                     Readiness.Answer answer = readiness.answer();
@@ -120,8 +125,10 @@ final class WebServer implements AutoCloseable {
         if (outcome instanceof OnDemandScrapes.Outcome.Refused refused) {
             send(exchange, 403, TEXT, refused.explanation());
         } else {
-            PollResult result = ((OnDemandScrapes.Outcome.Polled) outcome).result();
-            send(exchange, exporter.onDemand(result, accept(exchange), acceptEncoding(exchange)));
+            OnDemandScrapes.Outcome.Polled polled = (OnDemandScrapes.Outcome.Polled) outcome;
+            send(
+                    exchange,
+                    exporter.onDemand(polled.results(), polled.groups(), accept(exchange), acceptEncoding(exchange)));
         }
     }
 
@@ -208,6 +215,7 @@ final class WebServer implements AutoCloseable {
             <ul>
             <li><a href="/metrics">/metrics</a>: every configured target, labelled with <code>target</code></li>
             <li>/scrape?target=NAME or URI: one configured or allowed target on demand, for Prometheus relabelling</li>
+            <li><a href="/discover">/discover</a>: the members of every group, in Prometheus HTTP SD format</li>
             <li>/doctor?target=NAME: the doctor's latest report on a configured target, as JSON</li>
             <li><a href="/-/healthy">/-/healthy</a> and <a href="/-/ready">/-/ready</a></li>
             </ul>

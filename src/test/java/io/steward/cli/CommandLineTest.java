@@ -115,7 +115,8 @@ class CommandLineTest {
         Cli.Run run = run("serve", "--redis", "http://127.0.0.1:6390");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .contains("--redis: unsupported scheme 'http' (use redis://, rediss:// or redis-socket://)");
+                .contains(
+                        "--redis: unsupported scheme 'http' (use redis://, rediss://, redis-socket:// or redis-sentinel://)");
     }
 
     @Test

@@ -62,7 +62,7 @@ class RedisMetricsCollectorTest {
 
     private String primaryMetrics() throws IOException {
         return render(new RedisMetricsCollector(
-                () -> List.of(new PollResult.Polled(snapshot("redis-7.0/info-all-primary.txt"))), true));
+                () -> List.of(new PollResult.Polled(snapshot("redis-7.0/info-all-primary.txt"))), List::of, true));
     }
 
     @Test
@@ -128,7 +128,7 @@ class RedisMetricsCollectorTest {
     @Test
     void exposesThePrimaryAsTheReplicaSeesIt() throws IOException {
         String metrics = render(new RedisMetricsCollector(
-                () -> List.of(new PollResult.Polled(snapshot("redis-7.0/info-all-replica.txt"))), false));
+                () -> List.of(new PollResult.Polled(snapshot("redis-7.0/info-all-replica.txt"))), List::of, false));
         assertThat(metrics)
                 .contains("redis_master_link_up{master_host=\"127.0.0.1\",master_port=\"16379\"} 1.0\n")
                 .contains("redis_slave_info{master_host=\"127.0.0.1\",master_port=\"16379\",read_only=\"1\"} 1\n")
@@ -166,7 +166,9 @@ class RedisMetricsCollectorTest {
     @Test
     void aFailedPollLeavesOnlyRedisUpZero() throws IOException {
         String metrics = render(new RedisMetricsCollector(
-                () -> List.of(new PollResult.Failed(target, NOW, PollFailure.CONNECT, "cannot connect")), true));
+                () -> List.of(new PollResult.Failed(target, NOW, PollFailure.CONNECT, "cannot connect")),
+                List::of,
+                true));
         assertThat(metrics).contains("redis_up{target=\"cache-1\"} 0.0\n");
         assertThat(metrics.lines().filter(line -> !line.startsWith("#"))).hasSize(1);
     }

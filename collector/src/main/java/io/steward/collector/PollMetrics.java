@@ -2,36 +2,49 @@ package io.steward.collector;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The agent's own view of polling one target: last duration, last success, errors by reason. */
 final class PollMetrics {
 
     private final MeterRegistry registry;
-    private final String target;
+    private final Tags tags;
+    private final List<Meter> meters = new ArrayList<>();
     private final AtomicReference<Double> lastDurationSeconds = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> lastSuccessSeconds = new AtomicReference<>(Double.NaN);
 
-    PollMetrics(MeterRegistry registry, String target) {
+    /** A group's member is tagged with its node as well as the group's name. */
+    PollMetrics(MeterRegistry registry, Target target) {
         this.registry = registry;
-        this.target = target;
-        Gauge.builder("steward.poll.duration", lastDurationSeconds, AtomicReference::get)
+        this.tags = target.isMember()
+                ? Tags.of("target", target.name(), "node", target.node())
+                : Tags.of("target", target.name());
+        meters.add(Gauge.builder("steward.poll.duration", lastDurationSeconds, AtomicReference::get)
                 .description("How long the last poll of the target took")
                 .baseUnit("seconds")
-                .tag("target", target)
+                .tags(tags)
                 .strongReference(true)
-                .register(registry);
-        Gauge.builder("steward.poll.last.success.timestamp", lastSuccessSeconds, AtomicReference::get)
+                .register(registry));
+        meters.add(Gauge.builder("steward.poll.last.success.timestamp", lastSuccessSeconds, AtomicReference::get)
                 .description("Unix time of the last successful poll of the target")
                 .baseUnit("seconds")
-                .tag("target", target)
+                .tags(tags)
                 .strongReference(true)
-                .register(registry);
+                .register(registry));
         // Pre-register the common reasons so rate() sees a zero before the first failure.
         for (PollFailure reason : PollFailure.values()) {
-            errors(reason);
+            meters.add(errors(reason));
         }
+    }
+
+    /** Removes the series of a member that left its group. */
+    void close() {
+        meters.forEach(registry::remove);
     }
 
     void record(PollResult result) {
@@ -46,7 +59,7 @@ final class PollMetrics {
     private Counter errors(PollFailure reason) {
         return Counter.builder("steward.poll.errors")
                 .description("Polls of the target that failed, by reason")
-                .tag("target", target)
+                .tags(tags)
                 .tag("reason", reason.label())
                 .register(registry);
     }

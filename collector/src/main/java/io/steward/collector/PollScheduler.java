@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -19,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every configured target on its own interval and keeps the latest result of each.
+ * Polls every configured target on its own interval and keeps the latest result of each. A group target (Sentinel
+ * group, cluster) is polled as its members, each on the group's interval; a {@link GroupWatcher} adds and drops
+ * members as the group changes.
  *
  * <p>A target that fails is retried sooner than its interval at first (1 s, 2 s, 4 s, ...) and then at its
  * interval, so a blip heals quickly while a dead server is not hammered. A failing target is logged when its
@@ -31,20 +35,35 @@ public final class PollScheduler implements AutoCloseable {
     static final Duration REPEAT_WARNING = Duration.ofMinutes(5);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
-    private final List<ScheduledTarget> scheduled = new ArrayList<>();
+    private final List<Target> targets;
+    /** By {@link Target#key()}, in the order added. */
+    private final Map<String, ScheduledTarget> scheduled = Collections.synchronizedMap(new LinkedHashMap<>());
+
     private final Map<String, PollResult> latest = new ConcurrentHashMap<>();
+    private final Map<String, GroupWatcher> groups = new LinkedHashMap<>();
     private final List<Consumer<PollResult>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
+    private final RedisConnector connector;
+    private final MeterRegistry registry;
     private final Clock clock;
+    private final PollOptions options;
+    private volatile boolean running;
 
     public PollScheduler(
             List<Target> targets, RedisConnector connector, MeterRegistry registry, Clock clock, PollOptions options) {
+        this.targets = List.copyOf(targets);
+        this.connector = connector;
+        this.registry = registry;
         this.clock = clock;
+        this.options = options;
         for (Target target : targets) {
-            scheduled.add(new ScheduledTarget(
-                    new TargetPoller(target, connector, clock, options), new PollMetrics(registry, target.name())));
+            if (target.isGroup()) {
+                groups.put(target.name(), new GroupWatcher(target, Discoveries.of(target), new Members(), clock));
+            } else {
+                add(target);
+            }
         }
-        int threads = Math.max(1, Math.min(4, targets.size()));
+        int threads = Math.max(1, Math.min(4, groups.isEmpty() ? targets.size() : 4));
         this.scheduler = Executors.newScheduledThreadPool(threads, DaemonThreads.named("steward-poller"));
     }
 
@@ -54,56 +73,138 @@ public final class PollScheduler implements AutoCloseable {
     }
 
     public void start() {
-        for (ScheduledTarget target : scheduled) {
-            // Spread the first polls over a fraction of the interval so many targets do not poll in lockstep.
-            long interval = target.poller.target().pollInterval().toMillis();
-            long jitter =
-                    scheduled.size() == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, interval / 4));
-            scheduler.schedule(() -> run(target), jitter, TimeUnit.MILLISECONDS);
+        running = true;
+        groups.values().forEach(GroupWatcher::start);
+        List<ScheduledTarget> all = snapshotOfScheduled();
+        for (ScheduledTarget target : all) {
+            schedule(target, all.size());
         }
     }
 
-    /** The latest result of each target, in configuration order; targets not yet polled are absent. */
+    private void schedule(ScheduledTarget target, int among) {
+        // Spread the first polls over a fraction of the interval so many targets do not poll in lockstep.
+        long interval = target.poller.target().pollInterval().toMillis();
+        long jitter = among == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, interval / 4));
+        scheduler.schedule(() -> run(target), jitter, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The latest result of each server polled, by {@link Target#key()}: targets in configuration order, a group's
+     * members in the order they were found; servers not yet polled are absent.
+     */
     public Map<String, PollResult> latest() {
         Map<String, PollResult> ordered = new LinkedHashMap<>();
-        for (ScheduledTarget target : scheduled) {
-            PollResult result = latest.get(target.poller.target().name());
+        for (ScheduledTarget target : snapshotOfScheduled()) {
+            PollResult result = latest.get(target.poller.target().key());
             if (result != null) {
-                ordered.put(target.poller.target().name(), result);
+                ordered.put(target.poller.target().key(), result);
             }
         }
         return ordered;
     }
 
+    /** The targets as configured: servers, and groups as one target each. */
     public List<Target> targets() {
-        return scheduled.stream().map(p -> p.poller.target()).toList();
+        return targets;
+    }
+
+    /** What the agent knows of each group target, in configuration order. */
+    public List<GroupState> groups() {
+        return groups.values().stream().map(GroupWatcher::state).toList();
+    }
+
+    /** The member of a group at this {@code host:port} now, if any. */
+    public Optional<Target> memberAt(String address) {
+        for (GroupWatcher watcher : groups.values()) {
+            for (Target member : watcher.members()) {
+                if (member.node().equalsIgnoreCase(address)) {
+                    return Optional.of(member);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<ScheduledTarget> snapshotOfScheduled() {
+        synchronized (scheduled) {
+            return List.copyOf(scheduled.values());
+        }
+    }
+
+    private void add(Target target) {
+        ScheduledTarget added = new ScheduledTarget(
+                new TargetPoller(target, connector, clock, options), new PollMetrics(registry, target));
+        scheduled.put(target.key(), added);
+        if (running) {
+            scheduler.schedule(() -> run(added), 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void remove(Target target) {
+        ScheduledTarget gone = scheduled.remove(target.key());
+        if (gone != null) {
+            gone.removed = true;
+            latest.remove(target.key());
+            gone.metrics.close();
+            gone.poller.close();
+        }
+    }
+
+    /** Members of groups join and leave through their watchers. */
+    private final class Members implements GroupWatcher.Membership {
+        @Override
+        public void add(Target member) {
+            PollScheduler.this.add(member);
+        }
+
+        @Override
+        public void remove(Target member) {
+            PollScheduler.this.remove(member);
+        }
     }
 
     private void run(ScheduledTarget target) {
-        if (scheduler.isShutdown()) {
+        if (scheduler.isShutdown() || target.removed) {
             return;
         }
         long started = System.nanoTime();
         Duration next;
         try {
             PollResult result = target.poller.poll();
-            if (scheduler.isShutdown()) {
-                return; // a poll cut short by close() is not an outage
+            if (scheduler.isShutdown() || target.removed) {
+                return; // a poll cut short by close(), or of a member that left, is not an outage
             }
-            latest.put(result.target().name(), result);
+            latest.put(result.target().key(), result);
             target.metrics.record(result);
             next = target.afterPoll(result);
             for (Consumer<PollResult> listener : listeners) {
                 listener.accept(result);
+            }
+            GroupWatcher watcher =
+                    result.target().isMember() ? groups.get(result.target().name()) : null;
+            if (watcher != null) {
+                watcher.update(membersLatest(result.target().name()));
             }
         } catch (RuntimeException unexpected) {
             logger.error("polling {} failed unexpectedly", target.poller.target(), unexpected);
             next = target.poller.target().pollInterval();
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        if (!scheduler.isShutdown()) {
+        if (!scheduler.isShutdown() && !target.removed) {
             scheduler.schedule(() -> run(target), Math.max(0, next.toMillis() - elapsed), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private List<PollResult> membersLatest(String group) {
+        List<PollResult> results = new ArrayList<>();
+        for (ScheduledTarget member : snapshotOfScheduled()) {
+            Target target = member.poller.target();
+            PollResult result = target.isMember() && target.name().equals(group) ? latest.get(target.key()) : null;
+            if (result != null) {
+                results.add(result);
+            }
+        }
+        return results;
     }
 
     @Override
@@ -114,13 +215,14 @@ public final class PollScheduler implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        scheduled.forEach(p -> p.poller.close());
+        snapshotOfScheduled().forEach(p -> p.poller.close());
     }
 
     /** The per-target loop state: the poller, its metrics, and how long it has been failing. */
     private final class ScheduledTarget {
         final TargetPoller poller;
         final PollMetrics metrics;
+        volatile boolean removed;
         int consecutiveFailures;
         PollFailure lastReason;
         Instant lastWarning = Instant.MIN;

@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * @param node empty for a server watched on its own; for a member of a group, its {@code host:port}, while
  *     {@code name} is the group's
+ * @param group {@link Group#NONE} for one server; else the group the agent discovers from this target
  */
-public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls, String node) {
+public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls, String node, Group group) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
 
@@ -21,6 +22,7 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(group, "group");
         if (name.isBlank()) {
             throw new IllegalArgumentException("target name must not be blank");
         }
@@ -30,11 +32,40 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
     }
 
     public Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls) {
-        this(name, uri, pollInterval, tls, "");
+        this(name, uri, pollInterval, tls, "", Group.NONE);
     }
 
     public Target(String name, RedisURI uri, Duration pollInterval) {
         this(name, uri, pollInterval, TlsFiles.NONE);
+    }
+
+    /** Whether connections are TLS ({@code rediss://}). */
+    public boolean isTls() {
+        return uri.isSsl();
+    }
+
+    /** Whether the agent discovers the servers of this target: a Sentinel group or a cluster. */
+    public boolean isGroup() {
+        return group != Group.NONE;
+    }
+
+    /**
+     * The target of one member of this group: the group's name, the member's address, and the credentials of the
+     * group's data nodes, or of its Sentinels for a Sentinel.
+     */
+    public Target member(Member member) {
+        RedisURI template = member.kind() == Member.Kind.SENTINEL && group instanceof Group.Sentinel sentinel
+                ? sentinel.sentinelUri()
+                : uri;
+        RedisURI copy = new RedisURI(member.host(), member.port(), template.getTimeout());
+        copy.setCredentialsProvider(template.getCredentialsProvider());
+        copy.setSsl(template.isSsl());
+        copy.setVerifyPeer(template.getVerifyMode());
+        copy.setDatabase(template.getDatabase());
+        copy.setClientName(template.getClientName());
+        copy.setLibraryName(template.getLibraryName());
+        copy.setLibraryVersion(template.getLibraryVersion());
+        return new Target(name, copy, pollInterval, tls, member.node(), Group.NONE);
     }
 
     /** Whether this is one member of a group target. */
@@ -47,8 +78,12 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
         return isMember() ? name + "/" + node : name;
     }
 
-    /** {@code host:port} (or the socket path), without scheme or credentials. */
+    /** {@code host:port} (or the socket path), without scheme or credentials; a group's entry points. */
     public String address() {
+        if (isGroup()) {
+            String hosts = String.join(",", group.entryPoints());
+            return group instanceof Group.Sentinel sentinel ? hosts + "#" + sentinel.masterName() : hosts;
+        }
         return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
     }
 

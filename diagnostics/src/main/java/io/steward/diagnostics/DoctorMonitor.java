@@ -2,6 +2,7 @@ package io.steward.diagnostics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.steward.collector.DaemonThreads;
 import io.steward.collector.PollResult;
 import io.steward.collector.Snapshot;
@@ -49,23 +50,39 @@ public final class DoctorMonitor implements AutoCloseable {
         this.diagnosis = diagnosis;
         this.registry = registry;
         for (Target target : targets) {
-            TargetDoctor doctor = new TargetDoctor();
-            doctors.put(target.name(), doctor);
-            Gauge.builder("steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
-                    .description("Unix time of the doctor's last diagnosis of the target")
-                    .baseUnit("seconds")
-                    .tag("target", target.name())
-                    .strongReference(true)
-                    .register(registry);
+            if (!target.isGroup()) {
+                doctorOf(target); // a group's members are diagnosed as they are found
+            }
         }
+    }
+
+    private TargetDoctor doctorOf(Target target) {
+        synchronized (doctors) {
+            return doctors.computeIfAbsent(target.key(), key -> {
+                TargetDoctor doctor = new TargetDoctor();
+                Gauge.builder("steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
+                        .description("Unix time of the doctor's last diagnosis of the target")
+                        .baseUnit("seconds")
+                        .tags(tags(target))
+                        .strongReference(true)
+                        .register(registry);
+                return doctor;
+            });
+        }
+    }
+
+    private static Tags tags(Target target) {
+        return target.isMember()
+                ? Tags.of("target", target.name(), "node", target.node())
+                : Tags.of("target", target.name());
     }
 
     /** Takes every poll result (a collector listener); the diagnosis itself runs on the doctor's own thread. */
     public void accept(PollResult result) {
-        TargetDoctor doctor = doctors.get(result.target().name());
-        if (doctor == null) {
+        if (!result.target().isMember() && !doctors.containsKey(result.target().key())) {
             return;
         }
+        TargetDoctor doctor = doctorOf(result.target());
         if (result instanceof PollResult.Failed failed) {
             doctor.forget();
             executor.execute(() -> withdraw(doctor, failed.message()));
@@ -76,9 +93,11 @@ public final class DoctorMonitor implements AutoCloseable {
         earlier.ifPresent(first -> executor.execute(() -> diagnose(doctor, first, latest)));
     }
 
-    /** The target's state; empty for a name the agent does not watch. */
+    /** The target's state, by name (a group's member: {@code group/host:port}); empty for one not watched. */
     public Optional<DoctorStatus> status(String target) {
-        return Optional.ofNullable(doctors.get(target)).map(doctor -> doctor.status);
+        synchronized (doctors) {
+            return Optional.ofNullable(doctors.get(target)).map(doctor -> doctor.status);
+        }
     }
 
     private void diagnose(TargetDoctor doctor, Snapshot earlier, Snapshot latest) {
@@ -106,7 +125,7 @@ public final class DoctorMonitor implements AutoCloseable {
                 rule,
                 r -> Gauge.builder("steward.doctor.finding", () -> 1)
                         .description("A finding of the doctor: 1 while the rule fires on the target")
-                        .tags("target", target.name(), "rule", rule, "severity", severity.label())
+                        .tags(tags(target).and("rule", rule, "severity", severity.label()))
                         .strongReference(true)
                         .register(registry)));
     }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.steward.collector.GroupState;
 import io.steward.collector.PollResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,9 +46,13 @@ public final class PrometheusExporter implements AutoCloseable {
         return registry;
     }
 
-    /** Exposes the latest poll results of the configured targets, labelled with {@code target}. */
-    public void exposeTargets(Supplier<? extends Collection<PollResult>> latest) {
-        registry.getPrometheusRegistry().register(new RedisMetricsCollector(latest, true));
+    /**
+     * Exposes the latest poll results of the configured targets, labelled with {@code target} (and a group's
+     * members with {@code node}), and what the agent knows of each group.
+     */
+    public void exposeTargets(
+            Supplier<? extends Collection<PollResult>> latest, Supplier<? extends Collection<GroupState>> groups) {
+        registry.getPrometheusRegistry().register(new RedisMetricsCollector(latest, groups, true));
     }
 
     /**
@@ -60,9 +65,13 @@ public final class PrometheusExporter implements AutoCloseable {
         return encode(registry.getPrometheusRegistry().scrape(), accept, acceptEncoding);
     }
 
-    /** One on-demand poll, without the {@code target} label (Prometheus relabels) and without the agent's meters. */
-    public Exposition onDemand(PollResult result, String accept, String acceptEncoding) {
-        return encode(new RedisMetricsCollector(() -> List.of(result), false).collect(), accept, acceptEncoding);
+    /**
+     * One on-demand poll of a server or of a group's members, without the {@code target} label (Prometheus
+     * relabels) and without the agent's meters.
+     */
+    public Exposition onDemand(
+            List<PollResult> results, List<GroupState> groups, String accept, String acceptEncoding) {
+        return encode(new RedisMetricsCollector(() -> results, () -> groups, false).collect(), accept, acceptEncoding);
     }
 
     private Exposition encode(MetricSnapshots snapshots, String accept, String acceptEncoding) {
