@@ -46,8 +46,9 @@ class SettingsTest {
             assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(2);
             assertThat(run.err())
                     .as(String.join(" ", command))
-                    .contains(bad + ":5:5: targets[0].pol-interval: unknown key (known: backup, name, password-env,"
-                            + " password-file, poll-interval, timeout, tls, uri, username)");
+                    .contains(bad + ":5:5: targets[0].pol-interval: unknown key (known: backup, cluster, name,"
+                            + " password-env, password-file, poll-interval, seeds, sentinel-password-env,"
+                            + " sentinel-password-file, sentinel-username, timeout, tls, uri, username)");
         }
     }
 
