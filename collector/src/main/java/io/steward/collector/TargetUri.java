@@ -60,6 +60,10 @@ public final class TargetUri {
     }
 
     private static TargetUri sentinel(String withScheme, String text, List<String> hosts) {
+        int hash = withScheme.indexOf('#');
+        if ((hash < 0 || hash == withScheme.length() - 1) && !withScheme.contains("sentinelMasterId=")) {
+            throw new IllegalArgumentException(noMaster(text));
+        }
         RedisURI uri;
         try {
             uri = RedisURI.create(withScheme);
@@ -68,10 +72,14 @@ public final class TargetUri {
                     + "' is not a Sentinel URI (for example redis-sentinel://h1:26379,h2:26379#mymaster)");
         }
         if (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank()) {
-            throw new IllegalArgumentException("'" + redact(text) + "' names no master: add the name the Sentinels"
-                    + " monitor it under, for example redis-sentinel://h1:26379,h2:26379#mymaster");
+            throw new IllegalArgumentException(noMaster(text));
         }
         return new TargetUri(withScheme, uri, hosts);
+    }
+
+    private static String noMaster(String text) {
+        return "'" + redact(text) + "' names no master: add the name the Sentinels monitor it under, for example"
+                + " redis-sentinel://h1:26379,h2:26379#mymaster";
     }
 
     /** The {@code host:port} list between the scheme (and user info) and the path. */
