@@ -102,7 +102,7 @@ class MemoryDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "memory-volatile-policy-without-ttl");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("1 keys, 0 with a TTL");
+            assertThat(text(finding)).contains("keyspace: 1 key, 0 with a TTL");
 
             server.commands().expire("user:1", 3600);
             assertNoFinding(doctor.examine(server), "memory-volatile-policy-without-ttl");
@@ -162,6 +162,9 @@ class MemoryDoctorTest {
             Finding allocator = finding(report, "memory-allocator-fragmentation");
             assertThat(allocator.severity()).isEqualTo(Severity.WARNING);
             assertThat(text(allocator)).contains("allocator_frag_ratio", "MEMORY DOCTOR agrees");
+            assertThat(allocator.title())
+                    .matches(
+                            "The allocator holds \\d+\\.\\d\\dx the memory the data needs \\(\\d+\\.\\d MiB more\\): .*");
         }
     }
 

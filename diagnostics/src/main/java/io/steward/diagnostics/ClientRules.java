@@ -59,7 +59,7 @@ final class ClientRules {
             }
             return Optional.of(new Symptom(
                     Severity.WARNING,
-                    count(connected) + " of " + count(max) + " client connections in use: new ones will be refused",
+                    count(connected) + " of " + count(max, "client connection") + " in use: new ones will be refused",
                     List.of("connected_clients " + count(connected) + " is " + percent(connected / max)
                             + " of maxclients " + count(max) + " (warning above " + percent(NEAR_MAXCLIENTS) + ")"),
                     maxclientsRemedy(max)));
@@ -97,10 +97,10 @@ final class ClientRules {
             List<String> evidence = new ArrayList<>();
             for (ClientList.Client client : big) {
                 evidence.add("client " + client.describe() + ": output buffer " + bytes(client.omem()) + " ("
-                        + count(client.outputListLength()) + " replies waiting)");
+                        + count(client.outputListLength(), "reply") + " waiting)");
             }
-            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + clients.total()
-                    + " clients in CLIENT LIST");
+            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + count(clients.total(), "client")
+                    + " in CLIENT LIST");
             return Optional.of(new Symptom(
                     Severity.WARNING,
                     count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their")
@@ -121,7 +121,7 @@ final class ClientRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("mem_clients_normal " + bytes(memory) + " over " + count(clients) + " clients: "
+            evidence.add("mem_clients_normal " + bytes(memory) + " over " + count(clients, "client") + ": "
                     + bytes(memory / clients) + " each on average (warning above " + bytes(BIG_AVERAGE) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big client buffers").ifPresent(evidence::add);
             return Optional.of(new Symptom(

@@ -162,7 +162,7 @@ final class MemoryRules {
                     Severity.WARNING,
                     "maxmemory-policy " + policy(o) + " can evict nothing: no key has a TTL",
                     List.of(
-                            "keyspace: " + keys + " keys, 0 with a TTL",
+                            "keyspace: " + count(keys, "key") + ", 0 with a TTL",
                             "at maxmemory, " + policy(o) + " behaves like noeviction: writes fail with OOM"),
                     "For a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOr give the keys that may go a TTL (SET key value EX seconds, EXPIRE)"));

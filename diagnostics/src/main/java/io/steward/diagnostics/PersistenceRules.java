@@ -77,8 +77,8 @@ final class PersistenceRules {
             o.number("rdb_last_save_time")
                     .ifPresent(t -> evidence.add("last successful save "
                             + duration(o.serverTime() - t) + " ago, "
-                            + count(o.number("rdb_changes_since_last_save", 0))
-                            + " changes since"));
+                            + count(o.number("rdb_changes_since_last_save", 0), "change")
+                            + " since"));
             boolean stopsWrites =
                     o.configText("stop-writes-on-bgsave-error").orElse("yes").equals("yes") && rdbOn(o);
             if (o.configText("stop-writes-on-bgsave-error").isPresent()) {
@@ -148,7 +148,7 @@ final class PersistenceRules {
             return Optional.of(
                     new Symptom(
                             Severity.WARNING,
-                            "The disk cannot keep up with the AOF: fsync was late " + count(delayed) + " times",
+                            "The disk cannot keep up with the AOF: fsync was late " + count(delayed, "time"),
                             List.of(
                                     "aof_delayed_fsync grew by " + count(delayed) + " in " + duration(o.seconds())
                                             + " (" + count(o.number("aof_delayed_fsync", 0)) + " since start)",
@@ -212,7 +212,8 @@ final class PersistenceRules {
             Severity severity = age > STALE_SAVE_SECONDS && !aofOn(o) ? Severity.CRITICAL : Severity.WARNING;
             return Optional.of(new Symptom(
                     severity,
-                    "The last snapshot is " + duration(age) + " old and " + count(changes) + " changes are not in it",
+                    "The last snapshot is " + duration(age) + " old and " + count(changes, "change")
+                            + (changes == 1 ? " is" : " are") + " not in it",
                     evidence,
                     "Check rdb_last_bgsave_status and the server log for failing saves"
                             + " (see persistence-rdb-failed), then take one now: BGSAVE"));

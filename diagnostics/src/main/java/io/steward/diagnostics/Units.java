@@ -73,9 +73,16 @@ final class Units {
                 : format("%.1f", value);
     }
 
-    /** A count with its noun: {@code 1 call}, {@code 3 calls}. */
+    /** A count with its noun: {@code 1 call}, {@code 3 calls}, {@code 1 entry}, {@code 2 entries}. */
     static String count(double value, String noun) {
-        return count(value) + " " + (value == 1 ? noun : noun + "s");
+        return count(value) + " " + (value == 1 ? noun : plural(noun));
+    }
+
+    /** {@code entry -> entries}, {@code reply -> replies}, {@code key -> keys}. */
+    static String plural(String noun) {
+        boolean consonantY =
+                noun.length() > 1 && noun.endsWith("y") && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0;
+        return consonantY ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
     }
 
     /** {@code 12.3/s}. */
