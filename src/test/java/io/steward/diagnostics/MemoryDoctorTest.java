@@ -93,6 +93,20 @@ class MemoryDoctorTest {
     }
 
     @Test
+    void advisesAReplicaWithoutALimitToTakeItsPrimarysRatherThanOneFromTheHost() throws Exception {
+        try (RedisServer primary =
+                        RedisServer.builder().option("maxmemory", "100mb").start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+            replica.awaitReplicationLink();
+
+            Finding finding = finding(doctor.examine(replica), "memory-maxmemory-unset");
+            assertThat(finding.remedy())
+                    .startsWith("Give it its primary's limit (CONFIG GET maxmemory on " + primary.address() + ")")
+                    .contains("CONFIG SET maxmemory <the primary's>, at most ");
+        }
+    }
+
+    @Test
     void warnsThatAVolatilePolicyEvictsNothingWithoutTtls() throws Exception {
         try (RedisServer server = RedisServer.builder()
                 .option("maxmemory", "100mb")

@@ -23,6 +23,7 @@ final class ClientRules {
     static final double BIG_AVERAGE = 200 * KIB;
     static final double BIG_REPLICA_BUFFERS = 10 * MIB;
     static final double ERRORS_PER_SECOND = 5;
+    static final double NORMAL_OUTPUT_LIMIT = 256 * MIB;
 
     /** What each error prefix usually means, and which finding tells more. */
     private static final Map<String, String> ERROR_MEANING = Map.of(
@@ -108,7 +109,7 @@ final class ClientRules {
                     evidence,
                     "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
                             + " (HGETALL or LRANGE of a big key)\nCap the damage: CONFIG SET maxmemory-clients 5%"
-                            + " (Redis 7+) or client-output-buffer-limit \"normal 256mb 64mb 60\""
+                            + " (Redis 7+) or " + normalLimit(o)
                             + "\nFree it now: CLIENT KILL ID " + big.get(0).id()));
         });
     }
@@ -192,6 +193,13 @@ final class ClientRules {
                     evidence,
                     "The errors point at the cause:\n" + String.join("\n", meanings)));
         });
+    }
+
+    /** A limit for normal clients' output: 256mb hard and a quarter of it soft, as far as the memory left allows. */
+    static String normalLimit(Observation o) {
+        Sizing.Size hard = Sizing.buffer(o, NORMAL_OUTPUT_LIMIT);
+        return "client-output-buffer-limit \"normal " + hard.config() + " " + Units.configSizeDown(hard.bytes() / 4)
+                + " 60\"" + (hard.bounded() ? " (" + hard.bound() + ")" : "");
     }
 
     private static String maxclientsRemedy(double max) {
