@@ -26,10 +26,18 @@ public final class Doctor {
 
     private final Pause pause;
     private final Diagnosis diagnosis;
+    private final MemoryLimits memoryLimits;
 
-    public Doctor(Pause pause, Diagnosis diagnosis) {
+    /** @param memoryLimits the cgroup memory limit of a server beside the doctor, handed to the rules as data */
+    public Doctor(Pause pause, Diagnosis diagnosis, MemoryLimits memoryLimits) {
         this.pause = pause;
         this.diagnosis = diagnosis;
+        this.memoryLimits = memoryLimits;
+    }
+
+    /** A doctor that knows of the server's memory only what INFO says. */
+    public Doctor(Pause pause, Diagnosis diagnosis) {
+        this(pause, diagnosis, MemoryLimits.UNKNOWN);
     }
 
     /**
@@ -42,11 +50,12 @@ public final class Doctor {
         // The doctor's reads ride on the first poll, before its INFO: their refusals fall outside the window.
         Snapshot first = sample(sampler, true);
         if (sample.isZero()) {
-            return diagnosis.examine(
-                    Observation.single(first, "one INFO sample only (--sample-seconds 0)"), first.time());
+            Observation one = Observation.single(first, "one INFO sample only (--sample-seconds 0)");
+            return diagnosis.examine(one.limitedBy(memoryLimits), first.time());
         }
         pause.between(sample);
-        return diagnosis.examine(Observation.of(first, sample(sampler, false)), first.time());
+        Observation two = Observation.of(first, sample(sampler, false));
+        return diagnosis.examine(two.limitedBy(memoryLimits), first.time());
     }
 
     private static Snapshot sample(Sampler sampler, boolean inspect) throws DoctorException {
