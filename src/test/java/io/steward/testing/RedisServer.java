@@ -157,7 +157,8 @@ public final class RedisServer implements AutoCloseable {
 
     /** How many times the server has executed {@code command} (lower case, as {@code bgsave}), by INFO commandstats. */
     public long calls(String command) {
-        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile(
+                        "cmdstat_" + java.util.regex.Pattern.quote(command) + ":calls=(\\d+)")
                 .matcher(commands().info("commandstats"));
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
