@@ -17,7 +17,13 @@ public final class ClusterSnapshots {
     /** A member of group {@code group}: the node's URI as the agent builds it, and its {@code host:port}. */
     public static Target member(String group, RedisServer node) {
         Target target = TargetUri.parse(node.uri())
-                .target(group, null, null, Duration.ofSeconds(2), Duration.ofSeconds(1), TlsFiles.NONE);
+                .target(
+                        group,
+                        TargetUri.Login.NONE,
+                        TargetUri.Login.NONE,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        TlsFiles.NONE);
         return new Target(group, target.uri(), target.pollInterval(), target.tls(), node.address());
     }
 

@@ -98,7 +98,7 @@ class GroupWatcherTest {
     }
 
     @Test
-    void countsAFailoverWhenTheShardsPrimaryChanges() {
+    void countsAFailoverWhenAReplicaIsPromoted() {
         watcher.start();
         next.set(Discovery.Outcome.of(topology(primary("127.0.0.1:6380"), replica("127.0.0.2:6380"))));
         watcher.update(answered());
