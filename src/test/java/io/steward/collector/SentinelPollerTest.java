@@ -99,7 +99,7 @@ class SentinelPollerTest {
 
     /** Sentinel has no errorstats section; its total_error_replies counts every refused command. */
     @Test
-    void pollingASentinelWithTheDoctorsReadsSendsNoCommandItRefuses() {
+    void everyPollOfASentinelReadsItsMastersInFullAndSendsNoCommandItRefuses() {
         RedisServer sentinel = group.sentinels().get(2);
         long errorsBefore = errorReplies(sentinel);
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
@@ -111,7 +111,10 @@ class SentinelPollerTest {
                         PollOptions.doctor())) {
             for (int i = 0; i < 6; i++) {
                 Snapshot snapshot = polled(poller.poll(i % 2 == 0));
-                assertThat(snapshot.sentinel().orElseThrow().master("mymaster")).isPresent();
+                MonitoredMaster master =
+                        snapshot.sentinel().orElseThrow().master("mymaster").orElseThrow();
+                assertThat(master.replicas().optional()).as("poll " + i).isPresent();
+                assertThat(master.quorumCheck().optional()).as("poll " + i).isPresent();
             }
             Snapshot inspected = polled(poller.poll(true));
             assertThat(inspected.inspection().clients().orElseThrow().total()).isPositive();
