@@ -94,6 +94,7 @@ public final class RedisMetricsCollector implements MultiCollector {
         KeyspaceMetrics.write(snapshot, labels, out);
         ReplicationMetrics.write(snapshot, labels, out);
         CommandMetrics.write(snapshot, labels, out);
+        ClusterNodeMetrics.write(snapshot, labels, out);
         snapshot.memoryStats().optional().ifPresent(stats -> MemoryStatsMetrics.write(stats, labels, out));
     }
 }
