@@ -3,6 +3,7 @@ package io.steward.diagnostics;
 import io.steward.collector.PollResult;
 import io.steward.collector.Snapshot;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The on-demand doctor: two polls of one server a while apart, the first with the doctor's own reads, and the rules
@@ -39,14 +40,24 @@ public final class Doctor {
      * @throws DoctorException when the server cannot be read (down, auth, timeout, INFO refused)
      */
     public Report examine(Sampler sampler, Duration sample) throws DoctorException, InterruptedException {
+        Observation observation = observe(sampler, sample);
+        return diagnosis.examine(observation, startOf(observation));
+    }
+
+    /** The two polls without the rules: what a group's doctor gathers from each member before judging them. */
+    public Observation observe(Sampler sampler, Duration sample) throws DoctorException, InterruptedException {
         // The doctor's reads ride on the first poll, before its INFO: their refusals fall outside the window.
         Snapshot first = sample(sampler, true);
         if (sample.isZero()) {
-            return diagnosis.examine(
-                    Observation.single(first, "one INFO sample only (--sample-seconds 0)"), first.time());
+            return Observation.single(first, "one INFO sample only (--sample-seconds 0)");
         }
         pause.between(sample);
-        return diagnosis.examine(Observation.of(first, sample(sampler, false)), first.time());
+        return Observation.of(first, sample(sampler, false));
+    }
+
+    /** When an observation began: its first snapshot's time. */
+    static Instant startOf(Observation observation) {
+        return observation.earlier().orElse(observation.latest()).time();
     }
 
     private static Snapshot sample(Sampler sampler, boolean inspect) throws DoctorException {
