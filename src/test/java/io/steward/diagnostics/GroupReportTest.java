@@ -74,7 +74,7 @@ class GroupReportTest {
             assertThat(text)
                     .startsWith("WARNING  sessions (" + primary.address() + "): 1 warning in the group; members: ")
                     .contains("; 1 not read\n")
-                    .contains("Replica and its primary: 1 primary, 2 replicas, examined 2026-11-21T21:18:09Z over a")
+                    .contains("Primary and replicas: 1 primary, 2 replicas, examined 2026-11-21T21:18:09Z over a")
                     .contains("\nNot read\n  127.0.0.3:1 (replica)  cannot connect to 127.0.0.3:1\n")
                     .contains("\nReplication\n  WARNING   1 primary with 1 replica  test-primaries\n")
                     .contains("\n  test-topology  no topology: one replica and its primary\n")

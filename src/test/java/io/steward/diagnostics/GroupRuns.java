@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.steward.collector.Member;
 import io.steward.collector.PollOptions;
 import io.steward.collector.RedisConnector;
@@ -16,57 +17,96 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Observes real data nodes side by side, as {@code steward doctor} does a group's members (two polls each, one sample
- * window), and runs the group rules of this branch over them.
+ * window), and runs the group rules of any replicated group over them (not Sentinel's or Cluster's).
  */
 final class GroupRuns implements AutoCloseable {
 
-    private final RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+    static final GroupDiagnosis DIAGNOSIS = new GroupDiagnosis(rules(), new Diagnosis(Rules.standard()));
 
-    /** The rules of any replicated group (not Sentinel's or Cluster's), with each member's own rules. */
-    static final GroupDiagnosis DIAGNOSIS = new GroupDiagnosis(
-            List.copyOf(new ArrayList<GroupRule>() {
-                {
-                    addAll(MembershipRules.all());
-                    addAll(FailoverRules.all());
-                    addAll(DriftRules.all());
-                }
-            }),
-            new Diagnosis(Rules.standard()));
+    private final RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
+    private final String password;
+
+    GroupRuns() {
+        this(null);
+    }
+
+    /** @param password the group's: every member is read with it */
+    GroupRuns(String password) {
+        this.password = password;
+    }
+
+    private static List<GroupRule> rules() {
+        List<GroupRule> rules = new ArrayList<>();
+        rules.addAll(MembershipRules.all());
+        rules.addAll(FailoverRules.all());
+        rules.addAll(DriftRules.all());
+        return rules;
+    }
 
     /** The group target all members are named after. */
-    static Target group(RedisServer first) {
-        RedisURI uri = RedisURI.create(first.uri());
-        uri.setTimeout(Duration.ofSeconds(5));
+    private Target group(String address) {
+        RedisURI uri = RedisURI.create("redis://" + address);
+        uri.setTimeout(Duration.ofSeconds(2));
+        if (password != null) {
+            uri.setCredentialsProvider(new StaticCredentialsProvider(null, password.toCharArray()));
+        }
         return new Target("sessions", uri, Duration.ofSeconds(15));
     }
 
-    /** Each server observed over a one-second window; the group named after the first. */
-    GroupObservation observe(HostMemory memory, RedisServer... servers) throws Exception {
-        Target group = group(servers[0]);
-        ExecutorService pool = Executors.newFixedThreadPool(servers.length);
+    /**
+     * The primary and its replicas, as a topology would name them, each observed over a one-second window; one not
+     * answering is a member not read.
+     */
+    GroupObservation observe(HostMemory memory, RedisServer primary, RedisServer... replicas) throws Exception {
+        List<String> nodes = new ArrayList<>();
+        nodes.add(primary.address());
+        for (RedisServer replica : replicas) {
+            nodes.add(replica.address());
+        }
+        return observe(memory, nodes);
+    }
+
+    GroupObservation observe(RedisServer primary, RedisServer... replicas) throws Exception {
+        return observe(HostMemory.FROM_INFO, primary, replicas);
+    }
+
+    /** @param nodes {@code host:port} of the primary, then of its replicas */
+    GroupObservation observe(HostMemory memory, List<String> nodes) throws Exception {
+        Target group = group(nodes.get(0));
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
         try {
+            List<Member> topology = new ArrayList<>();
             List<Future<Observation>> pending = new ArrayList<>();
-            for (RedisServer server : servers) {
-                Target member = group.member(new Member(server.address(), Member.Kind.DATA, Role.UNKNOWN, ""));
+            for (int i = 0; i < nodes.size(); i++) {
+                Member member =
+                        new Member(nodes.get(i), Member.Kind.DATA, i == 0 ? Role.PRIMARY : Role.REPLICA, "sessions");
+                topology.add(member);
+                Target target = group.member(member);
                 pending.add(pool.submit(() -> {
                     try (TargetPoller poller =
-                            new TargetPoller(member, connector, Clock.systemUTC(), PollOptions.doctor())) {
+                            new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.doctor())) {
                         return new Doctor(Doctor.SLEEP, new Diagnosis(List.of()))
                                 .observe(poller::poll, Duration.ofSeconds(1));
                     }
                 }));
             }
             List<GroupMember> members = new ArrayList<>();
-            for (int i = 0; i < servers.length; i++) {
-                Observation observation = pending.get(i).get();
-                members.add(GroupMember.read(
-                        new Member(servers[i].address(), Member.Kind.DATA, observation.role(), ""), observation));
+            for (int i = 0; i < nodes.size(); i++) {
+                try {
+                    members.add(GroupMember.read(topology.get(i), pending.get(i).get()));
+                } catch (ExecutionException failed) {
+                    if (!(failed.getCause() instanceof DoctorException unreadable)) {
+                        throw failed;
+                    }
+                    members.add(GroupMember.unreadable(topology.get(i), unreadable.getMessage()));
+                }
             }
             return GroupObservation.ofReplication(group, members, memory);
         } finally {
@@ -74,15 +114,13 @@ final class GroupRuns implements AutoCloseable {
         }
     }
 
-    GroupObservation observe(RedisServer... servers) throws Exception {
-        return observe(HostMemory.FROM_INFO, servers);
+    /** The group rules' report (with each member's own report) over the primary and its replicas. */
+    GroupReport examine(RedisServer primary, RedisServer... replicas) throws Exception {
+        return examine(observe(primary, replicas));
     }
 
-    /** The group rules' report (with each member's own report) over the servers. */
-    GroupReport examine(RedisServer... servers) throws Exception {
-        GroupObservation group = observe(servers);
-        return DIAGNOSIS.examine(
-                group, Doctor.startOf(group.readDataNodes().get(0).observed()));
+    static GroupReport examine(GroupObservation group) {
+        return DIAGNOSIS.examine(group, java.time.Instant.now());
     }
 
     static Finding finding(GroupReport report, String rule) {

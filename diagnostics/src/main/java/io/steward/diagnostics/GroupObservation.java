@@ -24,8 +24,8 @@ public final class GroupObservation {
     public enum Kind {
         SENTINEL("Sentinel group"),
         CLUSTER("cluster"),
-        /** A replica and the primary it follows, found from the replica's INFO. */
-        REPLICATION("replica and its primary");
+        /** Data nodes found from a server's own INFO: a replica examined alone, and the primary it follows. */
+        REPLICATION("primary and replicas");
 
         private final String title;
 
@@ -135,8 +135,9 @@ public final class GroupObservation {
     }
 
     /**
-     * The data nodes that replicate from a primary: those whose {@code master_host:master_port} names it, and those it
-     * lists as its replicas ({@code slaveN:ip=..,port=..}), read or not, in member order.
+     * The data nodes that replicate from a primary: those whose {@code master_host:master_port} names it, those it
+     * lists as its replicas ({@code slaveN:ip=..,port=..}), and those not read that the topology calls replicas of its
+     * shard; in member order.
      */
     public List<GroupMember> replicasOf(GroupMember primary) {
         List<String> listed = primary.observation()
@@ -150,7 +151,10 @@ public final class GroupObservation {
                         || m.observation()
                                 .flatMap(Observation::primaryLink)
                                 .map(link -> link.address().equals(primary.node()))
-                                .orElse(false))
+                                .orElse(false)
+                        || (!m.isRead()
+                                && m.member().role() == Role.REPLICA
+                                && m.member().shard().equals(primary.member().shard())))
                 .toList();
     }
 
