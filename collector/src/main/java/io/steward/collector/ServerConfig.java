@@ -30,6 +30,8 @@ public record ServerConfig(Map<String, String> values) {
             "min-replicas-to-write",
             "min-replicas-max-lag",
             "replica-read-only",
+            "replica-priority",
+            "replica-ignore-maxmemory",
             "client-output-buffer-limit",
             "appendonly",
             "appendfsync",

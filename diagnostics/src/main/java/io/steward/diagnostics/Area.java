@@ -11,6 +11,7 @@ public enum Area {
     CLIENTS("Clients"),
     SECURITY("Security"),
     CONFIG("Configuration"),
+    SENTINEL("Sentinel"),
     CLUSTER("Cluster");
 
     private final String title;

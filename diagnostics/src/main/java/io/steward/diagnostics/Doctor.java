@@ -3,6 +3,7 @@ package io.steward.diagnostics;
 import io.steward.collector.PollResult;
 import io.steward.collector.Snapshot;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The on-demand doctor: two polls of one server a while apart, the first with the doctor's own reads, and the rules
@@ -47,15 +48,25 @@ public final class Doctor {
      * @throws DoctorException when the server cannot be read (down, auth, timeout, INFO refused)
      */
     public Report examine(Sampler sampler, Duration sample) throws DoctorException, InterruptedException {
+        Observation observation = observe(sampler, sample);
+        return diagnosis.examine(observation, startOf(observation));
+    }
+
+    /** The two polls without the rules: what a group's doctor gathers from each member before judging them. */
+    public Observation observe(Sampler sampler, Duration sample) throws DoctorException, InterruptedException {
         // The doctor's reads ride on the first poll, before its INFO: their refusals fall outside the window.
         Snapshot first = sample(sampler, true);
         if (sample.isZero()) {
-            Observation one = Observation.single(first, "one INFO sample only (--sample-seconds 0)");
-            return diagnosis.examine(one.limitedBy(memoryLimits), first.time());
+            return Observation.single(first, "one INFO sample only (--sample-seconds 0)")
+                    .limitedBy(memoryLimits);
         }
         pause.between(sample);
-        Observation two = Observation.of(first, sample(sampler, false));
-        return diagnosis.examine(two.limitedBy(memoryLimits), first.time());
+        return Observation.of(first, sample(sampler, false)).limitedBy(memoryLimits);
+    }
+
+    /** When an observation began: its first snapshot's time. */
+    static Instant startOf(Observation observation) {
+        return observation.earlier().orElse(observation.latest()).time();
     }
 
     private static Snapshot sample(Sampler sampler, boolean inspect) throws DoctorException {

@@ -7,8 +7,13 @@ import java.util.Map;
 public final class MarkdownReport {
 
     public String render(Report report) {
+        return render(report, 1);
+    }
+
+    /** A group: its own findings, then each member's report one heading level down. */
+    public String render(GroupReport report) {
         StringBuilder out = new StringBuilder();
-        out.append("# Redis doctor: ").append(ReportLayout.name(report)).append("\n\n");
+        out.append("# Redis doctor: ").append(escape(ReportLayout.name(report))).append("\n\n");
         out.append("**")
                 .append(report.verdict())
                 .append("**: ")
@@ -16,10 +21,64 @@ public final class MarkdownReport {
                 .append(". ")
                 .append(ReportLayout.context(report))
                 .append(".\n");
-        for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(report).entrySet()) {
-            out.append("\n## ").append(area.getKey().title()).append('\n');
+        if (!report.problem().isEmpty()) {
+            out.append("\nThe members did not describe the group: ")
+                    .append(escape(report.problem()))
+                    .append('\n');
+        }
+        if (!report.unread().isEmpty()) {
+            out.append("\n## Not read\n\n| Member | Why |\n| --- | --- |\n");
+            report.unread()
+                    .forEach(m -> out.append("| `")
+                            .append(m.node())
+                            .append("` (")
+                            .append(m.what())
+                            .append(") | ")
+                            .append(cell(m.message()))
+                            .append(" |\n"));
+        }
+        findings(out, report.findings(), 2);
+        skipped(out, report.skipped(), 2);
+        for (Report member : report.members()) {
+            out.append('\n').append(render(member, 2));
+        }
+        return out.toString();
+    }
+
+    /** Either kind of report. */
+    public String render(DoctorReport report) {
+        return report instanceof GroupReport group ? render(group) : render((Report) report);
+    }
+
+    private String render(Report report, int level) {
+        StringBuilder out = new StringBuilder();
+        out.append(heading(level))
+                .append(" Redis doctor: ")
+                .append(ReportLayout.name(report))
+                .append("\n\n");
+        out.append("**")
+                .append(report.verdict())
+                .append("**: ")
+                .append(ReportLayout.counts(report))
+                .append(". ")
+                .append(ReportLayout.context(report))
+                .append(".\n");
+        findings(out, report.findings(), level + 1);
+        skipped(out, report.skipped(), level + 1);
+        return out.toString();
+    }
+
+    private static void findings(StringBuilder out, List<Finding> findings, int level) {
+        for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(findings).entrySet()) {
+            out.append('\n')
+                    .append(heading(level))
+                    .append(' ')
+                    .append(area.getKey().title())
+                    .append('\n');
             for (Finding finding : area.getValue()) {
-                out.append("\n### ")
+                out.append('\n')
+                        .append(heading(level + 1))
+                        .append(' ')
                         .append(ReportLayout.label(finding.severity()))
                         .append(": ")
                         .append(escape(finding.title()))
@@ -30,16 +89,26 @@ public final class MarkdownReport {
                 out.append("\nFix:\n\n```\n").append(finding.remedy()).append("\n```\n");
             }
         }
-        if (!report.skipped().isEmpty()) {
-            out.append("\n## Skipped\n\n| Rule | Why |\n| --- | --- |\n");
-            report.skipped()
-                    .forEach(s -> out.append("| `")
-                            .append(s.id())
-                            .append("` | ")
-                            .append(escape(s.reason()).replace("|", "\\|"))
-                            .append(" |\n"));
+    }
+
+    private static void skipped(StringBuilder out, List<Skipped> skipped, int level) {
+        if (skipped.isEmpty()) {
+            return;
         }
-        return out.toString();
+        out.append('\n').append(heading(level)).append(" Skipped\n\n| Rule | Why |\n| --- | --- |\n");
+        skipped.forEach(s -> out.append("| `")
+                .append(s.id())
+                .append("` | ")
+                .append(cell(s.reason()))
+                .append(" |\n"));
+    }
+
+    private static String heading(int level) {
+        return "#".repeat(level);
+    }
+
+    private static String cell(String text) {
+        return escape(text).replace("|", "\\|");
     }
 
     /**

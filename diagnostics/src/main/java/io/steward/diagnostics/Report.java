@@ -27,7 +27,8 @@ public record Report(
         Duration window,
         List<Finding> findings,
         List<Skipped> skipped,
-        int rulesChecked) {
+        int rulesChecked)
+        implements DoctorReport {
 
     /** The version of the JSON form; raised when a field changes meaning or goes away. */
     public static final int SCHEMA_VERSION = 1;
@@ -55,17 +56,8 @@ public record Report(
     }
 
     /** The most severe finding's severity; empty when nothing was found. */
+    @Override
     public Optional<Severity> worst() {
         return findings.stream().map(Finding::severity).max(Comparator.naturalOrder());
-    }
-
-    /** Whether any finding is at least this severe (what {@code --fail-on} asks). */
-    public boolean hasAtLeast(Severity threshold) {
-        return worst().map(w -> w.compareTo(threshold) >= 0).orElse(false);
-    }
-
-    /** The verdict word: the worst severity among warnings and criticals, else OK. */
-    public String verdict() {
-        return worst().filter(w -> w != Severity.INFO).map(w -> w.name()).orElse("OK");
     }
 }

@@ -22,13 +22,17 @@ final class ReportLayout {
 
     /** {@code 1 critical, 2 warnings, 1 info}, or {@code no findings}. */
     static String counts(Report report) {
-        if (report.findings().isEmpty()) {
+        return counts(report.findings());
+    }
+
+    static String counts(List<Finding> findings) {
+        if (findings.isEmpty()) {
             return "no findings";
         }
         List<String> parts = new ArrayList<>();
-        long critical = report.count(Severity.CRITICAL);
-        long warnings = report.count(Severity.WARNING);
-        long info = report.count(Severity.INFO);
+        long critical = count(findings, Severity.CRITICAL);
+        long warnings = count(findings, Severity.WARNING);
+        long info = count(findings, Severity.INFO);
         if (critical > 0) {
             parts.add(critical + " critical");
         }
@@ -54,9 +58,13 @@ final class ReportLayout {
 
     /** Findings by area: the area with the most severe finding first, then in the areas' own order. */
     static Map<Area, List<Finding>> byArea(Report report) {
+        return byArea(report.findings());
+    }
+
+    static Map<Area, List<Finding>> byArea(List<Finding> findings) {
         Map<Area, List<Finding>> grouped = new LinkedHashMap<>();
-        report.findings().stream()
-                .sorted(Comparator.comparing((Finding f) -> worst(report, f.area()))
+        findings.stream()
+                .sorted(Comparator.comparing((Finding f) -> worst(findings, f.area()))
                         .reversed()
                         .thenComparing(Finding::area)
                         .thenComparing(Comparator.comparing(Finding::severity).reversed())
@@ -66,12 +74,45 @@ final class ReportLayout {
         return grouped;
     }
 
+    /** {@code sessions (127.0.0.1:26379,127.0.0.2:26379#mymaster)}, or the address when named after it. */
+    static String name(GroupReport report) {
+        return report.target().equals(report.address())
+                ? report.target()
+                : report.target() + " (" + report.address() + ")";
+    }
+
+    /** {@code 1 warning in the group; members: 2 warnings, 5 info}. */
+    static String counts(GroupReport report) {
+        List<Finding> ofMembers =
+                report.members().stream().flatMap(m -> m.findings().stream()).toList();
+        String unread = report.unread().isEmpty() ? "" : "; " + report.unread().size() + " not read";
+        return counts(report.findings()) + " in the group; members: " + counts(ofMembers) + unread;
+    }
+
+    /** {@code Sentinel group of 1 primary, 2 replicas, 3 Sentinels, examined ...; 9 group rules checked, 1 skipped}. */
+    static String context(GroupReport report) {
+        double seconds = report.window().toMillis() / 1000.0;
+        String sample = seconds > 0 ? " over a " + Units.duration(seconds) + " sample" : " from one sample";
+        return capitalized(report.kind().title()) + ": " + report.composition() + ", examined " + report.startedAt()
+                + sample + "; " + report.rulesChecked() + " group rules checked, "
+                + report.skipped().size()
+                + " skipped";
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     static String label(Severity severity) {
         return severity.name().toUpperCase(Locale.ROOT);
     }
 
-    private static Severity worst(Report report, Area area) {
-        return report.findings().stream()
+    private static long count(List<Finding> findings, Severity severity) {
+        return findings.stream().filter(f -> f.severity() == severity).count();
+    }
+
+    private static Severity worst(List<Finding> findings, Area area) {
+        return findings.stream()
                 .filter(f -> f.area() == area)
                 .map(Finding::severity)
                 .max(Comparator.naturalOrder())

@@ -26,15 +26,62 @@ public final class TextReport {
 
     public String render(Report report) {
         StringBuilder out = new StringBuilder();
-        String verdict = report.verdict();
+        verdict(out, report.verdict(), ReportLayout.name(report), ReportLayout.counts(report));
+        out.append(paint(DIM, ReportLayout.context(report))).append('\n');
+        findings(out, report.findings());
+        skipped(out, report.skipped());
+        return out.toString();
+    }
+
+    /**
+     * A group: its verdict (over the members' findings too), what it is made of, the members not read, the group's
+     * findings, then each member's own report.
+     */
+    public String render(GroupReport report) {
+        StringBuilder out = new StringBuilder();
+        verdict(out, report.verdict(), ReportLayout.name(report), ReportLayout.counts(report));
+        out.append(paint(DIM, ReportLayout.context(report))).append('\n');
+        if (!report.problem().isEmpty()) {
+            out.append(paint(YELLOW, "The members did not describe the group: "))
+                    .append(report.problem())
+                    .append('\n');
+        }
+        if (!report.unread().isEmpty()) {
+            out.append('\n').append(paint(BOLD, "Not read")).append('\n');
+            for (GroupReport.Unread member : report.unread()) {
+                out.append("  ")
+                        .append(member.node())
+                        .append(" (")
+                        .append(member.what())
+                        .append(")  ")
+                        .append(paint(DIM, member.message()))
+                        .append('\n');
+            }
+        }
+        findings(out, report.findings());
+        skipped(out, report.skipped());
+        for (Report member : report.members()) {
+            out.append('\n').append(render(member));
+        }
+        return out.toString();
+    }
+
+    /** Either kind of report. */
+    public String render(DoctorReport report) {
+        return report instanceof GroupReport group ? render(group) : render((Report) report);
+    }
+
+    private void verdict(StringBuilder out, String verdict, String name, String counts) {
         out.append(paint(verdictColour(verdict), verdict))
                 .append("  ")
-                .append(paint(BOLD, ReportLayout.name(report)))
+                .append(paint(BOLD, name))
                 .append(": ")
-                .append(ReportLayout.counts(report))
+                .append(counts)
                 .append('\n');
-        out.append(paint(DIM, ReportLayout.context(report))).append('\n');
-        for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(report).entrySet()) {
+    }
+
+    private void findings(StringBuilder out, List<Finding> findings) {
+        for (Map.Entry<Area, List<Finding>> area : ReportLayout.byArea(findings).entrySet()) {
             out.append('\n').append(paint(BOLD, area.getKey().title())).append('\n');
             for (Finding finding : area.getValue()) {
                 String label = ReportLayout.label(finding.severity());
@@ -49,21 +96,21 @@ public final class TextReport {
                 block(out, "fix", finding.remedy().lines().toList());
             }
         }
-        if (!report.skipped().isEmpty()) {
-            out.append('\n').append(paint(BOLD, "Skipped")).append('\n');
-            int width = report.skipped().stream()
-                    .mapToInt(s -> s.id().length())
-                    .max()
-                    .orElse(0);
-            for (Skipped skipped : report.skipped()) {
-                out.append("  ")
-                        .append(skipped.id())
-                        .append(" ".repeat(width - skipped.id().length() + 2))
-                        .append(paint(DIM, skipped.reason()))
-                        .append('\n');
-            }
+    }
+
+    private void skipped(StringBuilder out, List<Skipped> skipped) {
+        if (skipped.isEmpty()) {
+            return;
         }
-        return out.toString();
+        out.append('\n').append(paint(BOLD, "Skipped")).append('\n');
+        int width = skipped.stream().mapToInt(s -> s.id().length()).max().orElse(0);
+        for (Skipped rule : skipped) {
+            out.append("  ")
+                    .append(rule.id())
+                    .append(" ".repeat(width - rule.id().length() + 2))
+                    .append(paint(DIM, rule.reason()))
+                    .append('\n');
+        }
     }
 
     private void block(StringBuilder out, String heading, List<String> lines) {
