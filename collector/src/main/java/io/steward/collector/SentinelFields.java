@@ -37,6 +37,11 @@ final class SentinelFields {
         return entries;
     }
 
+    /** A reply that is one entry: names and values. */
+    static Map<String, String> pairsOf(String command, Object reply) {
+        return pairs(command, reply);
+    }
+
     private static Map<String, String> pairs(String command, Object entry) {
         Map<String, String> pairs = new LinkedHashMap<>();
         if (entry instanceof Map<?, ?> map) {
