@@ -17,7 +17,7 @@ public record SentinelConfig(Map<String, String> values) {
 
     static SentinelConfig parse(Object reply) {
         Map<String, String> values = new LinkedHashMap<>();
-        SentinelFields.pairsOf("SENTINEL CONFIG GET", reply).forEach((name, value) -> {
+        SentinelFields.pairs("SENTINEL CONFIG GET", reply).forEach((name, value) -> {
             if (!name.toLowerCase(Locale.ROOT).contains("pass")) {
                 values.put(name, value);
             }
