@@ -110,7 +110,13 @@ class SentinelPollerTest {
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
                 TargetPoller poller = new TargetPoller(
                         TargetUri.parse(sentinel.uri())
-                                .target(null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(1), TlsFiles.NONE),
+                                .target(
+                                        null,
+                                        TargetUri.Login.NONE,
+                                        TargetUri.Login.NONE,
+                                        Duration.ofSeconds(2),
+                                        Duration.ofSeconds(1),
+                                        TlsFiles.NONE),
                         connector,
                         Clock.systemUTC(),
                         PollOptions.doctor())) {

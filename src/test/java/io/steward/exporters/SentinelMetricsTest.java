@@ -33,7 +33,10 @@ class SentinelMetricsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExpositionFormats.init()
                 .getPrometheusTextFormatWriter()
-                .write(out, new RedisMetricsCollector(() -> List.of(new PollResult.Polled(snapshot)), false).collect());
+                .write(
+                        out,
+                        new RedisMetricsCollector(() -> List.of(new PollResult.Polled(snapshot)), List::of, false)
+                                .collect());
         return out.toString(StandardCharsets.UTF_8);
     }
 
