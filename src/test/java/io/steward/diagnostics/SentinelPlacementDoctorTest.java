@@ -60,6 +60,6 @@ class SentinelPlacementDoctorTest {
         assertThat(finding.evidence())
                 .startsWith("127.0.0.2 runs 2 Sentinels of 2 (" + sentinels() + "): losing it leaves 0, short of"
                         + " the majority of 2 a failover needs");
-        assertThat(finding.remedy()).startsWith("Spread the Sentinels so that no host runs more than 0 Sentinels");
+        assertThat(finding.remedy()).startsWith("Run 3 Sentinels, each on a host of its own");
     }
 }

@@ -189,17 +189,21 @@ final class SentinelRules {
             }
             evidence.add("hosts are told apart by the address part of host:port, as the Sentinels name each other");
             int most = total - majority;
+            String remedy = total < 3
+                    ? "Run 3 Sentinels, each on a host of its own (see sentinel-too-few): with two, either host"
+                            + " lost leaves too few"
+                    : "Spread the Sentinels so that no host runs more than " + count(most, "Sentinel") + " of "
+                            + total + ": stop one on the crowded host and start it on another (away from the data"
+                            + " nodes if possible) with the same sentinel monitor line; then SENTINEL RESET "
+                            + view.masterName() + " on each other Sentinel, one at a time, 30 s apart, so they"
+                            + " forget the old address";
             return Optional.of(new Symptom(
                     Severity.WARNING,
                     byHost.size() == 1
                             ? "All " + total + " Sentinels run on one host: losing it stops every failover"
                             : "One host runs a majority of the Sentinels: losing it stops every failover",
                     evidence,
-                    "Spread the Sentinels so that no host runs more than " + count(most, "Sentinel") + " of " + total
-                            + ": stop one on the crowded host and start it on another (away from the data nodes if"
-                            + " possible) with the same sentinel monitor line; then SENTINEL RESET "
-                            + view.masterName() + " on each other Sentinel, one at a time, 30 s apart, so they"
-                            + " forget the old address"));
+                    remedy));
         });
     }
 

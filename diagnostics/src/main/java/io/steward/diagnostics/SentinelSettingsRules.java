@@ -188,7 +188,7 @@ final class SentinelSettingsRules {
     /**
      * After a failover the replicas that were not promoted resync from the new primary, {@code parallel-syncs} at a
      * time. With two or more left and as many allowed at once, they are all loading the new primary's snapshot at
-     * the same moment, and none serves reads.
+     * the same moment, and none serves reads: for as long as a full sync takes.
      */
     static GroupRule parallelSyncs() {
         return rule("sentinel-parallel-syncs", view -> {
@@ -208,13 +208,15 @@ final class SentinelSettingsRules {
                     .forEach((n, nodes) -> evidence.add("parallel-syncs " + n + " on " + String.join(", ", nodes)));
             evidence.add(count(replicas, "replica") + ": after a failover one is promoted and the " + others
                     + " others resync from it all at once");
+            Optional<FullSync> sync = view.primaryMember().map(m -> FullSync.of(m.observed()));
             evidence.add("a replica loading the new primary's snapshot answers LOADING to every command: for that"
                     + " time no replica serves reads"
-                    + view.primaryMember()
-                            .map(m -> "; " + FullSync.of(m.observed()).describe())
-                            .orElse(""));
+                    + sync.map(full -> "; " + full.describe()).orElse(""));
+            // All at once costs what one full sync takes: a pause of seconds is a note, minutes a warning.
+            boolean costly = sync.map(full -> full.seconds() >= ReplicationRules.CHEAP_RESYNC)
+                    .orElse(true);
             return Optional.of(new Symptom(
-                    Severity.WARNING,
+                    costly ? Severity.WARNING : Severity.INFO,
                     "parallel-syncs " + all.get(0).master().parallelSyncs() + " with " + count(replicas, "replica")
                             + ": after a failover every remaining replica resyncs at once, and none serves reads",
                     evidence,

@@ -35,7 +35,7 @@ final class SentinelStateRules {
             for (Seen seen : tilted) {
                 var since = seen.state().overview().tiltSinceSeconds();
                 evidence.add("Sentinel " + seen.node() + ": sentinel_tilt:1"
-                        + (since.isPresent() ? ", for " + Units.duration(since.getAsLong()) : ""));
+                        + (since.isPresent() ? ", for " + since.getAsLong() + " s" : ""));
             }
             int acting = view.knowing().size()
                     - (int) tilted.stream()
