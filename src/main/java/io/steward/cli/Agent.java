@@ -62,7 +62,11 @@ public final class Agent implements AutoCloseable {
                 PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
         exporter.exposeTargets(() -> collector.latest().values(), collector::groups);
         DoctorMonitor doctor = new DoctorMonitor(
-                targets, exporter.registry(), settings.doctorInterval(), new Diagnosis(Rules.standard()));
+                targets,
+                exporter.registry(),
+                settings.doctorInterval(),
+                new Diagnosis(Rules.standard()),
+                CgroupMemory.ofThisMachine());
         collector.addListener(doctor::accept);
         Readiness readiness = new Readiness(targets, collector::latest);
         collector.addListener(readiness);

@@ -132,7 +132,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Report> reports = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (RedisConnector connector = new RedisConnector(commandTimeout)) {
-            Doctor doctor = new Doctor(Doctor.SLEEP, new Diagnosis(Rules.standard()));
+            Doctor doctor = new Doctor(Doctor.SLEEP, new Diagnosis(Rules.standard()), CgroupMemory.ofThisMachine());
             examineAll(doctor, connector, targets, Duration.ofSeconds(sampleSeconds), reports, failures);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -42,12 +42,20 @@ class AclUserTest {
             "+client|setname",
             "+acl|list",
             "+cluster|info",
+            "+cluster|nodes",
             "+ping",
             "+hello");
 
     /** The README's user for the agent's polls. */
-    private static final List<String> AGENT_PERMISSIONS =
-            List.of("+info", "+memory", "+latency", "+slowlog", "+config|get", "+cluster|info", "+client|setname");
+    private static final List<String> AGENT_PERMISSIONS = List.of(
+            "+info",
+            "+memory",
+            "+latency",
+            "+slowlog",
+            "+config|get",
+            "+cluster|info",
+            "+cluster|nodes",
+            "+client|setname");
 
     private static RedisServer server;
 

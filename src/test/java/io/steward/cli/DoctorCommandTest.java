@@ -56,7 +56,7 @@ class DoctorCommandTest {
     @Test
     void exitsOneOnlyWhenAFindingReachesFailOn() {
         try (RedisServer server = RedisServer.start()) {
-            // A default server: no password (a warning) and notes, nothing critical.
+            // A default server: no password and no persistence (warnings) and notes, nothing critical.
             assertThat(run("doctor", server.uri(), "--sample-seconds", "0").exitCode())
                     .isZero();
             assertThat(run("doctor", server.uri(), "--sample-seconds", "0", "--fail-on", "warning")
@@ -74,7 +74,7 @@ class DoctorCommandTest {
             Run run = run("doctor", server.uri(), "--sample-seconds", "0");
 
             assertThat(run.out())
-                    .startsWith("WARNING  127.0.0.1:" + server.port() + ": 1 warning, ")
+                    .startsWith("WARNING  127.0.0.1:" + server.port() + ": 2 warnings, ")
                     .contains("\nSecurity\n  WARNING   Anyone who can reach the port can use Redis without a password")
                     .contains("    fix       ACL SETUSER default on");
             assertThat(run.out()).doesNotContain("\u001b[");
@@ -105,7 +105,7 @@ class DoctorCommandTest {
             assertThat(report.get("target").asText()).isEqualTo("127.0.0.1:" + server.port());
             assertThat(report.get("sampleSeconds").asDouble()).isGreaterThanOrEqualTo(1.0);
             assertThat(report.get("skipped")).isEmpty();
-            assertThat(report.get("summary").get("warning").asInt()).isEqualTo(1);
+            assertThat(report.get("summary").get("warning").asInt()).isEqualTo(2);
         }
     }
 
@@ -115,7 +115,7 @@ class DoctorCommandTest {
             Run run = run("doctor", server.uri(), "-o", "markdown", "--sample-seconds", "0");
 
             assertThat(run.out())
-                    .startsWith("# Redis doctor: 127.0.0.1:" + server.port() + "\n\n**WARNING**: 1 warning")
+                    .startsWith("# Redis doctor: 127.0.0.1:" + server.port() + "\n\n**WARNING**: 2 warnings")
                     .contains("\n## Security\n", "Rule `security-no-password`", "\n## Skipped\n");
         }
     }
@@ -196,8 +196,9 @@ class DoctorCommandTest {
 
     @Test
     void readsThePasswordFromAFile() throws IOException {
+        // Password and snapshots: nothing to warn about.
         try (RedisServer server =
-                RedisServer.builder().password("file-password").start()) {
+                RedisServer.builder().password("file-password").save("3600 1").start()) {
             Path file = Files.writeString(dir.resolve("redis.pass"), "file-password\n");
 
             Run run = run("doctor", server.uri(), "--password-file", file.toString(), "--sample-seconds", "0");

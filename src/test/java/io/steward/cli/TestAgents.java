@@ -63,6 +63,12 @@ final class TestAgents {
         return new StewardConfig.TargetEntry(name, uri, null, null, passwordEnv, "300ms", "2s", null, null);
     }
 
+    /** A cluster found from these seeds, its members polled every 300 ms with a 2 s timeout. */
+    static StewardConfig.TargetEntry cluster(String name, String seedUri) {
+        return new StewardConfig.TargetEntry(
+                name, seedUri, null, true, null, null, null, null, null, null, "300ms", "2s", null, null);
+    }
+
     static String base(Agent agent) {
         return "http://127.0.0.1:" + agent.port();
     }
@@ -73,9 +79,20 @@ final class TestAgents {
         for (StewardConfig.TargetEntry entry : entries) {
             yaml.append("  - uri: \"").append(entry.uri()).append("\"\n");
             key(yaml, "    ", "name", entry.name());
+            if (entry.isCluster()) {
+                yaml.append("    cluster: true\n");
+            }
+            if (!entry.seeds().isEmpty()) {
+                yaml.append("    seeds: [\"")
+                        .append(String.join("\", \"", entry.seeds()))
+                        .append("\"]\n");
+            }
             key(yaml, "    ", "username", entry.username());
             key(yaml, "    ", "password-file", entry.passwordFile());
             key(yaml, "    ", "password-env", entry.passwordEnv());
+            key(yaml, "    ", "sentinel-username", entry.sentinelUsername());
+            key(yaml, "    ", "sentinel-password-file", entry.sentinelPasswordFile());
+            key(yaml, "    ", "sentinel-password-env", entry.sentinelPasswordEnv());
             key(yaml, "    ", "poll-interval", entry.pollInterval());
             key(yaml, "    ", "timeout", entry.timeout());
             if (entry.tls() != null) {

@@ -25,4 +25,8 @@ public final class ReplyParsers {
     public static List<AclUser> aclList(List<String> lines) {
         return AclUser.parse(lines);
     }
+
+    public static ClusterNodes clusterNodes(String text) {
+        return ClusterNodes.parse(text);
+    }
 }

@@ -22,24 +22,68 @@ class CapturedRulesTest {
     }
 
     @Test
-    void computesTheBacklogWindowFromTheMeasuredWriteRateAndTheBacklogSizeToSet() {
+    void isCriticalWhenABacklogOfSecondsMeansMinutesOfFullResync() {
         Observation busy = DoctorCaptures.busyPrimary();
         double rate = busy.delta("master_repl_offset").getAsDouble() / busy.seconds();
-        Finding finding = finding(diagnose(busy), "replication-backlog-window");
+        Finding finding = finding(diagnose(bigDataset().build()), "replication-backlog-window");
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(rate).isBetween(400_000.0, 600_000.0);
         assertThat(finding.title())
-                .isEqualTo("The replication backlog covers only " + Units.duration(1024 * 1024 / rate) + " of writes");
+                .isEqualTo("The replication backlog covers only " + Units.duration(1024 * 1024 / rate)
+                        + " of writes; after a longer break a full resync takes about 2.6 min");
         long megabytes = (long) Math.ceil(rate * 60 * 2 / (1024 * 1024));
         assertThat(finding.remedy()).startsWith("CONFIG SET repl-backlog-size " + megabytes + "mb\n");
-        assertThat(text(finding)).contains("repl_backlog_size 1.0 MiB", "target 60 s");
+        assertThat(text(finding))
+                .contains(
+                        "repl_backlog_size 1.0 MiB holds",
+                        "target 60 s",
+                        "a full sync of 4.0 GiB takes about 2.6 min: save 60 s (rdb_last_bgsave_time_sec)");
+    }
+
+    @Test
+    void advisesNoBacklogBeyondHalfTheMemoryLeft() {
+        Observation busy = DoctorCaptures.busyPrimary();
+        long system = (long) busy.number("total_system_memory", 0);
+        Finding finding = finding(
+                diagnose(bigDataset()
+                        .info("used_memory_rss", system - 40L * 1024 * 1024)
+                        .build()),
+                "replication-backlog-window");
+
+        assertThat(finding.remedy())
+                .startsWith("CONFIG SET repl-backlog-size 20mb\n")
+                .contains("no more than half the memory left: total_system_memory 23.5 GiB", "leaves 40.0 MiB");
+    }
+
+    @Test
+    void advisesNoReplicaBufferLimitTheMemoryLeftCannotHold() {
+        Observation busy = DoctorCaptures.busyPrimary();
+        long system = (long) busy.number("total_system_memory", 0);
+        Finding finding = finding(
+                diagnose(bigDataset()
+                        .info("used_memory_rss", system - 40L * 1024 * 1024)
+                        .build()),
+                "replication-sync-loop-risk");
+
+        assertThat(finding.remedy())
+                .startsWith("The memory left cannot hold what a full sync buffers")
+                .contains("diskless replication")
+                .doesNotContain("CONFIG SET client-output-buffer-limit");
+    }
+
+    /** The capture with 4 GiB of data whose last save took a minute: a full resync costs minutes. */
+    private static DoctorCaptures.Builder bigDataset() {
+        return DoctorCaptures.builder()
+                .info("used_memory_dataset", (long) (4 * GIB))
+                .info("used_memory_rss", (long) (5 * GIB))
+                .info("rdb_last_bgsave_time_sec", 60);
     }
 
     @Test
     void predictsAFullSyncLoopWhenTheReplicaBufferLimitIsBelowWriteRateTimesSyncTime() {
         Report report = diagnose(DoctorCaptures.builder()
-                .info("used_memory", (long) (2 * GIB))
+                .info("used_memory_dataset", (long) (2 * GIB))
                 .info("rdb_last_bgsave_time_sec", 12)
                 .build());
         Finding finding = finding(report, "replication-sync-loop-risk");

@@ -21,7 +21,11 @@ class DoctorMonitorTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DoctorMonitor monitor = new DoctorMonitor(
-            List.of(DoctorCaptures.TARGET), registry, Duration.ofMinutes(1), new Diagnosis(Rules.standard()));
+            List.of(DoctorCaptures.TARGET),
+            registry,
+            Duration.ofMinutes(1),
+            new Diagnosis(Rules.standard()),
+            MemoryLimits.UNKNOWN);
 
     @AfterEach
     void close() {

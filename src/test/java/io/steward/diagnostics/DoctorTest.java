@@ -35,6 +35,7 @@ class DoctorTest {
             "hello",
             "ping",
             "cluster|info",
+            "cluster|nodes",
             "command|docs");
 
     private final DoctorRuns doctor = new DoctorRuns();
@@ -157,6 +158,7 @@ class DoctorTest {
                     "+client|setname",
                     "+acl|list",
                     "+cluster|info",
+                    "+cluster|nodes",
                     "+ping",
                     "+hello");
 

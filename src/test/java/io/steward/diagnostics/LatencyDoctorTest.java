@@ -39,15 +39,31 @@ class LatencyDoctorTest {
     }
 
     @Test
-    void namesSlowCommandsFromTheSlowLogAndTheFixForKeys() throws Exception {
-        try (RedisServer server = RedisServer.builder().enableDebugCommand().start()) {
+    void namesTheApplicationsSlowCommandsAndTheFixForKeysButNotDebug() throws Exception {
+        try (RedisServer server = RedisServer.builder()
+                .enableDebugCommand()
+                .option("slowlog-log-slower-than", "1000")
+                .start()) {
+            server.call("DEBUG", "POPULATE", "300000", "key", "10");
             server.call("DEBUG", "SLEEP", "0.05");
             server.commands().keys("*");
 
             Finding finding = finding(doctor.examine(server), "latency-slow-commands");
-            assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(finding.evidence()).anySatisfy(line -> assertThat(line).startsWith("DEBUG: 1 time, slowest 5"));
-            assertThat(finding.evidence()).noneSatisfy(line -> assertThat(line).contains("0.05"));
+            assertThat(finding.evidence())
+                    .anySatisfy(line -> assertThat(line).startsWith("1 entry in SLOWLOG GET"))
+                    .anySatisfy(line -> assertThat(line).startsWith("KEYS: 1 time, slowest"))
+                    .noneSatisfy(line -> assertThat(line).startsWith("DEBUG"));
+            assertThat(finding.remedy()).contains("use SCAN");
+        }
+    }
+
+    @Test
+    void findsNoSlowCommandsWhenOnlyDebugWasSlow() throws Exception {
+        try (RedisServer server = RedisServer.builder().enableDebugCommand().start()) {
+            server.call("DEBUG", "SLEEP", "0.05");
+            assertThat(server.call("SLOWLOG", "GET")).hasSize(1);
+
+            assertNoFinding(doctor.examine(server), "latency-slow-commands");
         }
     }
 

@@ -93,6 +93,20 @@ class MemoryDoctorTest {
     }
 
     @Test
+    void advisesAReplicaWithoutALimitToTakeItsPrimarysRatherThanOneFromTheHost() throws Exception {
+        try (RedisServer primary =
+                        RedisServer.builder().option("maxmemory", "100mb").start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+            replica.awaitReplicationLink();
+
+            Finding finding = finding(doctor.examine(replica), "memory-maxmemory-unset");
+            assertThat(finding.remedy())
+                    .startsWith("Give it its primary's limit (CONFIG GET maxmemory on " + primary.address() + ")")
+                    .contains("CONFIG SET maxmemory <the primary's>, at most ");
+        }
+    }
+
+    @Test
     void warnsThatAVolatilePolicyEvictsNothingWithoutTtls() throws Exception {
         try (RedisServer server = RedisServer.builder()
                 .option("maxmemory", "100mb")
@@ -102,7 +116,7 @@ class MemoryDoctorTest {
 
             Finding finding = finding(doctor.examine(server), "memory-volatile-policy-without-ttl");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-            assertThat(text(finding)).contains("1 keys, 0 with a TTL");
+            assertThat(text(finding)).contains("keyspace: 1 key, 0 with a TTL");
 
             server.commands().expire("user:1", 3600);
             assertNoFinding(doctor.examine(server), "memory-volatile-policy-without-ttl");
@@ -162,6 +176,9 @@ class MemoryDoctorTest {
             Finding allocator = finding(report, "memory-allocator-fragmentation");
             assertThat(allocator.severity()).isEqualTo(Severity.WARNING);
             assertThat(text(allocator)).contains("allocator_frag_ratio", "MEMORY DOCTOR agrees");
+            assertThat(allocator.title())
+                    .matches(
+                            "The allocator holds \\d+\\.\\d\\dx the memory the data needs \\(\\d+\\.\\d MiB more\\): .*");
         }
     }
 

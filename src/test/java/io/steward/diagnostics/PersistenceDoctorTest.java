@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,17 +32,42 @@ class PersistenceDoctorTest {
     }
 
     @Test
-    void notesPersistenceOffAndWarnsWhenReplicasFollowTheUnpersistedPrimary() throws Exception {
-        try (RedisServer primary = RedisServer.start()) {
-            assertThat(finding(doctor.examine(primary), "persistence-off").severity())
-                    .isEqualTo(Severity.INFO);
-
-            try (RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
-                replica.awaitReplicationLink();
-                Finding finding = finding(doctor.examine(primary), "persistence-off");
+    void warnsThatPersistenceOffLosesTheDataOfAServerThatIsNotACache() throws Exception {
+        try (RedisServer unlimited = RedisServer.start();
+                RedisServer noeviction =
+                        RedisServer.builder().option("maxmemory", "100mb").start()) {
+            for (RedisServer server : List.of(unlimited, noeviction)) {
+                Finding finding = finding(doctor.examine(server), "persistence-off");
                 assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-                assertThat(finding.title()).endsWith("a restart empties the replicas too");
+                assertThat(finding.title()).endsWith("a restart loses data that has no other home");
+                assertThat(text(finding)).contains("keys are never evicted, so they are data, not a cache");
             }
+        }
+    }
+
+    @Test
+    void onlyNotesPersistenceOffOnACache() throws Exception {
+        try (RedisServer cache = RedisServer.builder()
+                .option("maxmemory", "100mb")
+                .option("maxmemory-policy", "allkeys-lru")
+                .start()) {
+            Finding finding = finding(doctor.examine(cache), "persistence-off");
+            assertThat(finding.severity()).isEqualTo(Severity.INFO);
+            assertThat(finding.title()).isEqualTo("Persistence is off: a restart empties this cache");
+        }
+    }
+
+    @Test
+    void warnsWhenReplicasFollowAnUnpersistedCache() throws Exception {
+        try (RedisServer primary = RedisServer.builder()
+                        .option("maxmemory", "100mb")
+                        .option("maxmemory-policy", "allkeys-lru")
+                        .start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+            replica.awaitReplicationLink();
+            Finding finding = finding(doctor.examine(primary), "persistence-off");
+            assertThat(finding.severity()).isEqualTo(Severity.WARNING);
+            assertThat(finding.title()).endsWith("a restart empties the replicas too");
         }
     }
 

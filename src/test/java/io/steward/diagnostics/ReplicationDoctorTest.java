@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steward.collector.InfoParser;
+import io.steward.collector.RedisInfo;
 import io.steward.testing.FreePort;
 import io.steward.testing.RedisServer;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,23 +92,51 @@ class ReplicationDoctorTest {
     }
 
     @Test
-    void measuresTheBacklogWindowFromTheWriteRateAndNamesTheSizeToSet() throws Exception {
+    void advisesNoBacklogLargerThanTheDataAndOnlyNotesItWhenAFullResyncTakesUnderASecond() throws Exception {
         try (RedisServer primary = RedisServer.start();
                 RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
             replica.awaitReplicationLink();
 
             Report report = doctor.examine(primary, sample -> {
-                for (int i = 0; i < 4; i++) {
-                    primary.commands().set("blob:" + i, MEGABYTE);
-                }
+                writeMegabytes(primary, 4);
                 Thread.sleep(sample.toMillis());
             });
             Finding finding = finding(report, "replication-backlog-window");
-            assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(finding.severity()).isEqualTo(Severity.INFO);
+            assertThat(finding.title()).containsPattern("a full resync takes about 0\\.\\d s$");
             assertThat(text(finding))
                     .contains("repl_backlog_size 1.0 MiB holds")
-                    .containsPattern("master_repl_offset grew 4\\.\\d MiB");
-            assertThat(finding.remedy()).containsPattern("^CONFIG SET repl-backlog-size \\d+mb\n");
+                    .containsPattern("master_repl_offset grew 4\\.\\d MiB")
+                    .contains("but no larger than the data (used_memory_dataset");
+            Matcher advised =
+                    Pattern.compile("^CONFIG SET repl-backlog-size (\\d+)mb\n").matcher(finding.remedy());
+            assertThat(advised.find()).as(finding.remedy()).isTrue();
+            assertThat(Long.parseLong(advised.group(1)) * 1024 * 1024).isLessThanOrEqualTo((long)
+                    info(primary).number("used_memory_dataset").getAsDouble());
+        }
+    }
+
+    @Test
+    void warnsAboutAShortBacklogWhenAFullResyncTakesTenSecondsOrMore() throws Exception {
+        try (RedisServer primary = RedisServer.builder().enableDebugCommand().start();
+                RedisServer replica = RedisServer.builder().replicaOf(primary).start()) {
+            replica.awaitReplicationLink();
+            // A save of 5000 keys at 1 ms a key: the server has timed a save of 5 s, so a full resync takes 10 s.
+            primary.call("DEBUG", "POPULATE", "5000", "key", "100");
+            primary.commands().configSet("rdb-key-save-delay", "1000");
+            primary.commands().bgsave();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            info(primary).text("rdb_bgsave_in_progress", "").equals("0"));
+            primary.commands().configSet("rdb-key-save-delay", "0");
+
+            Report report = doctor.examine(primary, sample -> {
+                writeMegabytes(primary, 4);
+                Thread.sleep(sample.toMillis());
+            });
+            Finding finding = finding(report, "replication-backlog-window");
+            assertThat(finding.severity()).isEqualTo(Severity.WARNING);
+            assertThat(text(finding)).containsPattern("save \\d+(\\.\\d)? s \\(rdb_last_bgsave_time_sec\\)");
         }
     }
 
@@ -210,6 +241,16 @@ class ReplicationDoctorTest {
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(text(finding)).contains("repl-timeout 10 s, repl-ping-replica-period 10 s");
         }
+    }
+
+    private static void writeMegabytes(RedisServer primary, int megabytes) {
+        for (int i = 0; i < megabytes; i++) {
+            primary.commands().set("blob:" + i, MEGABYTE);
+        }
+    }
+
+    private static RedisInfo info(RedisServer server) {
+        return InfoParser.parse(server.commands().info("everything"));
     }
 
     private static double fullSyncs(RedisServer primary) {

@@ -43,16 +43,21 @@ class ReportFormatTest {
     void textStartsWithAOneLineVerdictAndPutsTheWorstAreaFirst() {
         List<String> lines = new TextReport(false).render(report).lines().toList();
 
-        assertThat(lines.get(0)).isEqualTo("CRITICAL  cache-1 (10.0.0.5:6379): " + ReportLayout.counts(report));
-        assertThat(lines.get(3)).isEqualTo("Replication");
-        assertThat(lines.get(4)).startsWith("  CRITICAL  The replication backlog covers only");
+        assertThat(lines.get(0)).isEqualTo("WARNING  cache-1 (10.0.0.5:6379): " + ReportLayout.counts(report));
+        assertThat(lines.get(3)).isEqualTo("Latency");
+        assertThat(lines.get(4)).startsWith("  WARNING   Redis stalled for up to");
+        // Replication has a note only, so it comes after every area with a warning.
+        assertThat(lines.subList(2, lines.size()).stream()
+                        .filter(line -> !line.isEmpty() && !line.startsWith(" "))
+                        .toList())
+                .containsExactly("Latency", "Security", "Configuration", "Memory", "Replication");
     }
 
     @Test
     void colourIsAnsiOnlyWhenAskedFor() {
         String coloured = new TextReport(true).render(report);
 
-        assertThat(coloured).startsWith("\u001b[1;31mCRITICAL\u001b[0m").contains("\u001b[1;33mWARNING\u001b[0m");
+        assertThat(coloured).startsWith("\u001b[1;33mWARNING\u001b[0m").contains("\u001b[36mINFO\u001b[0m");
         assertThat(new TextReport(false).render(report)).doesNotContain("\u001b[");
     }
 

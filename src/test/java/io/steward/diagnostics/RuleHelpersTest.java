@@ -47,6 +47,10 @@ class RuleHelpersTest {
         assertThat(Units.duration(3 * 86400)).isEqualTo("3.0 days");
         assertThat(Units.count(1, "call")).isEqualTo("1 call");
         assertThat(Units.count(2, "call")).isEqualTo("2 calls");
+        assertThat(Units.count(1, "entry")).isEqualTo("1 entry");
+        assertThat(Units.count(3, "entry")).isEqualTo("3 entries");
+        assertThat(Units.count(2, "reply")).isEqualTo("2 replies");
+        assertThat(Units.count(2, "key")).isEqualTo("2 keys");
     }
 
     @Test

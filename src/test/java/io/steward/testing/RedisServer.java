@@ -85,6 +85,16 @@ public final class RedisServer implements AutoCloseable {
         signal("-CONT");
     }
 
+    /** Kills the process outright (SIGKILL), as a crashed host looks: no shutdown, no last words to its replicas. */
+    public void kill() {
+        signal("-KILL");
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void signal(String signal) {
         try {
             // The shell's own kill: a minimal Debian has no procps, hence no /bin/kill.
@@ -147,7 +157,8 @@ public final class RedisServer implements AutoCloseable {
 
     /** How many times the server has executed {@code command} (lower case, as {@code bgsave}), by INFO commandstats. */
     public long calls(String command) {
-        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile(
+                        "cmdstat_" + java.util.regex.Pattern.quote(command) + ":calls=(\\d+)")
                 .matcher(commands().info("commandstats"));
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
@@ -231,6 +242,7 @@ public final class RedisServer implements AutoCloseable {
         private String password;
         private TestCertificates tls;
         private Path privateMount;
+        private Path sentinelConfig;
 
         private Builder() {
             options.put("save", "");
@@ -275,6 +287,15 @@ public final class RedisServer implements AutoCloseable {
         public Builder savingInPrivateMount(Path mountPoint) {
             this.privateMount = mountPoint;
             return option("dir", mountPoint.resolve("data").toString());
+        }
+
+        /**
+         * Runs as a Sentinel ({@code redis-server FILE --sentinel}) on this configuration file, which the Sentinel
+         * rewrites as it learns its peers, so it must be writable.
+         */
+        public Builder sentinel(Path configFile) {
+            this.sentinelConfig = configFile;
+            return this;
         }
 
         public Builder enableDebugCommand() {
@@ -329,8 +350,11 @@ public final class RedisServer implements AutoCloseable {
                             "mount -t tmpfs -o size=64m steward-private \"$0\" && mkdir \"$0/data\" && exec \"$@\"",
                             privateMount.toString()));
                 }
+                command.add(binary);
+                if (sentinelConfig != null) {
+                    command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+                }
                 command.addAll(List.of(
-                        binary,
                         "--port",
                         tls == null ? String.valueOf(chosenPort) : "0",
                         "--bind",

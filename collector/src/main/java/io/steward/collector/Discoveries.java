@@ -1,11 +1,41 @@
 package io.steward.collector;
 
-/** The {@link Discovery} of each kind of group. */
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The {@link Discovery} of each kind of group: how its members' snapshots describe it. */
 final class Discoveries {
 
     private Discoveries() {}
 
     static Discovery of(Target group) {
-        return members -> Discovery.Outcome.problem("discovery of " + group.group() + " is not built yet");
+        if (group.group() instanceof Group.Cluster) {
+            return Discoveries::cluster;
+        }
+        throw new IllegalArgumentException(group + " is not a group");
+    }
+
+    /** A cluster is what its nodes' {@code CLUSTER NODES} say; a seed that is not in cluster mode says nothing. */
+    private static Discovery.Outcome cluster(List<Snapshot> members) {
+        List<Snapshot> views = members.stream()
+                .filter(snapshot -> snapshot.clusterNodes().optional().isPresent())
+                .toList();
+        if (views.isEmpty()) {
+            List<String> notClustered = members.stream()
+                    .filter(snapshot -> !snapshot.clusterEnabled())
+                    .map(snapshot -> snapshot.target().node())
+                    .collect(Collectors.toList());
+            return Discovery.Outcome.problem(
+                    notClustered.isEmpty()
+                            ? "no node answered CLUSTER NODES"
+                            : String.join(", ", notClustered)
+                                    + " is not in cluster mode (cluster_enabled:0): give a node of"
+                                    + " the cluster as a seed, or drop cluster: true (--cluster) for a server on its own");
+        }
+        ClusterTopology topology = ClusterTopology.of(views);
+        if (topology.members().isEmpty()) {
+            return Discovery.Outcome.problem("the cluster's nodes list no node with an address yet");
+        }
+        return Discovery.Outcome.of(topology);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param topology the latest topology; kept when the members stop answering, so the agent keeps polling them
  * @param problem empty while the members describe the group; else what is wrong and what to do, for people
- * @param failovers how often a shard's primary changed while the agent watched
+ * @param failovers how many replicas were promoted to primary while the agent watched
  */
 public record GroupState(Target group, Instant time, Optional<Topology> topology, String problem, long failovers) {
 

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the members of one group polled. After every poll of a member it reads the group's topology from the
  * members' latest snapshots and adds the members it names, drops those it no longer names, and counts a failover
- * when a shard's primary changes. The group's entry points (its configured Sentinels or seeds) are polled until the
+ * when a replica is promoted. The group's entry points (its configured Sentinels or seeds) are polled until the
  * topology is known; a group's configured Sentinels always stay. While no member describes the group, the members
  * known stay polled: an outage never empties a group.
  */
@@ -34,7 +34,7 @@ final class GroupWatcher {
     private final Membership membership;
     private final Clock clock;
     private final Map<String, Target> members = new LinkedHashMap<>();
-    private final Map<String, String> primaryOfShard = new HashMap<>();
+    private final Map<String, Role> roleOf = new HashMap<>();
     private long failovers;
     private volatile GroupState state;
 
@@ -122,20 +122,20 @@ final class GroupWatcher {
                 });
     }
 
+    /** A failover promotes a replica: a node the topology called a replica is a primary now. */
     private void countFailovers(Topology topology) {
         for (Member member : topology.members()) {
-            if (member.kind() != Member.Kind.DATA || member.role() != Role.PRIMARY) {
+            if (member.kind() != Member.Kind.DATA || member.role() == Role.UNKNOWN) {
                 continue;
             }
-            String before = primaryOfShard.put(member.shard(), member.node());
-            if (before != null && !before.equals(member.node())) {
+            Role before = roleOf.put(member.node(), member.role());
+            if (before == Role.REPLICA && member.role() == Role.PRIMARY) {
                 failovers++;
                 logger.warn(
-                        "group {}: failover in {}: {} is the primary now, was {}",
+                        "group {}: failover: {} was promoted to primary{}",
                         group.name(),
-                        member.shard().isEmpty() ? "the group" : "shard " + member.shard(),
                         member.node(),
-                        before);
+                        member.shard().isEmpty() ? "" : " (shard " + member.shard() + ")");
             }
         }
     }

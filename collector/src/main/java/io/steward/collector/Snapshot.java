@@ -12,6 +12,8 @@ import java.util.Objects;
  * {@code commands}. Each optional source is a {@link Reading}: a value, or why there is none.
  *
  * @param cluster {@code CLUSTER INFO}'s fields; unavailable on a server not in cluster mode
+ * @param clusterNodes {@code CLUSTER NODES}: the cluster as this node sees it; unavailable on a server not in cluster
+ *     mode
  * @param inspection what only the doctor reads, on its own slow cadence
  */
 public record Snapshot(
@@ -27,6 +29,7 @@ public record Snapshot(
         Reading<SlowlogSummary> slowlog,
         Reading<ServerConfig> config,
         Reading<Map<String, String>> cluster,
+        Reading<ClusterNodes> clusterNodes,
         Inspection inspection) {
 
     public Snapshot {
@@ -42,6 +45,7 @@ public record Snapshot(
         Objects.requireNonNull(slowlog, "slowlog");
         Objects.requireNonNull(config, "config");
         cluster = cluster.map(Map::copyOf);
+        Objects.requireNonNull(clusterNodes, "clusterNodes");
         Objects.requireNonNull(inspection, "inspection");
     }
 
@@ -88,6 +92,7 @@ public record Snapshot(
         private Reading<SlowlogSummary> slowlog = Reading.unavailable("SLOWLOG not read");
         private Reading<ServerConfig> config = Reading.unavailable("CONFIG GET not read");
         private Reading<Map<String, String>> cluster = Reading.unavailable("CLUSTER INFO not read");
+        private Reading<ClusterNodes> clusterNodes = Reading.unavailable("CLUSTER NODES not read");
         private Inspection inspection = Inspection.none("not inspected");
 
         private Builder(Target target, Instant time, RedisInfo info) {
@@ -126,6 +131,11 @@ public record Snapshot(
             return this;
         }
 
+        public Builder clusterNodes(Reading<ClusterNodes> value) {
+            this.clusterNodes = value;
+            return this;
+        }
+
         public Builder inspection(Inspection value) {
             this.inspection = value;
             return this;
@@ -145,6 +155,7 @@ public record Snapshot(
                     slowlog,
                     config,
                     cluster,
+                    clusterNodes,
                     inspection);
         }
     }

@@ -31,6 +31,11 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
         }
     }
 
+    /** One server: on its own, or as the member {@code node} of group {@code name}. */
+    public Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls, String node) {
+        this(name, uri, pollInterval, tls, node, Group.NONE);
+    }
+
     public Target(String name, RedisURI uri, Duration pollInterval, TlsFiles tls) {
         this(name, uri, pollInterval, tls, "", Group.NONE);
     }

@@ -27,6 +27,7 @@ import java.util.Map;
 public final class TargetPoller implements AutoCloseable {
 
     static final int SLOWLOG_ENTRIES = 128;
+    private static final String NOT_IN_CLUSTER_MODE = "the server is not in cluster mode";
 
     private final Target target;
     private final RedisConnector connector;
@@ -40,6 +41,7 @@ public final class TargetPoller implements AutoCloseable {
     private final Probe<List<Object>> slowlogNewest;
     private final Probe<ServerConfig> config;
     private final Probe<Map<String, String>> cluster;
+    private final Probe<ClusterNodes> clusterNodes;
     private final InspectionProbes inspection;
     /** In send order. */
     private final List<Probe<?>> probes = new ArrayList<>();
@@ -87,13 +89,19 @@ public final class TargetPoller implements AutoCloseable {
                                 RedisAsyncCommands::clusterInfo,
                                 text -> InfoParser.parse(text).section("default")))
                 // Elsewhere the command is an error reply that Redis would count in errorstats.
-                .onlyWhere(
-                        known -> known.text("cluster_enabled", "0").equals("1"), "the server is not in cluster mode");
+                .onlyWhere(TargetPoller::inClusterMode, NOT_IN_CLUSTER_MODE);
+        // Every poll: failure flags, links and epochs change within a node timeout, and a group's topology is
+        // derived from its members' latest views.
+        this.clusterNodes = Probe.optional(
+                        "CLUSTER NODES",
+                        Cadence.everyPoll(),
+                        Probe.command(RedisAsyncCommands::clusterNodes, ClusterNodes::parse))
+                .onlyWhere(TargetPoller::inClusterMode, NOT_IN_CLUSTER_MODE);
         this.inspection = options.inspection() == null ? null : new InspectionProbes(options.inspection());
         if (inspection != null) {
             probes.addAll(inspection.all());
         }
-        probes.addAll(List.of(info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster));
+        probes.addAll(List.of(info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster, clusterNodes));
     }
 
     public Target target() {
@@ -153,8 +161,13 @@ public final class TargetPoller implements AutoCloseable {
                 .slowlog(slowlog)
                 .config(config.reading())
                 .cluster(cluster.reading())
+                .clusterNodes(clusterNodes.reading())
                 .inspection(inspection == null ? Inspection.none("the doctor is off") : inspection.reading())
                 .build();
+    }
+
+    private static boolean inClusterMode(RedisInfo known) {
+        return known.text("cluster_enabled", "0").equals("1");
     }
 
     /** Redis before 7.0 takes one parameter per {@code CONFIG GET}; such servers are asked one by one, pipelined. */

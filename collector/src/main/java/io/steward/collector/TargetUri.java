@@ -203,15 +203,6 @@ public final class TargetUri {
      * apart in CLIENT LIST and the slow log.
      *
      * @param name null for the address (a Sentinel group: its master name)
-     * @param username null for the default user
-     * @param password null for none
-     */
-    public Target target(
-            String name, String username, String password, Duration timeout, Duration pollInterval, TlsFiles tls) {
-        return target(name, new Login(username, password), Login.NONE, timeout, pollInterval, tls);
-    }
-
-    /**
      * @param login how to sign in to the server, or to a group's data nodes
      * @param sentinelLogin how to sign in to a Sentinel group's Sentinels
      */

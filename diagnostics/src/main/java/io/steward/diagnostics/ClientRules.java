@@ -23,6 +23,7 @@ final class ClientRules {
     static final double BIG_AVERAGE = 200 * KIB;
     static final double BIG_REPLICA_BUFFERS = 10 * MIB;
     static final double ERRORS_PER_SECOND = 5;
+    static final double NORMAL_OUTPUT_LIMIT = 256 * MIB;
 
     /** What each error prefix usually means, and which finding tells more. */
     private static final Map<String, String> ERROR_MEANING = Map.of(
@@ -59,7 +60,7 @@ final class ClientRules {
             }
             return Optional.of(new Symptom(
                     Severity.WARNING,
-                    count(connected) + " of " + count(max) + " client connections in use: new ones will be refused",
+                    count(connected) + " of " + count(max, "client connection") + " in use: new ones will be refused",
                     List.of("connected_clients " + count(connected) + " is " + percent(connected / max)
                             + " of maxclients " + count(max) + " (warning above " + percent(NEAR_MAXCLIENTS) + ")"),
                     maxclientsRemedy(max)));
@@ -97,10 +98,10 @@ final class ClientRules {
             List<String> evidence = new ArrayList<>();
             for (ClientList.Client client : big) {
                 evidence.add("client " + client.describe() + ": output buffer " + bytes(client.omem()) + " ("
-                        + count(client.outputListLength()) + " replies waiting)");
+                        + count(client.outputListLength(), "reply") + " waiting)");
             }
-            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + clients.total()
-                    + " clients in CLIENT LIST");
+            evidence.add("warning from " + bytes(BIG_OUTPUT) + " per client; " + count(clients.total(), "client")
+                    + " in CLIENT LIST");
             return Optional.of(new Symptom(
                     Severity.WARNING,
                     count(big.size(), "client") + (big.size() == 1 ? " does not read its" : " do not read their")
@@ -108,7 +109,7 @@ final class ClientRules {
                     evidence,
                     "Fix the client: a slow pub/sub consumer, a pipeline that never reads, or a huge reply"
                             + " (HGETALL or LRANGE of a big key)\nCap the damage: CONFIG SET maxmemory-clients 5%"
-                            + " (Redis 7+) or client-output-buffer-limit \"normal 256mb 64mb 60\""
+                            + " (Redis 7+) or " + normalLimit(o)
                             + "\nFree it now: CLIENT KILL ID " + big.get(0).id()));
         });
     }
@@ -121,7 +122,7 @@ final class ClientRules {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add("mem_clients_normal " + bytes(memory) + " over " + count(clients) + " clients: "
+            evidence.add("mem_clients_normal " + bytes(memory) + " over " + count(clients, "client") + ": "
                     + bytes(memory / clients) + " each on average (warning above " + bytes(BIG_AVERAGE) + ")");
             ServerAdvice.memoryDoctorAgrees(o, "Big client buffers").ifPresent(evidence::add);
             return Optional.of(new Symptom(
@@ -192,6 +193,13 @@ final class ClientRules {
                     evidence,
                     "The errors point at the cause:\n" + String.join("\n", meanings)));
         });
+    }
+
+    /** A limit for normal clients' output: 256mb hard and a quarter of it soft, as far as the memory left allows. */
+    static String normalLimit(Observation o) {
+        Sizing.Size hard = Sizing.buffer(o, NORMAL_OUTPUT_LIMIT);
+        return "client-output-buffer-limit \"normal " + hard.config() + " " + Units.configSizeDown(hard.bytes() / 4)
+                + " 60\"" + (hard.bounded() ? " (" + hard.bound() + ")" : "");
     }
 
     private static String maxclientsRemedy(double max) {

@@ -68,7 +68,7 @@ final class ConfigRules {
             List<String> evidence = new ArrayList<>();
             evidence.add("cmdstat_keys: " + count(keys.calls(), "call") + " since start, "
                     + Units.millis(keys.usec() / keys.calls() / 1000) + " each on average, over "
-                    + count(o.keyspace().totalKeys()) + " keys now");
+                    + count(o.keyspace().totalKeys(), "key") + " now");
             o.callsDelta("keys").ifPresent(d -> {
                 if (d > 0) {
                     evidence.add(
@@ -116,7 +116,7 @@ final class ConfigRules {
                     broken ? Severity.CRITICAL : Severity.WARNING,
                     broken
                             ? "The cluster is " + state + ": some keys cannot be served"
-                            : pfail + " slots are on nodes that may be failing",
+                            : count(pfail, "slot") + (pfail == 1 ? " is" : " are") + " on nodes that may be failing",
                     List.of(
                             "cluster_state " + state + ", slots assigned " + assigned + ", ok " + ok + ", pfail "
                                     + pfail + ", fail " + fail + " (of 16384)",

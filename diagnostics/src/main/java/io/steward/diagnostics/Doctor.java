@@ -27,10 +27,18 @@ public final class Doctor {
 
     private final Pause pause;
     private final Diagnosis diagnosis;
+    private final MemoryLimits memoryLimits;
 
-    public Doctor(Pause pause, Diagnosis diagnosis) {
+    /** @param memoryLimits the cgroup memory limit of a server beside the doctor, handed to the rules as data */
+    public Doctor(Pause pause, Diagnosis diagnosis, MemoryLimits memoryLimits) {
         this.pause = pause;
         this.diagnosis = diagnosis;
+        this.memoryLimits = memoryLimits;
+    }
+
+    /** A doctor that knows of the server's memory only what INFO says. */
+    public Doctor(Pause pause, Diagnosis diagnosis) {
+        this(pause, diagnosis, MemoryLimits.UNKNOWN);
     }
 
     /**
@@ -49,10 +57,11 @@ public final class Doctor {
         // The doctor's reads ride on the first poll, before its INFO: their refusals fall outside the window.
         Snapshot first = sample(sampler, true);
         if (sample.isZero()) {
-            return Observation.single(first, "one INFO sample only (--sample-seconds 0)");
+            return Observation.single(first, "one INFO sample only (--sample-seconds 0)")
+                    .limitedBy(memoryLimits);
         }
         pause.between(sample);
-        return Observation.of(first, sample(sampler, false));
+        return Observation.of(first, sample(sampler, false)).limitedBy(memoryLimits);
     }
 
     /** When an observation began: its first snapshot's time. */

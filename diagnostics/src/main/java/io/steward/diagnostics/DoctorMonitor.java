@@ -41,13 +41,21 @@ public final class DoctorMonitor implements AutoCloseable {
 
     private final Duration interval;
     private final Diagnosis diagnosis;
+    private final MemoryLimits memoryLimits;
     private final MeterRegistry registry;
     private final Map<String, TargetDoctor> doctors = new HashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("steward-doctor"));
 
-    public DoctorMonitor(List<Target> targets, MeterRegistry registry, Duration interval, Diagnosis diagnosis) {
+    /** @param memoryLimits the cgroup memory limit of a server beside the agent, handed to the rules as data */
+    public DoctorMonitor(
+            List<Target> targets,
+            MeterRegistry registry,
+            Duration interval,
+            Diagnosis diagnosis,
+            MemoryLimits memoryLimits) {
         this.interval = interval;
         this.diagnosis = diagnosis;
+        this.memoryLimits = memoryLimits;
         this.registry = registry;
         for (Target target : targets) {
             if (!target.isGroup()) {
@@ -102,7 +110,7 @@ public final class DoctorMonitor implements AutoCloseable {
 
     private void diagnose(TargetDoctor doctor, Snapshot earlier, Snapshot latest) {
         try {
-            Report report = diagnosis.examine(Observation.of(earlier, latest), latest.time());
+            Report report = diagnosis.examine(Observation.of(earlier, latest).limitedBy(memoryLimits), latest.time());
             publish(doctor, latest.target(), report);
             doctor.status = new DoctorStatus.Diagnosed(report);
             doctor.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);

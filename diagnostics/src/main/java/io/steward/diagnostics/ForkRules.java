@@ -66,36 +66,40 @@ final class ForkRules {
 
     static Rule forkHeadroom() {
         return Rule.of("persistence-fork-headroom", Area.PERSISTENCE, Set.of(Source.INFO, Source.CONFIG), o -> {
-            double system = o.number("total_system_memory", 0);
+            Optional<MemoryLimit> ceiling = o.memoryCeiling();
             boolean forks =
                     PersistenceRules.rdbOn(o) || PersistenceRules.aofOn(o) || o.number("connected_slaves", 0) > 0;
-            if (system <= 0 || !forks) {
+            if (ceiling.isEmpty() || !forks) {
                 return Optional.empty();
             }
+            double memory = ceiling.get().bytes();
             double maxmemory = o.number("maxmemory", 0);
             double limit = maxmemory > 0 ? maxmemory : o.number("used_memory_rss", 0);
             double cow = Math.max(
                     Math.max(o.number("rdb_last_cow_size", 0), o.number("aof_last_cow_size", 0)),
                     o.number("current_cow_peak", 0));
-            boolean overHost = limit + cow > system;
-            boolean tooLarge = maxmemory > HOST_SHARE_FOR_DATA * system;
+            boolean overHost = limit + cow > memory;
+            boolean tooLarge = maxmemory > HOST_SHARE_FOR_DATA * memory;
             if (!overHost && !tooLarge) {
                 return Optional.empty();
             }
             List<String> evidence = new ArrayList<>();
             evidence.add((maxmemory > 0 ? "maxmemory " : "used_memory_rss (no maxmemory) ") + bytes(limit) + " is "
-                    + percent(limit / system) + " of total_system_memory " + bytes(system));
+                    + percent(limit / memory) + " of " + ceiling.get().describe());
             evidence.add("largest copy-on-write of a recent fork " + bytes(cow)
                     + "; under heavy writes a fork can need up to as much again as the data");
             evidence.add("forks happen for " + String.join(", ", forkReasons(o)));
-            return Optional.of(
-                    new Symptom(
-                            Severity.WARNING,
-                            "Too little memory left for forks: a save under write load can run the host out of memory",
-                            evidence,
-                            "CONFIG SET maxmemory " + configSizeDown(system * HOST_SHARE_FOR_DATA * 0.95)
-                                    + " (keep about 25% of the host for copy-on-write, client and replication buffers)"
-                                    + "\nIn a container, size this from the container's memory limit, which INFO does not show"));
+            return Optional.of(new Symptom(
+                    Severity.WARNING,
+                    "Too little memory left for forks: a save under write load can run "
+                            + ceiling.get().holder() + " out of memory",
+                    evidence,
+                    "CONFIG SET maxmemory " + configSizeDown(memory * HOST_SHARE_FOR_DATA * 0.95)
+                            + " (keep about 25% of the memory for copy-on-write, client and replication buffers)"
+                            + (ceiling.get().ofCgroup()
+                                    ? ""
+                                    : "\nIn a container, size this from the container's memory limit, which INFO"
+                                            + " does not show")));
         });
     }
 

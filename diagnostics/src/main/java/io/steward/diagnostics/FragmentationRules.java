@@ -99,8 +99,9 @@ final class FragmentationRules {
                 o -> allocatorRatio(o, "allocator_frag", "High allocator fragmentation")
                         .map(evidence -> new Symptom(
                                 Severity.WARNING,
-                                "The allocator's pages are " + ratio(o.number("allocator_frag_ratio", 0))
-                                        + " times fuller than the data: external fragmentation",
+                                "The allocator holds " + ratio(o.number("allocator_frag_ratio", 0))
+                                        + "x the memory the data needs (" + bytes(o.number("allocator_frag_bytes", 0))
+                                        + " more): freed space is scattered over half-empty pages",
                                 evidence,
                                 defragRemedy(o))));
     }

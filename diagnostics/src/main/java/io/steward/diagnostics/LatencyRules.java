@@ -71,7 +71,7 @@ final class LatencyRules {
 
     static Rule slowCommands() {
         return Rule.of("latency-slow-commands", Area.LATENCY, Set.of(Source.SLOWLOG), o -> {
-            List<SlowlogEntry> entries = o.slowlog();
+            List<SlowlogEntry> entries = applicationEntries(o.slowlog());
             if (entries.isEmpty()) {
                 return Optional.empty();
             }
@@ -87,7 +87,7 @@ final class LatencyRules {
                 stats[1] = Math.max(stats[1], entry.durationMicros());
             }
             List<String> evidence = new ArrayList<>();
-            evidence.add(entries.size() + " entries in SLOWLOG GET"
+            evidence.add(count(entries.size(), "entry") + " in SLOWLOG GET"
                     + o.config("slowlog-log-slower-than").stream()
                             .mapToObj(t -> " (slowlog-log-slower-than " + t + " µs)")
                             .findFirst()
@@ -105,6 +105,16 @@ final class LatencyRules {
                     evidence,
                     LatencyAdvice.forCommands(byCommand.keySet())));
         });
+    }
+
+    /**
+     * The slow log without DEBUG: DEBUG SLEEP, POPULATE, RELOAD and the like are an operator's tools, not the
+     * application's commands, and advice about them helps nobody. (The agent's own entries are gone already.)
+     */
+    static List<SlowlogEntry> applicationEntries(List<SlowlogEntry> entries) {
+        return entries.stream()
+                .filter(entry -> !entry.command().equalsIgnoreCase("DEBUG"))
+                .toList();
     }
 
     static Rule expireCycle() {

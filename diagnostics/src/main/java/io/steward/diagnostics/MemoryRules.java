@@ -1,7 +1,6 @@
 package io.steward.diagnostics;
 
 import static io.steward.diagnostics.Units.bytes;
-import static io.steward.diagnostics.Units.configSize;
 import static io.steward.diagnostics.Units.configSizeDown;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
@@ -68,7 +67,7 @@ final class MemoryRules {
                     fraction >= AT_LIMIT ? Severity.CRITICAL : Severity.WARNING,
                     "Memory is at " + percent(fraction) + " of maxmemory and " + why,
                     evidence,
-                    "Raise the limit if the host has room: CONFIG SET maxmemory " + configSize(countedMemory(o) / 0.6)
+                    "If the data must grow: " + raiseLimit(o, max, countedMemory(o) / 0.6)
                             + "\nFor a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOtherwise delete data you no longer need, or give it a TTL (EXPIRE)"));
         });
@@ -96,8 +95,8 @@ final class MemoryRules {
                     "Writes are failing: memory is at maxmemory and the policy is noeviction",
                     evidence,
                     "For a cache: CONFIG SET maxmemory-policy allkeys-lru"
-                            + "\nFor data that must stay: CONFIG SET maxmemory " + configSize(countedMemory(o) / 0.6)
-                            + " if the host has room, or delete data you no longer need"));
+                            + "\nFor data that must stay: " + raiseLimit(o, max, countedMemory(o) / 0.6)
+                            + ", or delete data you no longer need"));
         });
     }
 
@@ -111,20 +110,26 @@ final class MemoryRules {
             boolean cache = !policy(o).equals("noeviction") || (keys > 0 && expires * 2 >= keys);
             List<String> evidence = new ArrayList<>();
             evidence.add("maxmemory 0: no limit; used_memory " + bytes(o.number("used_memory", 0)));
+            Optional<MemoryLimit> ceiling = o.memoryCeiling();
+            String holder = ceiling.map(MemoryLimit::holder).orElse("the host");
             if (cache) {
-                evidence.add(expires + " of " + keys + " keys have a TTL and maxmemory-policy is " + policy(o)
-                        + ": this looks like a cache, and a cache without a limit grows until the host runs out");
+                evidence.add("keys with a TTL: " + expires + " of " + count(keys, "key") + ", and maxmemory-policy is "
+                        + policy(o) + ": this looks like a cache, and a cache without a limit grows until " + holder
+                        + " runs out");
             }
-            double system = o.number("total_system_memory", 0);
-            String size = system > 0 ? configSizeDown(system * 0.75) : "<about 75% of the memory Redis may use>";
-            if (system > 0) {
-                evidence.add("total_system_memory " + bytes(system) + " (the host's; a container limit can be lower)");
-            }
+            ceiling.ifPresent(limit -> evidence.add(limit.describe()));
+            String most = ceiling.map(limit -> configSizeDown(limit.bytes() * Sizing.DATA_SHARE))
+                    .orElse("<about 75% of the memory Redis may use>");
+            String set = o.primaryLink()
+                    .map(primary -> "Give it its primary's limit (CONFIG GET maxmemory on " + primary.address()
+                            + "): promoted, it must hold the same data under the same limit; CONFIG SET maxmemory"
+                            + " <the primary's>, at most " + most)
+                    .orElse("CONFIG SET maxmemory " + most + " (leaves about 25% for fork copy-on-write and buffers)");
             return Optional.of(new Symptom(
                     cache ? Severity.WARNING : Severity.INFO,
-                    "maxmemory is not set: Redis grows until the host runs out of memory",
+                    "maxmemory is not set: Redis grows until " + holder + " runs out of memory",
                     evidence,
-                    "CONFIG SET maxmemory " + size + " (leaves about 25% for fork copy-on-write and buffers)"
+                    set
                             + (cache ? "\nCONFIG SET maxmemory-policy allkeys-lru" : "")
                             + "\nand the same in redis.conf (or CONFIG REWRITE)"));
         });
@@ -132,22 +137,24 @@ final class MemoryRules {
 
     static Rule nearSystemMemory() {
         return Rule.of("memory-near-system-memory", Area.MEMORY, Set.of(Source.INFO), o -> {
-            double system = o.number("total_system_memory", 0);
+            Optional<MemoryLimit> ceiling = o.memoryCeiling();
             double rss = o.number("used_memory_rss", 0);
-            if (system <= 0 || rss / system <= HOST_LIMIT) {
+            if (ceiling.isEmpty() || rss / ceiling.get().bytes() <= HOST_LIMIT) {
                 return Optional.empty();
             }
+            MemoryLimit limit = ceiling.get();
             return Optional.of(new Symptom(
                     Severity.WARNING,
-                    "Redis holds " + percent(rss / system) + " of the host's memory",
+                    "Redis holds " + percent(rss / limit.bytes()) + " of " + limit.what(),
                     List.of(
-                            "used_memory_rss " + bytes(rss) + " of total_system_memory " + bytes(system)
-                                    + " (warning above " + percent(HOST_LIMIT) + ")",
+                            "used_memory_rss " + bytes(rss) + " of " + limit.describe() + " (warning above "
+                                    + percent(HOST_LIMIT) + ")",
                             "maxmemory "
                                     + (o.number("maxmemory", 0) > 0 ? bytes(o.number("maxmemory", 0)) : "not set")),
-                    "CONFIG SET maxmemory " + configSizeDown(system * 0.75)
-                            + " (or lower), so a fork or a burst of client buffers cannot run the host out of memory"
-                            + "\nOtherwise move Redis to a bigger host or split the data across instances"));
+                    "CONFIG SET maxmemory " + configSizeDown(limit.bytes() * Sizing.DATA_SHARE)
+                            + " (or lower), so a fork or a burst of client buffers cannot run "
+                            + limit.holder() + " out of memory"
+                            + "\nOtherwise give Redis more memory or split the data across instances"));
         });
     }
 
@@ -162,7 +169,7 @@ final class MemoryRules {
                     Severity.WARNING,
                     "maxmemory-policy " + policy(o) + " can evict nothing: no key has a TTL",
                     List.of(
-                            "keyspace: " + keys + " keys, 0 with a TTL",
+                            "keyspace: " + count(keys, "key") + ", 0 with a TTL",
                             "at maxmemory, " + policy(o) + " behaves like noeviction: writes fail with OOM"),
                     "For a cache: CONFIG SET maxmemory-policy allkeys-lru"
                             + "\nOr give the keys that may go a TTL (SET key value EX seconds, EXPIRE)"));
@@ -185,15 +192,14 @@ final class MemoryRules {
             if (hits + misses > 0) {
                 evidence.add("hit rate in the sample " + percent(hits / (hits + misses)));
             }
+            String raise = raiseLimit(o, o.number("maxmemory", 0), countedMemory(o) * 1.5);
             return Optional.of(new Symptom(
                     cache ? Severity.INFO : Severity.WARNING,
                     "Redis is evicting keys (" + perSecond(evicted / o.seconds()) + ")",
                     evidence,
                     cache
-                            ? "Expected for a cache at its limit. If the hit rate suffers, raise maxmemory: CONFIG SET"
-                                    + " maxmemory " + configSize(countedMemory(o) * 1.5)
-                            : "Keys with a TTL are being evicted before they expire. Raise the limit: CONFIG SET maxmemory "
-                                    + configSize(countedMemory(o) * 1.5) + ", or store less"));
+                            ? "Expected for a cache at its limit. If the hit rate suffers: " + raise
+                            : "Keys with a TTL are being evicted before they expire: " + raise + ", or store less"));
         });
     }
 
@@ -214,6 +220,18 @@ final class MemoryRules {
                     "Pass keys and values as KEYS/ARGV instead of building them into the script text, and call the"
                             + " script by EVALSHA; SCRIPT FLUSH ASYNC frees the cache now"));
         });
+    }
+
+    /**
+     * {@code CONFIG SET maxmemory 60mb}, as far as the memory the server has allows; when it allows nothing more
+     * than the limit now, says so instead.
+     */
+    static String raiseLimit(Observation o, double current, double wanted) {
+        Sizing.Size size = Sizing.maxmemory(o, wanted);
+        if (size.bounded() && size.configured() <= current) {
+            return "no higher limit fits (" + size.bound() + "): give Redis more memory";
+        }
+        return "CONFIG SET maxmemory " + size.config() + (size.bounded() ? " (" + size.bound() + ")" : "");
     }
 
     /** Keys with a TTL, in every database. */

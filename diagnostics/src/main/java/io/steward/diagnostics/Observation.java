@@ -35,11 +35,13 @@ public final class Observation {
     private final Snapshot latest;
     private final Snapshot earlier;
     private final String ratesUnavailable;
+    private final MemoryLimit cgroupLimit;
 
-    private Observation(Snapshot latest, Snapshot earlier, String ratesUnavailable) {
+    private Observation(Snapshot latest, Snapshot earlier, String ratesUnavailable, MemoryLimit cgroupLimit) {
         this.latest = Objects.requireNonNull(latest, "latest");
         this.earlier = earlier;
         this.ratesUnavailable = ratesUnavailable;
+        this.cgroupLimit = cgroupLimit;
     }
 
     /** Two snapshots of one server; rates are measured between them unless the server restarted in between. */
@@ -48,12 +50,22 @@ public final class Observation {
         if (!latest.sameRunAs(earlier) || window.isNegative() || window.isZero()) {
             return single(latest, RESTARTED);
         }
-        return new Observation(latest, earlier, null);
+        return new Observation(latest, earlier, null, null);
     }
 
     /** One snapshot only: the rules that need rates are skipped with {@code whyNoRates}. */
     public static Observation single(Snapshot latest, String whyNoRates) {
-        return new Observation(latest, null, Objects.requireNonNull(whyNoRates, "whyNoRates"));
+        return new Observation(latest, null, Objects.requireNonNull(whyNoRates, "whyNoRates"), null);
+    }
+
+    /** The same observation of a server that runs in a cgroup with this memory limit. */
+    public Observation limitedBy(MemoryLimit limit) {
+        return new Observation(latest, earlier, ratesUnavailable, Objects.requireNonNull(limit, "limit"));
+    }
+
+    /** The observation with the cgroup limit the source knows for the latest snapshot, if any. */
+    public Observation limitedBy(MemoryLimits limits) {
+        return limits.of(latest).map(this::limitedBy).orElse(this);
     }
 
     public Snapshot latest() {
@@ -129,6 +141,18 @@ public final class Observation {
     public OptionalDouble rate(String field) {
         OptionalDouble delta = delta(field);
         return delta.isEmpty() ? delta : OptionalDouble.of(delta.getAsDouble() / seconds());
+    }
+
+    /**
+     * The most memory the server can have: its cgroup's limit when one is known and below the host's memory, else
+     * {@code total_system_memory}; empty when neither is known.
+     */
+    public Optional<MemoryLimit> memoryCeiling() {
+        double host = number("total_system_memory", 0);
+        if (cgroupLimit != null && (host <= 0 || cgroupLimit.bytes() < host)) {
+            return Optional.of(cgroupLimit);
+        }
+        return host > 0 ? Optional.of(MemoryLimit.host(host)) : Optional.empty();
     }
 
     // Command and error statistics.

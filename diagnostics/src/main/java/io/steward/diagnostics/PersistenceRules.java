@@ -38,6 +38,14 @@ final class PersistenceRules {
         return o.number("aof_enabled", 0) == 1;
     }
 
+    /**
+     * A cache is a server whose every key may vanish anyway: with maxmemory and an {@code allkeys-*} policy. Under
+     * noeviction, or a {@code volatile-*} policy that keeps the keys without a TTL, keys are data.
+     */
+    static boolean isCache(Observation o) {
+        return o.number("maxmemory", 0) > 0 && MemoryRules.policy(o).startsWith("allkeys");
+    }
+
     static Rule persistenceOff() {
         return Rule.of("persistence-off", Area.PERSISTENCE, Set.of(Source.INFO, Source.CONFIG), o -> {
             if (!o.isPrimary() || rdbOn(o) || aofOn(o)) {
@@ -58,11 +66,32 @@ final class PersistenceRules {
                                 remedy
                                         + "\nIf this must stay a pure cache, never let it restart on its own while replicas follow it"));
             }
-            return Optional.of(new Symptom(
-                    Severity.INFO,
-                    "Persistence is off: a restart loses every key",
-                    List.of("save \"\" and appendonly no"),
-                    remedy + "\nFine for a pure cache"));
+            String policy = MemoryRules.policy(o);
+            if (isCache(o)) {
+                return Optional.of(new Symptom(
+                        Severity.INFO,
+                        "Persistence is off: a restart empties this cache",
+                        List.of(
+                                "save \"\" and appendonly no",
+                                "maxmemory " + bytes(o.number("maxmemory", 0)) + " with maxmemory-policy " + policy
+                                        + ": a cache, whose keys may be evicted at any time anyway"),
+                        remedy + "\nFine for a pure cache"));
+            }
+            return Optional.of(
+                    new Symptom(
+                            Severity.WARNING,
+                            "Persistence is off on a server that is not a cache: a restart loses data that has no other home",
+                            List.of(
+                                    "save \"\" and appendonly no; connected_slaves 0: no replica holds a copy",
+                                    o.number("maxmemory", 0) > 0
+                                            ? "maxmemory-policy " + policy + ": "
+                                                    + (policy.equals("noeviction")
+                                                            ? "keys are never evicted"
+                                                            : "keys without a TTL are never evicted")
+                                                    + ", so they are data, not a cache"
+                                            : "no maxmemory: keys are never evicted, so they are data, not a cache"),
+                            remedy
+                                    + "\nIf it really is a cache: CONFIG SET maxmemory <size> and maxmemory-policy allkeys-lru"));
         });
     }
 
@@ -77,8 +106,8 @@ final class PersistenceRules {
             o.number("rdb_last_save_time")
                     .ifPresent(t -> evidence.add("last successful save "
                             + duration(o.serverTime() - t) + " ago, "
-                            + count(o.number("rdb_changes_since_last_save", 0))
-                            + " changes since"));
+                            + count(o.number("rdb_changes_since_last_save", 0), "change")
+                            + " since"));
             boolean stopsWrites =
                     o.configText("stop-writes-on-bgsave-error").orElse("yes").equals("yes") && rdbOn(o);
             if (o.configText("stop-writes-on-bgsave-error").isPresent()) {
@@ -148,7 +177,7 @@ final class PersistenceRules {
             return Optional.of(
                     new Symptom(
                             Severity.WARNING,
-                            "The disk cannot keep up with the AOF: fsync was late " + count(delayed) + " times",
+                            "The disk cannot keep up with the AOF: fsync was late " + count(delayed, "time"),
                             List.of(
                                     "aof_delayed_fsync grew by " + count(delayed) + " in " + duration(o.seconds())
                                             + " (" + count(o.number("aof_delayed_fsync", 0)) + " since start)",
@@ -212,7 +241,8 @@ final class PersistenceRules {
             Severity severity = age > STALE_SAVE_SECONDS && !aofOn(o) ? Severity.CRITICAL : Severity.WARNING;
             return Optional.of(new Symptom(
                     severity,
-                    "The last snapshot is " + duration(age) + " old and " + count(changes) + " changes are not in it",
+                    "The last snapshot is " + duration(age) + " old and " + count(changes, "change")
+                            + (changes == 1 ? " is" : " are") + " not in it",
                     evidence,
                     "Check rdb_last_bgsave_status and the server log for failing saves"
                             + " (see persistence-rdb-failed), then take one now: BGSAVE"));

@@ -2,7 +2,6 @@ package io.steward.diagnostics;
 
 import static io.steward.diagnostics.Units.MIB;
 import static io.steward.diagnostics.Units.bytes;
-import static io.steward.diagnostics.Units.configSize;
 import static io.steward.diagnostics.Units.count;
 import static io.steward.diagnostics.Units.duration;
 
@@ -21,6 +20,10 @@ final class ReplicationRules {
     static final long DEFAULT_MAX_LAG = 10;
     static final double TOLERATED_DISCONNECT = 60;
     static final double CRITICAL_WINDOW = 10;
+    /** A full resync shorter than this is a short pause for one replica: a note, not a warning. */
+    static final double CHEAP_RESYNC = 10;
+    /** A full resync this long leaves a replica stale for minutes. */
+    static final double COSTLY_RESYNC = 60;
 
     private ReplicationRules() {}
 
@@ -118,10 +121,11 @@ final class ReplicationRules {
             }
             double window = backlog / rate;
             double tolerated = toleratedDisconnect(o);
-            if (window >= tolerated) {
-                return Optional.empty();
+            FullSync sync = FullSync.of(o);
+            if (window >= tolerated || backlog >= sync.bytes()) {
+                return Optional.empty(); // covers the target, or already holds more than a full resync would move
             }
-            String size = configSize(rate * tolerated * 2);
+            Sizing.Size size = Sizing.backlog(o, rate * tolerated * 2);
             List<String> evidence = new ArrayList<>(writeRateEvidence(o, rate));
             evidence.add("repl_backlog_size " + bytes(backlog) + " holds " + duration(window) + " of writes: a replica"
                     + " away for longer needs a full resync (a fork and a copy of the whole dataset)");
@@ -130,14 +134,38 @@ final class ReplicationRules {
                             .mapToObj(t -> " " + t + " s")
                             .findFirst()
                             .orElse("") + ")");
+            evidence.add(sync.describe());
+            evidence.add("severity by what a full resync costs: a note below " + duration(CHEAP_RESYNC)
+                    + ", a warning from " + duration(CHEAP_RESYNC) + ", critical from " + duration(COSTLY_RESYNC)
+                    + " when the backlog holds less than " + duration(CRITICAL_WINDOW));
             return Optional.of(new Symptom(
-                    window < CRITICAL_WINDOW ? Severity.CRITICAL : Severity.WARNING,
-                    "The replication backlog covers only " + duration(window) + " of writes",
+                    resyncSeverity(sync, window),
+                    "The replication backlog covers only " + duration(window) + " of writes; after a longer break a"
+                            + " full resync takes about " + duration(sync.seconds()),
                     evidence,
-                    "CONFIG SET repl-backlog-size " + size + "\nand repl-backlog-size " + size + " in redis.conf (or"
-                            + " CONFIG REWRITE): twice " + duration(tolerated) + " of writes at the measured rate;"
-                            + " measure at peak hours (--sample-seconds 60) for a safer figure"));
+                    backlogRemedy(size, backlog, rate, tolerated)));
         });
+    }
+
+    /** What a short backlog risks is the cost of a full resync: seconds are a note, minutes can be critical. */
+    static Severity resyncSeverity(FullSync sync, double window) {
+        if (sync.seconds() < CHEAP_RESYNC) {
+            return Severity.INFO;
+        }
+        return sync.seconds() >= COSTLY_RESYNC && window < CRITICAL_WINDOW ? Severity.CRITICAL : Severity.WARNING;
+    }
+
+    private static String backlogRemedy(Sizing.Size size, double backlog, double rate, double tolerated) {
+        String wanted = "twice " + duration(tolerated) + " of writes at the measured rate";
+        if (size.configured() <= backlog) {
+            return "No larger backlog is worth it: " + wanted + " would be " + bytes(rate * tolerated * 2) + ", but "
+                    + size.bound() + "\nKeep replicas from dropping out instead (their network, repl-timeout)";
+        }
+        return "CONFIG SET repl-backlog-size " + size.config() + "\nand repl-backlog-size " + size.config()
+                + " in redis.conf (or CONFIG REWRITE): "
+                + (size.bounded()
+                        ? wanted + " would be " + bytes(rate * tolerated * 2) + ", but " + size.bound()
+                        : wanted + "; measure at peak hours (--sample-seconds 60) for a safer figure");
     }
 
     static Rule fullSyncs() {
@@ -153,6 +181,7 @@ final class ReplicationRules {
                     + count(o.delta("sync_partial_ok").orElse(0)));
             evidence.add("since start: sync_full " + count(o.number("sync_full", 0)) + ", connected_slaves "
                     + count(o.number("connected_slaves", 0)));
+            evidence.add(FullSync.of(o).describe());
             String remedy = "Each full sync forks and copies the whole dataset. Let short disconnections resync"
                     + " partially with a larger backlog";
             double rate = writeRate(o).orElse(0);
@@ -160,7 +189,16 @@ final class ReplicationRules {
             if (rate > 0 && backlog > 0) {
                 evidence.add("the backlog (" + bytes(backlog) + ") holds " + duration(backlog / rate) + " of writes at "
                         + bytes(rate) + "/s");
-                remedy += ": CONFIG SET repl-backlog-size " + configSize(rate * toleratedDisconnect(o) * 2);
+                Sizing.Size size = Sizing.backlog(o, rate * toleratedDisconnect(o) * 2);
+                if (size.configured() > backlog) {
+                    remedy += ": CONFIG SET repl-backlog-size " + size.config()
+                            + (size.bounded() ? " (" + size.bound() + ")" : "");
+                } else {
+                    remedy += ", but a larger one would not help here: "
+                            + (size.bounded()
+                                    ? size.bound()
+                                    : "it already holds " + duration(backlog / rate) + " of writes");
+                }
             }
             return Optional.of(new Symptom(
                     Severity.WARNING,

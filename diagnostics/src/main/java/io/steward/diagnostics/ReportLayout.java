@@ -52,7 +52,8 @@ final class ReportLayout {
         // A replica is called one; a primary keeps Redis's word "master", as in the JSON form.
         String role = report.role() == Role.REPLICA ? "replica" : report.role().infoName();
         return "Redis " + report.redisVersion() + " (" + role + "), examined " + report.startedAt() + sample + "; "
-                + report.rulesChecked() + " rules checked, " + report.skipped().size() + " skipped";
+                + Units.count(report.rulesChecked(), "rule") + " checked, "
+                + report.skipped().size() + " skipped";
     }
 
     /** Findings by area: the area with the most severe finding first, then in the areas' own order. */

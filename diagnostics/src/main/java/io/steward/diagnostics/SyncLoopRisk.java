@@ -1,9 +1,7 @@
 package io.steward.diagnostics;
 
-import static io.steward.diagnostics.Units.MIB;
 import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.configSize;
-import static io.steward.diagnostics.Units.duration;
 
 import io.steward.collector.ServerConfig.OutputBufferLimit;
 import java.util.ArrayList;
@@ -14,14 +12,10 @@ import java.util.Set;
 /**
  * The full-sync loop: during a full sync the primary buffers the write stream for the replica until it has
  * loaded the snapshot. If that exceeds the replica output buffer limit, the replica is dropped, asks for a
- * full sync again, and never catches up. The sync's duration is estimated from the last save and the data size.
+ * full sync again, and never catches up. The sync's duration is estimated from the last save and the data size
+ * ({@link FullSync}); a larger limit is advised only as far as the memory left can hold it.
  */
 final class SyncLoopRisk {
-
-    /** Save speed assumed when the server has not timed a save yet. */
-    static final double SAVE_BYTES_PER_SECOND = 200 * MIB;
-    /** Transfer speed assumed for the snapshot: 1 Gbit/s. */
-    static final double NETWORK_BYTES_PER_SECOND = 125_000_000;
 
     /**
      * Redis applies at least the backlog size to replicas: a smaller limit would drop them right after a sync. Zero
@@ -56,42 +50,43 @@ final class SyncLoopRisk {
             return Optional.empty();
         }
         OutputBufferLimit limit = atLeast(configured.get(), (long) o.number("repl_backlog_size", 0));
-        double dataset = o.number("used_memory", 0);
-        double measuredSave = o.number("rdb_last_bgsave_time_sec", -1);
-        double save = Math.max(measuredSave, dataset / SAVE_BYTES_PER_SECOND);
-        double transfer = dataset / NETWORK_BYTES_PER_SECOND;
-        double sync = 2 * save + transfer;
-        double buffered = rate * sync;
+        FullSync sync = FullSync.of(o);
+        double buffered = rate * sync.seconds();
         boolean overHard = limit.hardBytes() > 0 && buffered > limit.hardBytes();
         boolean overSoft = limit.softBytes() > 0
                 && buffered > limit.softBytes()
-                && sync - limit.softBytes() / rate > limit.softSeconds();
+                && sync.seconds() - limit.softBytes() / rate > limit.softSeconds();
         if (!overHard && !overSoft) {
             return Optional.empty();
         }
         List<String> evidence = new ArrayList<>(ReplicationRules.writeRateEvidence(o, rate));
-        evidence.add("a full sync of " + bytes(dataset) + " takes about " + duration(sync) + ": save "
-                + duration(save)
-                + (measuredSave >= save
-                        ? " (rdb_last_bgsave_time_sec)"
-                        : " (estimated at " + bytes(SAVE_BYTES_PER_SECOND) + "/s)")
-                + ", transfer " + duration(transfer) + " at 1 Gbit/s, load as"
-                + " long as the save");
+        evidence.add(sync.describe());
         evidence.add("meanwhile the primary buffers about " + bytes(buffered) + " for the replica");
         evidence.add("client-output-buffer-limit " + describe(limit) + ": the replica is dropped "
                 + (overHard
                         ? "at " + bytes(limit.hardBytes())
                         : "after " + limit.softSeconds() + " s above " + bytes(limit.softBytes()))
                 + " and starts the full sync over");
-        String hard = limit.hardBytes() == 0 ? "0" : configSize(Math.max(limit.hardBytes(), 2 * buffered));
-        String soft = limit.softBytes() == 0 ? "0" : configSize(Math.max(limit.softBytes(), buffered));
-        long seconds = Math.max(limit.softSeconds(), (long) Math.ceil(sync));
         return Optional.of(new Symptom(
                 Severity.WARNING,
                 "A full sync would overflow the replica output buffer and start over, again and again",
                 evidence,
-                "CONFIG SET client-output-buffer-limit \"replica " + hard + " " + soft + " " + seconds + "\""
-                        + "\nand the same in redis.conf; diskless replication (repl-diskless-sync yes) also shortens"
-                        + " the sync"));
+                remedy(o, limit, buffered, sync)));
+    }
+
+    /** A limit that holds what a sync buffers, twice over for the hard one, within the memory left. */
+    private static String remedy(Observation o, OutputBufferLimit limit, double buffered, FullSync sync) {
+        String diskless = "diskless replication (repl-diskless-sync yes) also shortens the sync";
+        Sizing.Size hard = Sizing.buffer(o, Math.max(limit.hardBytes(), 2 * buffered));
+        if (hard.bytes() < buffered) {
+            return "The memory left cannot hold what a full sync buffers (" + bytes(buffered) + "): " + hard.bound()
+                    + "\nShorten the sync instead: " + diskless + "; or give Redis more memory";
+        }
+        String hardSize = limit.hardBytes() == 0 ? "0" : hard.config();
+        String softSize = limit.softBytes() == 0 ? "0" : configSize(Math.max(limit.softBytes(), buffered));
+        long seconds = Math.max(limit.softSeconds(), (long) Math.ceil(sync.seconds()));
+        return "CONFIG SET client-output-buffer-limit \"replica " + hardSize + " " + softSize + " " + seconds + "\""
+                + (hard.bounded() ? " (hard limit " + hard.bound() + ")" : "")
+                + "\nand the same in redis.conf; " + diskless;
     }
 }

@@ -28,15 +28,24 @@ final class Units {
 
     /** A size as Redis config takes it, rounded up to whole megabytes ({@code 144mb}) or gigabytes ({@code 3gb}). */
     static String configSize(double bytes) {
-        long mb = Math.max(1, (long) Math.ceil(bytes / MIB));
+        long mb = (long) (roundedUp(bytes) / MIB);
         return mb % 1024 == 0 ? (mb / 1024) + "gb" : mb + "mb";
     }
 
     /** A size as Redis config takes it, rounded down: whole gigabytes from 1 GiB ({@code 17gb}), else megabytes. */
     static String configSizeDown(double bytes) {
-        return bytes >= GIB
-                ? (long) Math.floor(bytes / GIB) + "gb"
-                : Math.max(1, (long) Math.floor(bytes / MIB)) + "mb";
+        double rounded = roundedDown(bytes);
+        return bytes >= GIB ? (long) (rounded / GIB) + "gb" : (long) (rounded / MIB) + "mb";
+    }
+
+    /** The bytes {@link #configSize} writes. */
+    static double roundedUp(double bytes) {
+        return Math.max(1, Math.ceil(bytes / MIB)) * MIB;
+    }
+
+    /** The bytes {@link #configSizeDown} writes. */
+    static double roundedDown(double bytes) {
+        return bytes >= GIB ? Math.floor(bytes / GIB) * GIB : Math.max(1, Math.floor(bytes / MIB)) * MIB;
     }
 
     /** {@code 0.8 s}, {@code 12 s}, {@code 3.5 min}, {@code 2.1 h}, {@code 3.0 days}. */
@@ -73,9 +82,16 @@ final class Units {
                 : format("%.1f", value);
     }
 
-    /** A count with its noun: {@code 1 call}, {@code 3 calls}. */
+    /** A count with its noun: {@code 1 call}, {@code 3 calls}, {@code 1 entry}, {@code 2 entries}. */
     static String count(double value, String noun) {
-        return count(value) + " " + (value == 1 ? noun : noun + "s");
+        return count(value) + " " + (value == 1 ? noun : plural(noun));
+    }
+
+    /** {@code entry -> entries}, {@code reply -> replies}, {@code key -> keys}. */
+    static String plural(String noun) {
+        boolean consonantY =
+                noun.length() > 1 && noun.endsWith("y") && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0;
+        return consonantY ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
     }
 
     /** {@code 12.3/s}. */

@@ -17,7 +17,7 @@ final class GroupMetrics {
                 state.healthy() ? 1 : 0);
         out.counter(
                 "redis_group_failovers",
-                "Failovers the agent saw in the group: a shard's primary changed",
+                "Failovers the agent saw in the group: replicas promoted to primary",
                 labels,
                 state.failovers());
         state.topology().ifPresent(topology -> {
