@@ -77,7 +77,8 @@ final class Examiner {
     private DoctorReport examineServer(Target target) throws DoctorException, InterruptedException {
         Observation observation = observe(target);
         Optional<Replication.PrimaryLink> primary = observation.primaryLink();
-        if (!observation.isReplica() || primary.isEmpty() || target.uri().getSocket() != null) {
+        // A replica over a unix socket has no host:port to be named by among its group's members.
+        if (!observation.isReplica() || primary.isEmpty() || target.isSocket()) {
             return diagnosis.examine(observation, startOf(List.of(observation)));
         }
         // A replica alone: its primary, found from its INFO and read with the same credentials, is compared with it.

@@ -57,7 +57,13 @@ class GroupAgentTest {
                 for (RedisServer replica : group.replicas()) {
                     assertThat(roleOf(metrics, "sessions", replica)).isEqualTo("slave");
                 }
-                assertThat(metrics).contains("redis_group_discovered{target=\"sessions\"} 1.0");
+                assertThat(metrics)
+                        .contains("redis_group_discovered{target=\"sessions\"} 1.0")
+                        .contains("redis_group_members{kind=\"data\",target=\"sessions\"} 3.0")
+                        .contains("redis_group_members{kind=\"sentinel\",target=\"sessions\"} 3.0")
+                        .contains("redis_group_promotable_replicas{shard=\"mymaster\",target=\"sessions\"} 2.0")
+                        .contains("redis_sentinel_group_sentinels_agree{target=\"sessions\"} 1.0")
+                        .contains("redis_sentinel_group_sentinels_answering{target=\"sessions\"} 3.0");
             });
         }
     }
@@ -178,6 +184,14 @@ class GroupAgentTest {
                 for (RedisServer node : cluster.nodes()) {
                     assertThat(up(metrics, "orders", node)).as(node.address()).isEqualTo(1.0);
                 }
+                assertThat(metrics)
+                        .contains("redis_cluster_shards{target=\"orders\"} 3.0")
+                        .contains("redis_cluster_slots_not_covered{target=\"orders\"} 0.0");
+                assertThat(metrics.lines()
+                                .filter(line -> line.startsWith("redis_group_promotable_replicas{")
+                                        && line.contains("target=\"orders\"")
+                                        && line.endsWith(" 1.0")))
+                        .hasSize(3);
             });
             RedisServer primary = cluster.primaries().get(0);
             RedisServer replica = cluster.replicaOf(primary);

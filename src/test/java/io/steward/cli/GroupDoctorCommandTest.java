@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steward.testing.FreePort;
 import io.steward.testing.RedisCluster;
 import io.steward.testing.RedisServer;
+import io.steward.testing.SentinelGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,5 +161,56 @@ class GroupDoctorCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("no node of 127.0.0.1:" + nowhere + " answered");
+    }
+
+    @Test
+    void examinesASentinelGroupWholeAndAHealthyOneGetsNoGroupWarning() throws Exception {
+        try (SentinelGroup group = SentinelGroup.start()) {
+            group.awaitSentinelsAgree();
+
+            Cli.Run run = Cli.run(Map.of(), "doctor", group.sentinelUri(), "--sample-seconds", "1", "-o", "json");
+
+            assertThat(run.exitCode()).as(run.err() + run.out()).isIn(0, 1);
+            JsonNode report = json(run);
+            assertThat(report.get("group").asText()).isEqualTo("sentinel");
+            assertThat(report.get("composition").asText()).isEqualTo("1 primary, 2 replicas, 3 Sentinels");
+            assertThat(report.get("members")).hasSize(3);
+            assertThat(report.get("unread")).isEmpty();
+            assertThat(finding(report, "failover-candidate").get("title").asText())
+                    .startsWith("If the primary " + group.primaryAddress() + " failed now, ");
+            report.get("findings")
+                    .forEach(f -> assertThat(f.get("severity").asText())
+                            .as(f.toPrettyString())
+                            .isEqualTo("info"));
+        }
+    }
+
+    @Test
+    void aMasterNameNoSentinelKnowsIsAConfigurationError() {
+        try (SentinelGroup group = SentinelGroup.start()) {
+            String wrong = group.sentinelUri().replace("#" + group.masterName(), "#nosuchmaster");
+
+            Cli.Run run = Cli.run(Map.of(), "doctor", wrong, "--sample-seconds", "0");
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("nosuchmaster").contains(group.masterName());
+            assertThat(run.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void sentinelsThatAllAreDownCannotBeRead() {
+        int nowhere = FreePort.find();
+        Cli.Run run = Cli.run(
+                Map.of(),
+                "doctor",
+                "redis-sentinel://127.0.0.1:" + nowhere + "#mymaster",
+                "--sample-seconds",
+                "0",
+                "--timeout",
+                "1s");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("no Sentinel of").contains("answered");
     }
 }

@@ -5,7 +5,6 @@ import io.steward.collector.ClusterNode.OpenSlot;
 import io.steward.collector.ClusterNode.SlotRange;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,6 @@ import java.util.TreeMap;
 public final class ClusterTopology implements Topology {
 
     static final int SLOTS = 16384;
-
-    /** The failure and address flags that other nodes decide; a node never gives them to itself. */
-    private static final Set<Flag> OPINIONS = EnumSet.of(Flag.FAIL, Flag.PFAIL, Flag.HANDSHAKE, Flag.NOADDR);
 
     /**
      * One node as the views agree on it.
@@ -108,12 +104,12 @@ public final class ClusterTopology implements Topology {
 
     private final List<Node> nodes;
     private final List<Shard> shards;
-    private final String[] slotOwners;
+    private final int slotsNotCovered;
     private final long currentEpoch;
 
-    private ClusterTopology(List<Node> nodes, String[] slotOwners, long currentEpoch) {
+    private ClusterTopology(List<Node> nodes, int slotsNotCovered, long currentEpoch) {
         this.nodes = List.copyOf(nodes);
-        this.slotOwners = slotOwners;
+        this.slotsNotCovered = slotsNotCovered;
         this.currentEpoch = currentEpoch;
         this.shards = shardsOf(this.nodes);
     }
@@ -123,8 +119,8 @@ public final class ClusterTopology implements Topology {
         return ClusterViews.merge(memberSnapshots);
     }
 
-    static ClusterTopology assemble(List<Node> nodes, String[] slotOwners, long currentEpoch) {
-        return new ClusterTopology(nodes, slotOwners, currentEpoch);
+    static ClusterTopology assemble(List<Node> nodes, int slotsNotCovered, long currentEpoch) {
+        return new ClusterTopology(nodes, slotsNotCovered, currentEpoch);
     }
 
     /** The data nodes to poll: every node with a known address that is past its handshake, by address. */
@@ -155,13 +151,7 @@ public final class ClusterTopology implements Topology {
 
     /** Slots no primary serves. */
     public int slotsNotCovered() {
-        int uncovered = 0;
-        for (String owner : slotOwners) {
-            if (owner == null) {
-                uncovered++;
-            }
-        }
-        return uncovered;
+        return slotsNotCovered;
     }
 
     /** Slots served by a primary that a majority flags {@code fail} (or, for {@code PFAIL}, suspects). */
@@ -225,25 +215,5 @@ public final class ClusterTopology implements Topology {
             shards.add(new Shard(id, Optional.ofNullable(primaries.get(id)), members));
         });
         return shards;
-    }
-
-    /** Slot ranges of {@code owner} in the settled slot table. */
-    static List<SlotRange> rangesOf(String owner, String[] slotOwners) {
-        List<SlotRange> ranges = new ArrayList<>();
-        int start = -1;
-        for (int slot = 0; slot <= SLOTS; slot++) {
-            boolean owned = slot < SLOTS && owner.equals(slotOwners[slot]);
-            if (owned && start < 0) {
-                start = slot;
-            } else if (!owned && start >= 0) {
-                ranges.add(new SlotRange(start, slot - 1));
-                start = -1;
-            }
-        }
-        return ranges;
-    }
-
-    static Set<Flag> opinions() {
-        return OPINIONS;
     }
 }

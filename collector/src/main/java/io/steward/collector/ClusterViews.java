@@ -2,6 +2,7 @@ package io.steward.collector;
 
 import io.steward.collector.ClusterNode.Flag;
 import io.steward.collector.ClusterNode.OpenSlot;
+import io.steward.collector.ClusterNode.SlotRange;
 import io.steward.collector.ClusterTopology.Node;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,10 +11,14 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Merges the {@code CLUSTER NODES} views of a cluster's members into one {@link ClusterTopology}. */
 final class ClusterViews {
+
+    /** The failure and address flags that other nodes decide; a node never gives them to itself. */
+    private static final Set<Flag> OPINIONS = EnumSet.of(Flag.FAIL, Flag.PFAIL, Flag.HANDSHAKE, Flag.NOADDR);
 
     private ClusterViews() {}
 
@@ -46,12 +51,18 @@ final class ClusterViews {
                 claim(draft, owners, ownerEpochs);
             }
         }
+        Map<String, List<SlotRange>> served = rangesByOwner(owners);
         List<Node> nodes = new ArrayList<>();
         for (Draft draft : drafts) {
-            nodes.add(draft.node(draft.id.isEmpty() ? List.of() : ClusterTopology.rangesOf(draft.id, owners)));
+            nodes.add(draft.node(served.getOrDefault(draft.id, List.of())));
         }
         nodes.sort(Comparator.comparing(Node::name));
-        return ClusterTopology.assemble(nodes, owners, currentEpoch(snapshots, nodes));
+        int notCovered = ClusterTopology.SLOTS
+                - served.values().stream()
+                        .flatMap(List::stream)
+                        .mapToInt(SlotRange::size)
+                        .sum();
+        return ClusterTopology.assemble(nodes, notCovered, currentEpoch(snapshots, nodes));
     }
 
     private static List<View> latestViewPerNode(List<Snapshot> snapshots) {
@@ -103,7 +114,7 @@ final class ClusterViews {
 
     /** A node settled but for its slots, which depend on the other primaries' claims. */
     private record Draft(String id, ClusterNode base, Set<Flag> flags, boolean linkUp, Report own) {
-        Node node(List<ClusterNode.SlotRange> slots) {
+        Node node(List<SlotRange> slots) {
             Role role = base.has(Flag.HANDSHAKE) ? Role.UNKNOWN : base.role();
             String shard = role == Role.PRIMARY ? id : role == Role.REPLICA ? base.primaryId() : "";
             List<OpenSlot> open = own == null ? List.of() : own.line().openSlots();
@@ -127,7 +138,7 @@ final class ClusterViews {
         Report own = about.stream().filter(Report::own).findFirst().orElse(null);
         List<Report> others = about.stream().filter(report -> !report.own()).toList();
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
-        for (Flag flag : ClusterTopology.opinions()) {
+        for (Flag flag : OPINIONS) {
             long saying = others.stream()
                     .filter(report -> report.line().has(flag)
                             || (flag == Flag.PFAIL && report.line().has(Flag.FAIL)))
@@ -156,7 +167,7 @@ final class ClusterViews {
     /** A slot claimed twice goes to the claim of the higher config epoch, as the cluster itself decides. */
     private static void claim(Draft primary, String[] owners, long[] ownerEpochs) {
         long epoch = primary.base.configEpoch();
-        for (ClusterNode.SlotRange range : primary.base.slots()) {
+        for (SlotRange range : primary.base.slots()) {
             for (int slot = range.first(); slot <= range.last(); slot++) {
                 if (owners[slot] == null
                         || epoch > ownerEpochs[slot]
@@ -166,6 +177,22 @@ final class ClusterViews {
                 }
             }
         }
+    }
+
+    /** Each owner's slot ranges in the settled slot table, in one pass over it. */
+    private static Map<String, List<SlotRange>> rangesByOwner(String[] slotOwners) {
+        Map<String, List<SlotRange>> ranges = new LinkedHashMap<>();
+        int start = 0;
+        for (int slot = 1; slot <= ClusterTopology.SLOTS; slot++) {
+            if (slot == ClusterTopology.SLOTS || !Objects.equals(slotOwners[slot], slotOwners[start])) {
+                if (slotOwners[start] != null) {
+                    ranges.computeIfAbsent(slotOwners[start], owner -> new ArrayList<>())
+                            .add(new SlotRange(start, slot - 1));
+                }
+                start = slot;
+            }
+        }
+        return ranges;
     }
 
     private static long currentEpoch(List<Snapshot> snapshots, List<Node> nodes) {

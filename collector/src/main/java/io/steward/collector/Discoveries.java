@@ -12,7 +12,21 @@ final class Discoveries {
         if (group.group() instanceof Group.Cluster) {
             return Discoveries::cluster;
         }
+        if (group.group() instanceof Group.Sentinel sentinel) {
+            return members -> sentinel(sentinel.masterName(), members);
+        }
         throw new IllegalArgumentException(group + " is not a group");
+    }
+
+    /**
+     * A Sentinel group is what its Sentinels say of the master; when none monitors a master of that name, the
+     * group is only its Sentinels, and the problem says what each one monitors.
+     */
+    private static Discovery.Outcome sentinel(String masterName, List<Snapshot> members) {
+        SentinelTopology topology = SentinelTopology.of(masterName, members);
+        return topology.unknownMasterMessage()
+                .map(Discovery.Outcome::problem)
+                .orElseGet(() -> Discovery.Outcome.of(topology));
     }
 
     /** A cluster is what its nodes' {@code CLUSTER NODES} say; a seed that is not in cluster mode says nothing. */

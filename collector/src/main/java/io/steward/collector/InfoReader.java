@@ -35,7 +35,9 @@ final class InfoReader {
         "commandstats",
         "errorstats",
         "cluster",
-        "keyspace"
+        "keyspace",
+        // A Sentinel's masters, which its SENTINEL reads of the same poll are about.
+        "sentinel"
     };
     /** The full forms tried in turn; null is plain {@code INFO} without an argument. */
     private static final List<String> FULL_FORMS = Arrays.asList("everything", "all", null);

@@ -28,6 +28,12 @@ final class Probe<T> {
         Pending<T> send(RedisAsyncCommands<String, String> redis);
     }
 
+    /** A request that depends on what the server's last INFO said: the masters a Sentinel monitors, say. */
+    @FunctionalInterface
+    interface InfoRequest<T> {
+        Pending<T> send(RedisAsyncCommands<String, String> redis, RedisInfo known);
+    }
+
     /** A request on its way: waiting for it yields the parsed reply, or the server's refusal as an exception. */
     @FunctionalInterface
     interface Pending<T> {
@@ -51,7 +57,7 @@ final class Probe<T> {
 
     private final String command;
     private final Cadence cadence;
-    private final Request<T> request;
+    private final InfoRequest<T> request;
     private final boolean essential;
     private final Predicate<RedisInfo> appliesTo;
     private final String notApplicable;
@@ -64,7 +70,7 @@ final class Probe<T> {
     private Probe(
             String command,
             Cadence cadence,
-            Request<T> request,
+            InfoRequest<T> request,
             boolean essential,
             Predicate<RedisInfo> appliesTo,
             String notApplicable) {
@@ -79,11 +85,24 @@ final class Probe<T> {
 
     /** A probe whose refusal fails the poll. */
     static <T> Probe<T> essential(String command, Request<T> request) {
-        return new Probe<>(command, Cadence.everyPoll(), request, true, null, null);
+        return new Probe<>(command, Cadence.everyPoll(), (redis, known) -> request.send(redis), true, null, null);
     }
 
     static <T> Probe<T> optional(String command, Cadence cadence, Request<T> request) {
-        return new Probe<>(command, cadence, request, false, null, null);
+        return new Probe<>(command, cadence, (redis, known) -> request.send(redis), false, null, null);
+    }
+
+    /**
+     * An optional probe for the servers {@code applies} picks by their INFO, whose request is built from that INFO
+     * (which is therefore known whenever it is sent, as for {@link #onlyWhere}).
+     */
+    static <T> Probe<T> optionalGivenInfo(
+            String command,
+            Cadence cadence,
+            InfoRequest<T> request,
+            Predicate<RedisInfo> applies,
+            String notApplicable) {
+        return new Probe<>(command, cadence, request, false, applies, notApplicable);
     }
 
     /**
@@ -122,8 +141,9 @@ final class Probe<T> {
         return appliesTo == null || known != null;
     }
 
-    void send(RedisAsyncCommands<String, String> redis, Instant now) {
-        pending = request.send(redis);
+    /** @param known the INFO {@link #due} was given */
+    void send(RedisAsyncCommands<String, String> redis, Instant now, RedisInfo known) {
+        pending = request.send(redis, known);
         lastSent = now;
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param cluster {@code CLUSTER INFO}'s fields; unavailable on a server not in cluster mode
  * @param clusterNodes {@code CLUSTER NODES}: the cluster as this node sees it; unavailable on a server not in cluster
  *     mode
+ * @param sentinel what a Sentinel knows of the masters it monitors; unavailable on a server that is not a Sentinel
  * @param inspection what only the doctor reads, on its own slow cadence
  */
 public record Snapshot(
@@ -30,6 +31,7 @@ public record Snapshot(
         Reading<ServerConfig> config,
         Reading<Map<String, String>> cluster,
         Reading<ClusterNodes> clusterNodes,
+        Reading<SentinelState> sentinel,
         Inspection inspection) {
 
     public Snapshot {
@@ -46,6 +48,7 @@ public record Snapshot(
         Objects.requireNonNull(config, "config");
         cluster = cluster.map(Map::copyOf);
         Objects.requireNonNull(clusterNodes, "clusterNodes");
+        Objects.requireNonNull(sentinel, "sentinel");
         Objects.requireNonNull(inspection, "inspection");
     }
 
@@ -59,6 +62,11 @@ public record Snapshot(
 
     public String version() {
         return info.version();
+    }
+
+    /** Whether the server is a Sentinel ({@code redis_mode:sentinel}), which holds no data. */
+    public boolean isSentinel() {
+        return SentinelState.isSentinel(info);
     }
 
     public boolean clusterEnabled() {
@@ -82,6 +90,8 @@ public record Snapshot(
         return new Builder(target, time, info);
     }
 
+    static final String NOT_A_SENTINEL = "the server is not a Sentinel";
+
     public static final class Builder {
         private final Target target;
         private final Instant time;
@@ -93,6 +103,8 @@ public record Snapshot(
         private Reading<ServerConfig> config = Reading.unavailable("CONFIG GET not read");
         private Reading<Map<String, String>> cluster = Reading.unavailable("CLUSTER INFO not read");
         private Reading<ClusterNodes> clusterNodes = Reading.unavailable("CLUSTER NODES not read");
+        private Reading<List<SentinelState.MonitoredMaster>> sentinelMasters =
+                Reading.unavailable("SENTINEL MASTERS not read");
         private Inspection inspection = Inspection.none("not inspected");
 
         private Builder(Target target, Instant time, RedisInfo info) {
@@ -136,6 +148,12 @@ public record Snapshot(
             return this;
         }
 
+        /** A Sentinel's masters; the snapshot's {@link SentinelState} adds what its INFO says. */
+        public Builder sentinelMasters(Reading<List<SentinelState.MonitoredMaster>> value) {
+            this.sentinelMasters = value;
+            return this;
+        }
+
         public Builder inspection(Inspection value) {
             this.inspection = value;
             return this;
@@ -156,6 +174,9 @@ public record Snapshot(
                     config,
                     cluster,
                     clusterNodes,
+                    SentinelState.isSentinel(info)
+                            ? Reading.of(new SentinelState(SentinelState.Overview.from(info), sentinelMasters))
+                            : Reading.unavailable(NOT_A_SENTINEL),
                     inspection);
         }
     }

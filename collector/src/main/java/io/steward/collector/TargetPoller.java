@@ -23,6 +23,10 @@ import java.util.Map;
  *
  * <p>Only {@code INFO} is essential. A server that refuses one of the others (ACL, managed Redis) still yields a
  * snapshot, with that part unavailable and the server's reason; the command is not sent again until a reconnect.
+ *
+ * <p>Which server it is decides some probes: a cluster node is asked {@code CLUSTER INFO}, a Sentinel its
+ * {@code SENTINEL} state instead of the data commands it refuses. The connection's last INFO decides, so those
+ * probes ride in the same round trip; on a connection's first poll they wait for its INFO, in a second one.
  */
 public final class TargetPoller implements AutoCloseable {
 
@@ -42,6 +46,7 @@ public final class TargetPoller implements AutoCloseable {
     private final Probe<ServerConfig> config;
     private final Probe<Map<String, String>> cluster;
     private final Probe<ClusterNodes> clusterNodes;
+    private final Probe<List<SentinelState.MonitoredMaster>> sentinel;
     private final InspectionProbes inspection;
     /** In send order. */
     private final List<Probe<?>> probes = new ArrayList<>();
@@ -62,26 +67,35 @@ public final class TargetPoller implements AutoCloseable {
             return timeout -> infoReader.read(redis, reply);
         });
         this.memoryStats = Probe.optional(
-                "MEMORY STATS",
-                details,
-                Probe.command(
-                        redis -> redis.dispatch(
-                                CommandType.MEMORY, new NestedMultiOutput<>(StringCodec.UTF8), Replies.args("STATS")),
-                        MemoryStatsParser::parse));
+                        "MEMORY STATS",
+                        details,
+                        Probe.command(
+                                redis -> redis.dispatch(
+                                        CommandType.MEMORY,
+                                        new NestedMultiOutput<>(StringCodec.UTF8),
+                                        Replies.args("STATS")),
+                                MemoryStatsParser::parse))
+                .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
         this.latency = Probe.optional(
-                "LATENCY LATEST",
-                Cadence.everyPoll(),
-                Probe.command(
-                        redis -> redis.dispatch(
-                                RedisKeyword.LATENCY,
-                                new NestedMultiOutput<>(StringCodec.UTF8),
-                                Replies.args("LATEST")),
-                        LatencyEvent::parseLatest));
+                        "LATENCY LATEST",
+                        Cadence.everyPoll(),
+                        Probe.command(
+                                redis -> redis.dispatch(
+                                        RedisKeyword.LATENCY,
+                                        new NestedMultiOutput<>(StringCodec.UTF8),
+                                        Replies.args("LATEST")),
+                                LatencyEvent::parseLatest))
+                .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
         this.slowlogLength = Probe.optional(
-                "SLOWLOG LEN", Cadence.everyPoll(), Probe.command(RedisAsyncCommands::slowlogLen, length -> length));
-        this.slowlogNewest =
-                Probe.optional("SLOWLOG GET", details, Probe.command(redis -> redis.slowlogGet(1), newest -> newest));
-        this.config = Probe.optional("CONFIG GET", Cadence.everyNth(options.configEvery()), this::sendConfigGet);
+                        "SLOWLOG LEN",
+                        Cadence.everyPoll(),
+                        Probe.command(RedisAsyncCommands::slowlogLen, length -> length))
+                .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
+        this.slowlogNewest = Probe.optional(
+                        "SLOWLOG GET", details, Probe.command(redis -> redis.slowlogGet(1), newest -> newest))
+                .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
+        this.config = Probe.optional("CONFIG GET", Cadence.everyNth(options.configEvery()), this::sendConfigGet)
+                .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
         this.cluster = Probe.optional(
                         "CLUSTER INFO",
                         Cadence.everyPoll(),
@@ -97,11 +111,28 @@ public final class TargetPoller implements AutoCloseable {
                         Cadence.everyPoll(),
                         Probe.command(RedisAsyncCommands::clusterNodes, ClusterNodes::parse))
                 .onlyWhere(TargetPoller::inClusterMode, NOT_IN_CLUSTER_MODE);
+        this.sentinel = Probe.optionalGivenInfo(
+                "SENTINEL MASTERS",
+                Cadence.everyPoll(),
+                SentinelRequest::send,
+                SentinelState::isSentinel,
+                Snapshot.NOT_A_SENTINEL);
         this.inspection = options.inspection() == null ? null : new InspectionProbes(options.inspection());
         if (inspection != null) {
             probes.addAll(inspection.all());
         }
-        probes.addAll(List.of(info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster, clusterNodes));
+        probes.addAll(List.of(
+                info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster, clusterNodes, sentinel));
+    }
+
+    private static final String SENTINEL_HAS_NONE = "a Sentinel has no such command";
+
+    /**
+     * A Sentinel refuses the commands of data (MEMORY, LATENCY, SLOWLOG, CONFIG, CLUSTER): each would be an error
+     * reply it counts in its {@code total_error_replies}, so they wait for the server's INFO to say what it is.
+     */
+    private static boolean holdsData(RedisInfo known) {
+        return !SentinelState.isSentinel(known);
     }
 
     public Target target() {
@@ -123,7 +154,7 @@ public final class TargetPoller implements AutoCloseable {
             List<Probe<?>> held = new ArrayList<>();
             for (Probe<?> probe : probes) {
                 if (probe.due(poll, start, inspect, knownInfo)) {
-                    probe.send(redis, start);
+                    probe.send(redis, start, knownInfo);
                 } else if (probe.conditional() && knownInfo == null) {
                     held.add(probe);
                 }
@@ -133,11 +164,14 @@ public final class TargetPoller implements AutoCloseable {
                 probe.collect(timeout, target);
             }
             RedisInfo latestInfo = info.reading().orElse(null);
+            // The first poll of a connection: what waited for INFO goes out now, in a second round trip.
             for (Probe<?> probe : held) {
                 if (probe.due(poll, start, inspect, latestInfo)) {
-                    probe.send(redis, start);
-                    probe.collect(timeout, target);
+                    probe.send(redis, start, latestInfo);
                 }
+            }
+            for (Probe<?> probe : held) {
+                probe.collect(timeout, target);
             }
             knownInfo = latestInfo;
             return new PollResult.Polled(snapshot(start, Duration.ofNanos(System.nanoTime() - startNanos)));
@@ -162,6 +196,7 @@ public final class TargetPoller implements AutoCloseable {
                 .config(config.reading())
                 .cluster(cluster.reading())
                 .clusterNodes(clusterNodes.reading())
+                .sentinelMasters(sentinel.reading())
                 .inspection(inspection == null ? Inspection.none("the doctor is off") : inspection.reading())
                 .build();
     }
@@ -212,25 +247,32 @@ public final class TargetPoller implements AutoCloseable {
 
         InspectionProbes(Cadence cadence) {
             memoryDoctor = Probe.optional(
-                    "MEMORY DOCTOR",
-                    cadence,
-                    Probe.command(
-                            redis -> redis.dispatch(
-                                    CommandType.MEMORY, new StatusOutput<>(StringCodec.UTF8), Replies.args("DOCTOR")),
-                            TargetPoller::nullToEmpty));
+                            "MEMORY DOCTOR",
+                            cadence,
+                            Probe.command(
+                                    redis -> redis.dispatch(
+                                            CommandType.MEMORY,
+                                            new StatusOutput<>(StringCodec.UTF8),
+                                            Replies.args("DOCTOR")),
+                                    TargetPoller::nullToEmpty))
+                    .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
             latencyDoctor = Probe.optional(
-                    "LATENCY DOCTOR",
-                    cadence,
-                    Probe.command(
-                            redis -> redis.dispatch(
-                                    RedisKeyword.LATENCY, new StatusOutput<>(StringCodec.UTF8), Replies.args("DOCTOR")),
-                            TargetPoller::nullToEmpty));
+                            "LATENCY DOCTOR",
+                            cadence,
+                            Probe.command(
+                                    redis -> redis.dispatch(
+                                            RedisKeyword.LATENCY,
+                                            new StatusOutput<>(StringCodec.UTF8),
+                                            Replies.args("DOCTOR")),
+                                    TargetPoller::nullToEmpty))
+                    .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
             slowlog = Probe.optional(
-                    "SLOWLOG GET",
-                    cadence,
-                    Probe.command(
-                            redis -> redis.slowlogGet(SLOWLOG_ENTRIES),
-                            reply -> othersOnly(SlowlogEntry.parse(reply))));
+                            "SLOWLOG GET",
+                            cadence,
+                            Probe.command(
+                                    redis -> redis.slowlogGet(SLOWLOG_ENTRIES),
+                                    reply -> othersOnly(SlowlogEntry.parse(reply))))
+                    .onlyWhere(TargetPoller::holdsData, SENTINEL_HAS_NONE);
             clients = Probe.optional(
                     "CLIENT LIST", cadence, Probe.command(RedisAsyncCommands::clientList, ClientList::parse));
             aclUsers = Probe.optional("ACL LIST", cadence, Probe.command(RedisAsyncCommands::aclList, AclUser::parse));

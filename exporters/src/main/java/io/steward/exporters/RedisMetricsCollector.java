@@ -69,8 +69,12 @@ public final class RedisMetricsCollector implements MultiCollector {
     private MetricSnapshots build(List<PollResult> current, List<GroupState> currentGroups) {
         MetricFamilies out = new MetricFamilies();
         for (GroupState group : currentGroups) {
-            GroupMetrics.write(
-                    group, labelWithTarget ? Labels.of("target", group.group().name()) : Labels.EMPTY, out);
+            List<PollResult> members = current.stream()
+                    .filter(result -> result.target().isMember()
+                            && result.target().name().equals(group.group().name()))
+                    .toList();
+            Labels labels = labelWithTarget ? Labels.of("target", group.group().name()) : Labels.EMPTY;
+            GroupMetrics.write(group, members, labels, out);
         }
         for (PollResult result : current) {
             Labels labels = labels(result.target());
@@ -94,6 +98,7 @@ public final class RedisMetricsCollector implements MultiCollector {
         KeyspaceMetrics.write(snapshot, labels, out);
         ReplicationMetrics.write(snapshot, labels, out);
         CommandMetrics.write(snapshot, labels, out);
+        ClusterNodeMetrics.write(snapshot, labels, out);
         snapshot.memoryStats().optional().ifPresent(stats -> MemoryStatsMetrics.write(stats, labels, out));
     }
 }
