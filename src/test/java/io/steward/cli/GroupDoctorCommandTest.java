@@ -8,16 +8,22 @@ import io.steward.testing.FreePort;
 import io.steward.testing.RedisCluster;
 import io.steward.testing.RedisServer;
 import io.steward.testing.SentinelGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code steward doctor} on more than one server: a replica given alone is compared with its primary, a cluster is
  * examined whole from one seed, and groups it cannot read fail with the exit code the contract gives.
  */
 class GroupDoctorCommandTest {
+
+    @TempDir
+    Path dir;
 
     private static JsonNode json(Cli.Run run) throws Exception {
         return new ObjectMapper().readTree(run.out());
@@ -130,6 +136,14 @@ class GroupDoctorCommandTest {
             assertThat(partial.get("members")).hasSize(6);
             assertThat(partial.get("unread").get(0).get("node").asText()).isEqualTo("127.0.0.1:" + nowhere);
             assertThat(ids(partial.get("findings"))).contains("group-member-unreadable");
+
+            Path config = Files.writeString(
+                    dir.resolve("steward.yaml"),
+                    "targets:\n  - name: shop\n    cluster: true\n" + "    seeds: [\"" + cluster.seedUri() + "\"]\n");
+            JsonNode configured = json(
+                    Cli.run(Map.of(), "doctor", "--config", config.toString(), "--sample-seconds", "0", "-o", "json"));
+            assertThat(configured.get("target").asText()).isEqualTo("shop");
+            assertThat(configured.get("members")).hasSize(6);
         }
     }
 
