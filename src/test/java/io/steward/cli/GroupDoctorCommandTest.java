@@ -200,6 +200,26 @@ class GroupDoctorCommandTest {
     }
 
     @Test
+    void aReplicaThatMadeItselfPrimaryInASentinelGroupIsSplitBrain() throws Exception {
+        try (SentinelGroup group = SentinelGroup.start()) {
+            group.awaitSentinelsAgree();
+            RedisServer rogue = group.replicas().get(0);
+            // The Sentinels turn it back into a replica some seconds later; the doctor looks before.
+            rogue.call("REPLICAOF", "NO", "ONE");
+
+            Cli.Run run = Cli.run(Map.of(), "doctor", group.sentinelUri(), "--sample-seconds", "0", "-o", "json");
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            JsonNode primaries = finding(json(run), "group-primaries");
+            assertThat(primaries.get("severity").asText()).isEqualTo("critical");
+            assertThat(primaries.get("title").asText())
+                    .isEqualTo("2 data nodes of the group are primaries: writes split between them and those on the"
+                            + " losing side are lost");
+            assertThat(primaries.get("evidence").toString()).contains(rogue.address() + " says role:master");
+        }
+    }
+
+    @Test
     void aMasterNameNoSentinelKnowsIsAConfigurationError() {
         try (SentinelGroup group = SentinelGroup.start()) {
             String wrong = group.sentinelUri().replace("#" + group.masterName(), "#nosuchmaster");
