@@ -68,7 +68,8 @@ public final class Agent implements AutoCloseable {
                 new Diagnosis(Rules.standard()),
                 CgroupMemory.ofThisMachine());
         collector.addListener(doctor::accept);
-        Readiness readiness = new Readiness(targets, collector::latest);
+        collector.onMemberLeft(doctor::forget);
+        Readiness readiness = new Readiness(targets, collector::latest, collector::groups);
         collector.addListener(readiness);
         Function<Target, PollResult> pollOnce = target -> {
             try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {
