@@ -72,10 +72,6 @@ final class ClusterView {
         return topology;
     }
 
-    GroupObservation group() {
-        return group;
-    }
-
     /** The data nodes read, in member order. */
     List<GroupMember> readNodes() {
         return group.readDataNodes();
