@@ -73,7 +73,8 @@ public final class Agent implements AutoCloseable {
                 collector::groups,
                 new GroupDiagnosis(GroupRules.standard(), diagnosis));
         collector.addListener(doctor::accept);
-        Readiness readiness = new Readiness(targets, collector::latest);
+        collector.onMemberLeft(doctor::forget);
+        Readiness readiness = new Readiness(targets, collector::latest, collector::groups);
         collector.addListener(readiness);
         Function<Target, PollResult> pollOnce = target -> {
             try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {

@@ -42,6 +42,7 @@ public final class PollScheduler implements AutoCloseable {
     private final Map<String, PollResult> latest = new ConcurrentHashMap<>();
     private final Map<String, GroupWatcher> groups = new LinkedHashMap<>();
     private final List<Consumer<PollResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Target>> leaveListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final RedisConnector connector;
     private final MeterRegistry registry;
@@ -70,6 +71,11 @@ public final class PollScheduler implements AutoCloseable {
     /** Called with every poll result, on a poller thread. */
     public void addListener(Consumer<PollResult> listener) {
         listeners.add(listener);
+    }
+
+    /** Called with each member that left its group, once its polls have stopped, so its series can go too. */
+    public void onMemberLeft(Consumer<Target> listener) {
+        leaveListeners.add(listener);
     }
 
     public void start() {
@@ -147,6 +153,7 @@ public final class PollScheduler implements AutoCloseable {
             latest.remove(target.key());
             gone.metrics.close();
             gone.poller.close();
+            leaveListeners.forEach(listener -> listener.accept(target));
         }
     }
 

@@ -95,7 +95,8 @@ public final class DoctorMonitor implements AutoCloseable {
         synchronized (doctors) {
             return doctors.computeIfAbsent(target.key(), key -> {
                 TargetDoctor doctor = new TargetDoctor();
-                Gauge.builder("steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
+                doctor.lastRun = Gauge.builder(
+                                "steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
                         .description("Unix time of the doctor's last diagnosis of the target")
                         .baseUnit("seconds")
                         .tags(tags(target))
@@ -126,6 +127,21 @@ public final class DoctorMonitor implements AutoCloseable {
         Snapshot latest = ((PollResult.Polled) result).snapshot();
         Optional<Snapshot> earlier = doctor.due(latest, interval);
         earlier.ifPresent(first -> executor.execute(() -> diagnose(doctor, first, latest)));
+    }
+
+    /** Drops a member that left its group: its findings and its last-run series go. */
+    public void forget(Target member) {
+        TargetDoctor doctor;
+        synchronized (doctors) {
+            doctor = doctors.remove(member.key());
+        }
+        if (doctor != null) {
+            executor.execute(() -> {
+                doctor.gauges.values().forEach(registry::remove);
+                doctor.gauges.clear();
+                registry.remove(doctor.lastRun);
+            });
+        }
     }
 
     /** The target's state, by name (a group's member: {@code group/host:port}); empty for one not watched. */
@@ -232,6 +248,7 @@ public final class DoctorMonitor implements AutoCloseable {
     private static final class TargetDoctor {
         final Map<String, Gauge> gauges = new HashMap<>();
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
+        Gauge lastRun;
         volatile DoctorStatus status = new DoctorStatus.Pending();
         /** The latest diagnosis's observation, which its group's rules read. */
         volatile Observation observation;
