@@ -54,7 +54,7 @@ final class ClusterRuns {
                             result.map(r -> ((PollResult.Failed) r).message()).orElse("not polled")));
                 }
             }
-            return GroupObservation.of(survey.state(), members, HostMemory.FROM_INFO);
+            return GroupObservation.of(survey.state(), members);
         }
     }
 
