@@ -72,7 +72,7 @@ class SentinelDoctorTest {
             set(sentinel(1), "auth-pass", PASSWORD);
             authPassChanged = false;
         }
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> group.sentinels().stream()
                         .allMatch(s -> info(s).contains("sentinel_tilt:0")
                                 && masterFlags(s).equals("master")));
@@ -248,7 +248,7 @@ class SentinelDoctorTest {
     void aSentinelInTiltModeIsReportedAsActingOnNothing() throws Exception {
         // Every timer tick now counts as a jump: the Sentinel enters TILT at once, as after a stall of its process.
         sentinel(0).call("SENTINEL", "DEBUG", "tilt-period", "60000", "tilt-trigger", "1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> info(sentinel(0)).contains("sentinel_tilt:1"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> info(sentinel(0)).contains("sentinel_tilt:1"));
         sentinel(0).call("SENTINEL", "DEBUG", "tilt-trigger", "2000");
 
         Finding finding = finding(examine(), "sentinel-tilt");
@@ -267,7 +267,7 @@ class SentinelDoctorTest {
     void aSentinelWithAWrongAuthPassDeemsThePrimaryDownAlone() throws Exception {
         authPassChanged = true;
         set(sentinel(1), "auth-pass", "not-the-password");
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> masterFlags(sentinel(1)).contains("s_down"));
 
         Finding finding = finding(examine(), "sentinel-primary-down");
@@ -295,7 +295,7 @@ class SentinelDoctorTest {
         }
         setOnAll("failover-timeout", "60000");
         sentinel(0).call("SENTINEL", "FAILOVER", group.masterName());
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> masterFlags(sentinel(0)).contains("failover_in_progress"));
 
         Finding finding = finding(examine(), "sentinel-failover-in-progress");
@@ -308,7 +308,7 @@ class SentinelDoctorTest {
                         .contains("failover-timeout 60000 ms"));
         // A short timeout ends the failover that cannot finish.
         set(sentinel(0), "failover-timeout", "1000");
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> !masterFlags(sentinel(0)).contains("failover_in_progress"));
         assertThat(group.primaryAddress()).isEqualTo(group.dataNodes().get(0).address());
     }

@@ -31,7 +31,7 @@ class SentinelQuorumLostDoctorTest {
             RedisServer third = group.sentinels().get(2);
             group.sentinels().forEach(s -> s.call("SENTINEL", "SET", group.masterName(), "quorum", "3"));
             third.kill();
-            await().atMost(Duration.ofSeconds(20)).until(() -> noQuorum(group, first));
+            await().atMost(Duration.ofSeconds(60)).until(() -> noQuorum(group, first) && noQuorum(group, second));
 
             Finding quorumLost = finding(runs.examine(group), "sentinel-quorum-unreachable");
 
@@ -50,7 +50,7 @@ class SentinelQuorumLostDoctorTest {
             // One Sentinel left, with a quorum of one: it can call the primary down, but not win the vote.
             second.kill();
             first.call("SENTINEL", "SET", group.masterName(), "quorum", "1");
-            await().atMost(Duration.ofSeconds(20)).until(() -> noQuorum(group, first));
+            await().atMost(Duration.ofSeconds(60)).until(() -> noQuorum(group, first));
 
             Finding majorityLost = finding(runs.examine(group), "sentinel-quorum-unreachable");
 
