@@ -79,9 +79,11 @@ public final class PollScheduler implements AutoCloseable {
     }
 
     public void start() {
+        // The servers configured as such first: a group's entry points join through add(), which schedules them
+        // itself once running; taken into this list as well, each would be polled twice per interval.
+        List<ScheduledTarget> all = snapshotOfScheduled();
         running = true;
         groups.values().forEach(GroupWatcher::start);
-        List<ScheduledTarget> all = snapshotOfScheduled();
         for (ScheduledTarget target : all) {
             schedule(target, all.size());
         }
