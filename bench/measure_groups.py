@@ -558,12 +558,13 @@ def run_windows(kinds, deployment, background, count, action, polls_of):
 
 def finish_phase(side, args, summary, recordings, rows):
     cpu_values = [float(row[-1]) for row in rows]
+    # Each node's median, summed: what the per-node report below adds up to.
     rows.append(["median", "", "", f"{sum((s['usec_per_poll'] or 0) * s['polls_per_s'] for s in summary.values()):.1f}",
                  "", f"{median(cpu_values):.1f}"])
     who = "agent" if side == "agent" else "exporters'"
     table(["window", "seconds", "polls", "Redis usec/s", "CPU ticks", f"{who} CPU ms/s"], rows)
     print("  Redis usec: INFO commandstats of the data nodes, the group's own traffic taken out (Sentinels keep"
-          f"\n  none); CPU: /proc/PID/stat utime+stime ({1000 / CLK_TCK:.0f} ms ticks), all the side's processes,"
+          "\n  none); its median is each node's median, summed; CPU: /proc/PID/stat utime+stime ({1000 / CLK_TCK:.0f} ms ticks), all the side's processes,"
           " its idle work included")
     save_results(args.results, {f"{side}_nodes": summary, f"{side}_cpu_ms_per_s": median(cpu_values)})
     if recordings:
