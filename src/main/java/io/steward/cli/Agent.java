@@ -8,6 +8,8 @@ import io.steward.collector.Target;
 import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.DoctorMonitor;
+import io.steward.diagnostics.GroupDiagnosis;
+import io.steward.diagnostics.GroupRules;
 import io.steward.diagnostics.Rules;
 import io.steward.exporters.PrometheusExporter;
 import java.io.IOException;
@@ -61,14 +63,18 @@ public final class Agent implements AutoCloseable {
                 clock,
                 PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
         exporter.exposeTargets(() -> collector.latest().values(), collector::groups);
+        Diagnosis diagnosis = new Diagnosis(Rules.standard());
         DoctorMonitor doctor = new DoctorMonitor(
                 targets,
                 exporter.registry(),
                 settings.doctorInterval(),
-                new Diagnosis(Rules.standard()),
-                CgroupMemory.ofThisMachine());
+                diagnosis,
+                CgroupMemory.ofThisMachine(),
+                collector::groups,
+                new GroupDiagnosis(GroupRules.standard(), diagnosis));
         collector.addListener(doctor::accept);
-        Readiness readiness = new Readiness(targets, collector::latest);
+        collector.onMemberLeft(doctor::forget);
+        Readiness readiness = new Readiness(targets, collector::latest, collector::groups);
         collector.addListener(readiness);
         Function<Target, PollResult> pollOnce = target -> {
             try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {

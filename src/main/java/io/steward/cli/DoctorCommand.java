@@ -1,16 +1,16 @@
 package io.steward.cli;
 
 import io.steward.collector.DaemonThreads;
-import io.steward.collector.PollOptions;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
-import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.Doctor;
 import io.steward.diagnostics.DoctorException;
+import io.steward.diagnostics.DoctorReport;
+import io.steward.diagnostics.GroupDiagnosis;
+import io.steward.diagnostics.GroupRules;
 import io.steward.diagnostics.JsonReport;
 import io.steward.diagnostics.MarkdownReport;
-import io.steward.diagnostics.Report;
 import io.steward.diagnostics.Rules;
 import io.steward.diagnostics.Severity;
 import io.steward.diagnostics.TextReport;
@@ -41,14 +41,17 @@ import picocli.CommandLine.Parameters;
             "Diagnose Redis: memory, persistence and fork, replication, latency, clients, security and"
                     + " configuration, with the numbers behind each finding and the change that fixes it.",
             "Read-only. Targets come from URI arguments or --config (all its targets, or those named by --target);"
-                    + " with neither, redis://localhost:6379."
+                    + " with neither, redis://localhost:6379.",
+            "A Sentinel group (redis-sentinel://h1:26379,h2:26379#mymaster) or a cluster (--cluster with a seed) is"
+                    + " examined whole: every member, and the group's own findings (failover readiness, settings"
+                    + " that differ from the primary's, placement). A replica given alone is compared with its primary."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:no finding at or above --fail-on",
             "1:findings at or above --fail-on",
             "2:usage or configuration error",
-            "3:could not read a server (connect, auth, timeout)"
+            "3:could not read a server, or no member of a group (connect, auth, timeout)"
         })
 final class DoctorCommand implements Callable<Integer> {
 
@@ -67,7 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "URI",
             arity = "0..*",
-            description = "Servers to examine:" + " redis://host:port, rediss:// for TLS.")
+            description =
+                    "Servers to examine: redis://host:port, rediss:// for TLS, redis-sentinel://h1:26379,...#master"
+                            + " for a Sentinel group.")
     List<String> uris = new ArrayList<>();
 
     @Option(
@@ -129,54 +134,67 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Duration commandTimeout = Durations.parse(timeout, "--timeout");
         List<Target> targets = targets(commandTimeout);
-        List<Report> reports = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
+        List<DoctorReport> reports = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        List<String> mistakes = new ArrayList<>();
         try (RedisConnector connector = new RedisConnector(commandTimeout)) {
-            Doctor doctor = new Doctor(Doctor.SLEEP, new Diagnosis(Rules.standard()), CgroupMemory.ofThisMachine());
-            examineAll(doctor, connector, targets, Duration.ofSeconds(sampleSeconds), reports, failures);
+            Diagnosis diagnosis = new Diagnosis(Rules.standard());
+            Examiner examiner = new Examiner(
+                    new Doctor(Doctor.SLEEP, diagnosis, CgroupMemory.ofThisMachine()),
+                    diagnosis,
+                    new GroupDiagnosis(GroupRules.standard(), diagnosis),
+                    connector,
+                    Duration.ofSeconds(sampleSeconds),
+                    Clock.systemUTC());
+            examineAll(examiner, targets, reports, unreadable, mistakes);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!reports.isEmpty()) {
             out.print(render(format, reports));
             out.flush();
         }
-        failures.forEach(message -> spec.commandLine().getErr().println("steward: " + message));
-        if (!failures.isEmpty()) {
+        mistakes.forEach(message -> spec.commandLine().getErr().println("steward: " + message));
+        unreadable.forEach(message -> spec.commandLine().getErr().println("steward: " + message));
+        if (!mistakes.isEmpty()) {
+            return Main.USAGE;
+        }
+        if (!unreadable.isEmpty()) {
             return Main.COULD_NOT_RUN;
         }
         return reports.stream().anyMatch(r -> r.hasAtLeast(threshold)) ? Main.FAILED : 0;
     }
 
-    /** Several targets are examined at once, so the run takes one sample window, not one per target. */
+    /**
+     * Several targets are examined at once, so the run takes one sample window, not one per target.
+     *
+     * @param unreadable what could not be read (exit 3)
+     * @param mistakes groups whose members answer but do not describe them, as configured (exit 2)
+     */
     private static void examineAll(
-            Doctor doctor,
-            RedisConnector connector,
+            Examiner examiner,
             List<Target> targets,
-            Duration sample,
-            List<Report> reports,
-            List<String> failures)
+            List<DoctorReport> reports,
+            List<String> unreadable,
+            List<String> mistakes)
             throws InterruptedException {
         ExecutorService pool =
                 Executors.newFixedThreadPool(Math.min(8, targets.size()), DaemonThreads.named("steward-doctor"));
         try {
-            List<Future<Report>> pending = new ArrayList<>();
+            List<Future<DoctorReport>> pending = new ArrayList<>();
             for (Target target : targets) {
-                pending.add(pool.submit(() -> {
-                    // Two polls through the collector, the doctor's own reads on the first.
-                    try (TargetPoller poller =
-                            new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.doctor())) {
-                        return doctor.examine(poller::poll, sample);
-                    }
-                }));
+                pending.add(pool.submit(() -> examiner.examine(target)));
             }
-            for (Future<Report> future : pending) {
+            for (Future<DoctorReport> future : pending) {
                 try {
                     reports.add(future.get());
                 } catch (ExecutionException failed) {
-                    if (!(failed.getCause() instanceof DoctorException unreadable)) {
+                    if (failed.getCause() instanceof DoctorException cannotRead) {
+                        unreadable.add(cannotRead.getMessage());
+                    } else if (failed.getCause() instanceof ConfigException mistake) {
+                        mistakes.add(mistake.getMessage());
+                    } else {
                         throw new IllegalStateException(failed.getCause());
                     }
-                    failures.add(unreadable.getMessage());
                 }
             }
         } finally {
@@ -184,7 +202,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private String render(Format format, List<Report> reports) {
+    private String render(Format format, List<DoctorReport> reports) {
         return switch (format) {
             case JSON -> new JsonReport().render(reports);
             case MARKDOWN ->

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.collector.GroupState;
 import io.steward.collector.PollResult;
 import io.steward.collector.Target;
 import java.util.List;
@@ -18,6 +19,7 @@ final class Readiness implements Consumer<PollResult> {
 
     private final List<Target> targets;
     private final Supplier<Map<String, PollResult>> latest;
+    private final Supplier<List<GroupState>> groups;
     private final Set<String> answeredOnce = ConcurrentHashMap.newKeySet();
 
     /** An answer to {@code /-/ready}: whether ready, and each target's state, one per line. */
@@ -25,8 +27,14 @@ final class Readiness implements Consumer<PollResult> {
 
     /** @param latest the latest result of each target by name; a target not polled yet is absent */
     Readiness(List<Target> targets, Supplier<Map<String, PollResult>> latest) {
+        this(targets, latest, List::of);
+    }
+
+    /** @param groups what the agent knows of its groups: a group's problem is part of its state */
+    Readiness(List<Target> targets, Supplier<Map<String, PollResult>> latest, Supplier<List<GroupState>> groups) {
         this.targets = List.copyOf(targets);
         this.latest = latest;
+        this.groups = groups;
     }
 
     /** Called with every poll result of the configured targets. */
@@ -55,8 +63,17 @@ final class Readiness implements Consumer<PollResult> {
         return new Answer(waiting == 0, body.toString());
     }
 
-    /** A group is up with its members: how many answered, and the first that did not. */
-    private static String groupState(Target group, Map<String, PollResult> now) {
+    /** A group is up with its members: how many answered, the first that did not, and what stops discovery. */
+    private String groupState(Target group, Map<String, PollResult> now) {
+        String problem = groups.get().stream()
+                .filter(state -> state.group().name().equals(group.name()) && !state.healthy())
+                .map(state -> "; " + state.problem())
+                .findFirst()
+                .orElse("");
+        return membersState(group, now) + problem;
+    }
+
+    private static String membersState(Target group, Map<String, PollResult> now) {
         List<PollResult> members = now.values().stream()
                 .filter(result ->
                         result.target().isMember() && result.target().name().equals(group.name()))

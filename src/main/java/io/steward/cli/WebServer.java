@@ -147,6 +147,8 @@ final class WebServer implements AutoCloseable {
             send(exchange, 404, TEXT, "no configured target is named '" + target + "'\n");
         } else if (status.get() instanceof DoctorStatus.Diagnosed diagnosed) {
             send(exchange, 200, "application/json; charset=utf-8", json.render(diagnosed.report()));
+        } else if (status.get() instanceof DoctorStatus.GroupDiagnosed diagnosed) {
+            send(exchange, 200, "application/json; charset=utf-8", json.render(diagnosed.report()));
         } else if (status.get() instanceof DoctorStatus.Down down) {
             send(exchange, 503, TEXT, "no diagnosis: " + down.message() + "\n");
         } else {

@@ -205,4 +205,67 @@ class GroupAgentTest {
             });
         }
     }
+
+    private static String ready(Agent agent) {
+        return Http.get(TestAgents.base(agent) + "/-/ready").body();
+    }
+
+    @Test
+    void aSeedNotInClusterModeIsTheGroupsProblemAndSaysWhatToFix() {
+        try (RedisServer plain = RedisServer.start();
+                Agent agent = TestAgents.start(Map.of(), TestAgents.cluster("orders", plain.uri()))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                assertThat(metrics(agent)).contains("redis_group_discovered{target=\"orders\"} 0.0");
+                assertThat(ready(agent))
+                        .contains(plain.address() + " is not in cluster mode")
+                        .contains("drop cluster: true");
+            });
+        }
+    }
+
+    @Test
+    void aSeedThatIsDownDoesNotKeepTheOthersFromFindingTheCluster() {
+        int dead = io.steward.testing.FreePort.find();
+        try (RedisCluster cluster = RedisCluster.start();
+                Agent agent = TestAgents.start(
+                        Map.of(),
+                        TestAgents.cluster(
+                                "orders",
+                                "redis://127.0.0.1:" + dead + ","
+                                        + cluster.seedUri().substring(8)))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                String metrics = metrics(agent);
+                for (RedisServer node : cluster.nodes()) {
+                    assertThat(up(metrics, "orders", node)).as(node.address()).isEqualTo(1.0);
+                }
+                assertThat(metrics).contains("redis_group_discovered{target=\"orders\"} 1.0");
+            });
+            // Once the cluster is known, a seed that is not one of its nodes is no longer polled.
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(metrics(agent)
+                                    .lines()
+                                    .filter(line -> line.contains("node=\"127.0.0.1:" + dead + "\"")))
+                            .isEmpty());
+        }
+    }
+
+    @Test
+    void sentinelsThatAreAllDownAreTheGroupsProblemWhileTheAgentRetries() {
+        int one = io.steward.testing.FreePort.find();
+        int two = io.steward.testing.FreePort.find();
+        try (Agent agent = TestAgents.start(
+                Map.of(),
+                TestAgents.entry(
+                        "sessions", "redis-sentinel://127.0.0.1:" + one + ",127.0.0.1:" + two + "#mymaster"))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                assertThat(metrics(agent))
+                        .contains("redis_group_discovered{target=\"sessions\"} 0.0")
+                        .contains("redis_up{node=\"127.0.0.1:" + one + "\",target=\"sessions\"} 0.0");
+                assertThat(ready(agent))
+                        .contains("not ready")
+                        .contains("no Sentinel of sessions answered")
+                        .contains("127.0.0.1:" + one);
+            });
+        }
+    }
 }

@@ -9,6 +9,7 @@ import io.steward.testing.FreePort;
 import io.steward.testing.Http;
 import io.steward.testing.Promtool;
 import io.steward.testing.RedisServer;
+import io.steward.testing.SentinelGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,7 @@ class RedisExporterCompatibilityTest {
 
     private static RedisServer primary;
     private static RedisServer replica;
+    private static SentinelGroup sentinels;
     private static Agent agent;
 
     @BeforeAll
@@ -71,6 +73,7 @@ class RedisExporterCompatibilityTest {
                 .start();
         replica = RedisServer.builder().replicaOf(primary).start();
         replica.awaitReplicationLink();
+        sentinels = SentinelGroup.start();
         var redis = primary.commands();
         redis.set("plain", "1");
         redis.setex("expiring", 3600, "2");
@@ -105,6 +108,7 @@ class RedisExporterCompatibilityTest {
         }
         replica.close();
         primary.close();
+        sentinels.close();
     }
 
     private static String exporterMetrics(RedisServer server) {
@@ -131,12 +135,15 @@ class RedisExporterCompatibilityTest {
 
     private static void assertCompatible(RedisServer server) {
         Exposition theirs = Exposition.parse(exporterMetrics(server));
-        Exposition ours = Exposition.parse(agentMetrics(server));
         assertThat(theirs.types()).as("redis_exporter exposed something").hasSizeGreaterThan(50);
+        assertCompatible(theirs, Exposition.parse(agentMetrics(server)), "redis_");
+    }
 
+    /** Every family of redis_exporter's whose name starts with {@code prefix} is the agent's too, as typed and labelled. */
+    private static void assertCompatible(Exposition theirs, Exposition ours, String prefix) {
         List<String> problems = new ArrayList<>();
         theirs.types().forEach((name, type) -> {
-            if (EXPORTER_SELF.stream().anyMatch(name::startsWith)) {
+            if (!name.startsWith(prefix) || EXPORTER_SELF.stream().anyMatch(name::startsWith)) {
                 return;
             }
             String ourType = ours.types().get(name);
@@ -161,6 +168,22 @@ class RedisExporterCompatibilityTest {
      * while, as a slow command or a latency spike between the two reads moves a value once; a unit never settles.
      */
     private static void assertSameValues(RedisServer server) {
+        assertSameValues(
+                server,
+                List.of(
+                        "redis_config_maxmemory",
+                        "redis_config_maxclients",
+                        "redis_db_keys",
+                        "redis_connected_clients",
+                        "redis_memory_used_bytes",
+                        "redis_memory_used_rss_bytes",
+                        "redis_uptime_in_seconds",
+                        "redis_commands_duration_seconds_total",
+                        "redis_replication_backlog_bytes"));
+    }
+
+    /** @param mustCompare families both must have, whose values are compared */
+    private static void assertSameValues(RedisServer server, List<String> mustCompare) {
         withExporter(server, url -> {
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofSeconds(1))
@@ -180,17 +203,7 @@ class RedisExporterCompatibilityTest {
                                 problems.add(sample + ": redis_exporter " + value + ", agent " + our + " " + tolerance);
                             }
                         });
-                        assertThat(compared)
-                                .contains(
-                                        "redis_config_maxmemory",
-                                        "redis_config_maxclients",
-                                        "redis_db_keys",
-                                        "redis_connected_clients",
-                                        "redis_memory_used_bytes",
-                                        "redis_memory_used_rss_bytes",
-                                        "redis_uptime_in_seconds",
-                                        "redis_commands_duration_seconds_total",
-                                        "redis_replication_backlog_bytes");
+                        assertThat(compared).containsAll(mustCompare);
                         assertThat(problems).isEmpty();
                     });
             return null;
@@ -315,5 +328,61 @@ class RedisExporterCompatibilityTest {
     @Test
     void aReplicaExposesEveryRedisExporterFamilyUnderTheSameNameTypeAndLabels() {
         assertCompatible(replica);
+    }
+
+    /** The families redis_exporter exposes for a Sentinel, all gauges; the settings came in releases after 1.45. */
+    private static final List<String> SENTINEL_FAMILIES = List.of(
+            "redis_sentinel_masters",
+            "redis_sentinel_tilt",
+            "redis_sentinel_running_scripts",
+            "redis_sentinel_scripts_queue_length",
+            "redis_sentinel_simulate_failure_flags",
+            "redis_sentinel_master_status",
+            "redis_sentinel_master_slaves",
+            "redis_sentinel_master_sentinels",
+            "redis_sentinel_master_ok_sentinels",
+            "redis_sentinel_master_ok_slaves",
+            "redis_sentinel_master_ckquorum_status");
+
+    @Test
+    void aSentinelExposesEveryRedisExporterFamilyIncludingTheSentinelOnesUnderTheSameNameTypeAndLabels() {
+        RedisServer sentinel = sentinels.sentinels().get(0);
+        Exposition theirs = Exposition.parse(exporterMetrics(sentinel));
+        Exposition ours = Exposition.parse(agentMetrics(sentinel));
+        assertThat(theirs.types().keySet()).containsAll(SENTINEL_FAMILIES);
+        assertCompatible(theirs, ours, "redis_");
+        assertThat(ours.types())
+                .containsEntry("redis_sentinel_master_setting_ckquorum", "gauge")
+                .containsEntry("redis_sentinel_master_setting_failover_timeout", "gauge")
+                .containsEntry("redis_sentinel_master_setting_parallel_syncs", "gauge")
+                .containsEntry("redis_sentinel_master_setting_down_after_milliseconds", "gauge")
+                .containsEntry("redis_sentinel_master_config_epoch", "gauge")
+                .containsEntry("redis_sentinel_master_last_ok_ping_reply_seconds", "gauge")
+                .containsEntry("redis_sentinel_peer_info", "gauge")
+                .containsEntry("redis_sentinel_config_key_value", "gauge");
+        assertThat(ours.labelNames().get("redis_sentinel_peer_info"))
+                .containsExactlyInAnyOrder("master_name", "master_address", "name", "ip", "port", "runid", "flags");
+        assertThat(ours.labelNames().get("redis_sentinel_config_key_value")).containsExactlyInAnyOrder("key", "value");
+        assertThat(ours.values().keySet())
+                .extracting(Exposition.Sample::labels)
+                .noneMatch(labels -> labels.containsValue("sentinel-pass"));
+    }
+
+    @Test
+    void promtoolFindsNothingWrongWithTheSentinelFamiliesThatAreOurOwn() throws Exception {
+        String ours = agentMetrics(sentinels.sentinels().get(0));
+        assertThat(ours)
+                .contains("redis_sentinel_master_slave_link_up")
+                .contains("redis_sentinel_master_failover_in_progress");
+        List<String> problems = Promtool.checkMetrics(ours).stream()
+                .filter(problem -> problem.startsWith("redis_sentinel_master_slave_")
+                        || problem.startsWith("redis_sentinel_master_failover_in_progress"))
+                .toList();
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aSentinelReportsTheSameValuesAsRedisExporter() {
+        assertSameValues(sentinels.sentinels().get(0), SENTINEL_FAMILIES);
     }
 }

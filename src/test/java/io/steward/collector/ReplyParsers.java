@@ -29,4 +29,20 @@ public final class ReplyParsers {
     public static ClusterNodes clusterNodes(String text) {
         return ClusterNodes.parse(text);
     }
+
+    public static List<SentinelMaster> sentinelMasters(Object reply) {
+        return SentinelMaster.parse(reply);
+    }
+
+    public static List<SentinelReplica> sentinelReplicas(Object reply) {
+        return SentinelReplica.parse(reply);
+    }
+
+    public static List<SentinelPeer> sentinelPeers(Object reply) {
+        return SentinelPeer.parse(reply);
+    }
+
+    public static SentinelConfig sentinelConfig(Object reply) {
+        return SentinelConfig.parse(reply);
+    }
 }

@@ -174,4 +174,12 @@ class SentinelParsersTest {
                 .hasMessageContaining("SENTINEL MASTERS entry lacks port");
         assertThatThrownBy(() -> SentinelPeer.parse("OK")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSentinelsSettingsKeepNoPassword() {
+        assertThat(SentinelConfig.parse(
+                                List.of("announce-ip", "10.0.0.5", "sentinel-pass", "s3cret", "announce-port", "0"))
+                        .values())
+                .containsOnlyKeys("announce-ip", "announce-port");
+    }
 }

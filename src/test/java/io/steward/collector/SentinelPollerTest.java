@@ -64,6 +64,9 @@ class SentinelPollerTest {
             assertThat(master.quorumCheck().orElseThrow().ok()).isTrue();
             assertThat(master.quorumCheck().orElseThrow().message()).startsWith("OK 3 usable Sentinels");
             assertThat(snapshot.memoryStats().unavailableReason()).hasValue("a Sentinel has no such command");
+            assertThat(state.config().orElseThrow().values())
+                    .containsKeys("announce-ip", "resolve-hostnames")
+                    .doesNotContainKey("sentinel-pass");
         }
     }
 
@@ -94,6 +97,8 @@ class SentinelPollerTest {
             assertThat(three.sentinels().orElseThrow())
                     .hasSameSizeAs(two.sentinels().orElseThrow());
             assertThat(three.quorumCheck()).isEqualTo(two.quorumCheck());
+            assertThat(polled(overResp3.poll()).sentinel().orElseThrow().config())
+                    .isEqualTo(polled(overResp2.poll()).sentinel().orElseThrow().config());
         }
     }
 
@@ -105,7 +110,13 @@ class SentinelPollerTest {
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2));
                 TargetPoller poller = new TargetPoller(
                         TargetUri.parse(sentinel.uri())
-                                .target(null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(1), TlsFiles.NONE),
+                                .target(
+                                        null,
+                                        TargetUri.Login.NONE,
+                                        TargetUri.Login.NONE,
+                                        Duration.ofSeconds(2),
+                                        Duration.ofSeconds(1),
+                                        TlsFiles.NONE),
                         connector,
                         Clock.systemUTC(),
                         PollOptions.doctor())) {

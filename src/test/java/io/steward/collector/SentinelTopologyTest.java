@@ -189,6 +189,19 @@ class SentinelTopologyTest {
                         org.assertj.core.groups.Tuple.tuple(S3, B));
         assertThat(topology.replicaAddresses()).containsExactly(A, C);
         assertThat(topology.configEpoch()).hasValue(2);
+        assertThat(topology.namingPrimary())
+                .extracting(SentinelTopology.View::sentinel)
+                .containsExactly(S2, S3);
+    }
+
+    @Test
+    void aSentinelThatLagsBehindAFailoverDoesNotCountThePrimaryAsDown() {
+        Snapshot lagging = sentinel(S1, monitored(master(A, 1, "s_down"), List.of(B), peersOf(S1)));
+        Snapshot switched2 = sentinel(S2, monitored(master(B, 2), List.of(A), peersOf(S2)));
+        Snapshot switched3 = sentinel(S3, monitored(master(B, 2), List.of(A), peersOf(S3)));
+        assertThat(SentinelTopology.of("mymaster", List.of(lagging, switched2, switched3))
+                        .sentinelsSeeingPrimaryDown())
+                .isZero();
     }
 
     @Test

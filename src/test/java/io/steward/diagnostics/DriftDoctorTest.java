@@ -6,6 +6,7 @@ import static io.steward.diagnostics.GroupRuns.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steward.testing.RedisServer;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,15 +79,18 @@ class DriftDoctorTest {
                         .start()) {
             replica.awaitReplicationLink();
             // The replica runs in a container of 32 MiB beside the doctor; the primary elsewhere.
-            HostMemory memory = HostMemory.container(
-                    32 * Units.MIB, "cgroup v2 memory.max", node -> node.equals(replica.address()));
+            MemoryLimits memory = snapshot -> snapshot.target().node().equals(replica.address())
+                    ? Optional.of(new MemoryLimit(32 * 1024 * 1024, "/sys/fs/cgroup/redis/memory.max"))
+                    : Optional.empty();
 
             Finding finding = finding(GroupRuns.examine(runs.observe(memory, primary, replica)), "drift-maxmemory");
 
             assertThat(text(finding))
-                    .contains(replica.address() + " has 32.0 MiB (cgroup v2 memory.max): the primary's limit does not"
-                            + " fit there");
-            assertThat(finding.remedy()).startsWith("on both: CONFIG SET maxmemory 24mb (three quarters of what");
+                    .contains("the primary's limit does not fit " + replica.address() + ": no more than 75.0% of the"
+                            + " container's memory limit 32.0 MiB (/sys/fs/cgroup/redis/memory.max)");
+            assertThat(finding.remedy())
+                    .startsWith("on both: CONFIG SET maxmemory 24mb (what " + replica.address() + " can hold, above the"
+                            + " data's ");
         }
     }
 
@@ -111,11 +115,12 @@ class DriftDoctorTest {
                     .isEqualTo(Severity.INFO);
             assertThat(text(finding))
                     .contains("repl-backlog-size 1.0 MiB on the replica, 64.0 MiB on the primary")
-                    .containsPattern("every reconnect is a full resync of about \\d+\\.\\d MiB, about 0\\.\\d s each");
+                    .containsPattern("every reconnect is a full resync: a full sync of \\d+\\.\\d MiB takes about"
+                            + " 0\\.\\d s");
             // 8 values of 1 MiB take a little more in the allocator's size classes: the dataset, not 64mb.
             assertThat(finding.remedy())
                     .containsPattern("^on " + replica.address().replace(".", "\\.")
-                            + ": CONFIG SET repl-backlog-size (9|1[0-6])mb \\(the data's size, not the primary's 64mb");
+                            + ": CONFIG SET repl-backlog-size (9|1[0-6])mb \\(no larger than the data");
         }
     }
 

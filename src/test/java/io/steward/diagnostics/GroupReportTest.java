@@ -53,7 +53,7 @@ class GroupReportTest {
             List<GroupMember> members = new ArrayList<>(observed.members());
             members.add(GroupMember.unreadable(
                     new Member("127.0.0.3:1", Member.Kind.DATA, Role.REPLICA, ""), "cannot connect to 127.0.0.3:1"));
-            GroupObservation group = GroupObservation.ofReplication(observed.group(), members, HostMemory.FROM_INFO);
+            GroupObservation group = GroupObservation.ofReplication(observed.group(), members);
 
             GroupReport report = new GroupDiagnosis(
                             List.of(EVERY_PRIMARY, NEEDS_TOPOLOGY), new Diagnosis(Rules.standard()))

@@ -64,21 +64,21 @@ final class GroupRuns implements AutoCloseable {
      * The primary and its replicas, as a topology would name them, each observed over a one-second window; one not
      * answering is a member not read.
      */
-    GroupObservation observe(HostMemory memory, RedisServer primary, RedisServer... replicas) throws Exception {
+    GroupObservation observe(MemoryLimits limits, RedisServer primary, RedisServer... replicas) throws Exception {
         List<String> nodes = new ArrayList<>();
         nodes.add(primary.address());
         for (RedisServer replica : replicas) {
             nodes.add(replica.address());
         }
-        return observe(memory, nodes);
+        return observe(limits, nodes);
     }
 
     GroupObservation observe(RedisServer primary, RedisServer... replicas) throws Exception {
-        return observe(HostMemory.FROM_INFO, primary, replicas);
+        return observe(MemoryLimits.UNKNOWN, primary, replicas);
     }
 
     /** @param nodes {@code host:port} of the primary, then of its replicas */
-    GroupObservation observe(HostMemory memory, List<String> nodes) throws Exception {
+    GroupObservation observe(MemoryLimits limits, List<String> nodes) throws Exception {
         Target group = group(nodes.get(0));
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
         try {
@@ -92,7 +92,7 @@ final class GroupRuns implements AutoCloseable {
                 pending.add(pool.submit(() -> {
                     try (TargetPoller poller =
                             new TargetPoller(target, connector, Clock.systemUTC(), PollOptions.doctor())) {
-                        return new Doctor(Doctor.SLEEP, new Diagnosis(List.of()))
+                        return new Doctor(Doctor.SLEEP, new Diagnosis(List.of()), limits)
                                 .observe(poller::poll, Duration.ofSeconds(1));
                     }
                 }));
@@ -108,7 +108,7 @@ final class GroupRuns implements AutoCloseable {
                     members.add(GroupMember.unreadable(topology.get(i), unreadable.getMessage()));
                 }
             }
-            return GroupObservation.ofReplication(group, members, memory);
+            return GroupObservation.ofReplication(group, members);
         } finally {
             pool.shutdownNow();
         }

@@ -94,7 +94,7 @@ class MembershipDoctorTest {
                 .option("replicaof", "127.0.0.1 " + nowhere)
                 .start()) {
             GroupReport report = GroupRuns.examine(
-                    runs.observe(HostMemory.FROM_INFO, List.of("127.0.0.1:" + nowhere, replica.address())));
+                    runs.observe(MemoryLimits.UNKNOWN, List.of("127.0.0.1:" + nowhere, replica.address())));
 
             Finding finding = finding(report, "group-member-unreadable");
             assertThat(finding.title())
@@ -113,7 +113,7 @@ class MembershipDoctorTest {
         try (RedisServer primary = RedisServer.start();
                 FakeRedis older = new FakeRedis(command -> olderReplica(command, primary.port()))) {
             GroupReport report = GroupRuns.examine(
-                    runs.observe(HostMemory.FROM_INFO, List.of(primary.address(), "127.0.0.1:" + older.port())));
+                    runs.observe(MemoryLimits.UNKNOWN, List.of(primary.address(), "127.0.0.1:" + older.port())));
 
             Finding finding = finding(report, "group-versions");
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);

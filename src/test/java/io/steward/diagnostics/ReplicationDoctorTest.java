@@ -124,6 +124,10 @@ class ReplicationDoctorTest {
             // A save of 5000 keys at 1 ms a key: the server has timed a save of 5 s, so a full resync takes 10 s.
             primary.call("DEBUG", "POPULATE", "5000", "key", "100");
             primary.commands().configSet("rdb-key-save-delay", "1000");
+            // The replica's link can come up before the primary has reaped the child that saved for its sync.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            info(primary).text("rdb_bgsave_in_progress", "").equals("0"));
             primary.commands().bgsave();
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->

@@ -11,7 +11,12 @@ public final class FreePort {
     private FreePort() {}
 
     public static int find() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return find("127.0.0.1");
+    }
+
+    /** A port free on this loopback address. */
+    public static int find(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException failure) {

@@ -333,11 +333,28 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts the server. A port picked here may be taken by another process between the pick and the bind
+         * (other servers of the suite bind other loopback addresses): then another port is tried.
+         */
         public RedisServer start() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce();
+                } catch (IllegalStateException failed) {
+                    boolean taken = String.valueOf(failed.getMessage()).contains("Address already in use");
+                    if (port != null || !taken || attempt == 5) {
+                        throw failed;
+                    }
+                }
+            }
+        }
+
+        private RedisServer startOnce() {
             String binary = findRedisServer();
             try {
                 Path workDir = dir != null ? dir : Files.createTempDirectory("steward-redis-");
-                int chosenPort = port != null ? port : FreePort.find();
+                int chosenPort = port != null ? port : FreePort.find(host);
                 List<String> command = new ArrayList<>();
                 if (privateMount != null) {
                     command.addAll(List.of(

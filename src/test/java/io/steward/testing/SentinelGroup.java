@@ -114,7 +114,7 @@ public final class SentinelGroup implements AutoCloseable {
     public RedisServer awaitNewPrimary(String previousAddress) {
         await("a primary other than " + previousAddress, () -> {
             String agreed = agreedPrimary();
-            return agreed != null && !agreed.equals(previousAddress) && sentinelsSettledOn() && saysPrimary(agreed);
+            return agreed != null && !agreed.equals(previousAddress) && sentinelsSettled() && saysPrimary(agreed);
         });
         return primary();
     }
@@ -124,7 +124,7 @@ public final class SentinelGroup implements AutoCloseable {
      * running replica, and no failover is in progress; returns the primary's {@code host:port}.
      */
     public String awaitSentinelsAgree() {
-        await("the Sentinels to agree", () -> agreedPrimary() != null && sentinelsSettledOn());
+        await("the Sentinels to agree", () -> agreedPrimary() != null && sentinelsSettled());
         return primaryAddress();
     }
 
@@ -150,7 +150,7 @@ public final class SentinelGroup implements AutoCloseable {
                 .anyMatch(node -> node.commands().info("replication").contains("role:master"));
     }
 
-    private boolean sentinelsSettledOn() {
+    private boolean sentinelsSettled() {
         long runningReplicas = dataNodes.stream().filter(RedisServer::isAlive).count() - 1;
         for (RedisServer sentinel : running()) {
             Map<String, String> master = fields(sentinel.call("SENTINEL", "MASTER", settings.masterName));

@@ -42,6 +42,7 @@ public final class PollScheduler implements AutoCloseable {
     private final Map<String, PollResult> latest = new ConcurrentHashMap<>();
     private final Map<String, GroupWatcher> groups = new LinkedHashMap<>();
     private final List<Consumer<PollResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Target>> leaveListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final RedisConnector connector;
     private final MeterRegistry registry;
@@ -72,10 +73,17 @@ public final class PollScheduler implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Called with each member that left its group, once its polls have stopped, so its series can go too. */
+    public void onMemberLeft(Consumer<Target> listener) {
+        leaveListeners.add(listener);
+    }
+
     public void start() {
+        // The servers configured as such first: a group's entry points join through add(), which schedules them
+        // itself once running; taken into this list as well, each would be polled twice per interval.
+        List<ScheduledTarget> all = snapshotOfScheduled();
         running = true;
         groups.values().forEach(GroupWatcher::start);
-        List<ScheduledTarget> all = snapshotOfScheduled();
         for (ScheduledTarget target : all) {
             schedule(target, all.size());
         }
@@ -147,6 +155,7 @@ public final class PollScheduler implements AutoCloseable {
             latest.remove(target.key());
             gone.metrics.close();
             gone.poller.close();
+            leaveListeners.forEach(listener -> listener.accept(target));
         }
     }
 

@@ -37,7 +37,8 @@ final class SentinelFields {
         return entries;
     }
 
-    private static Map<String, String> pairs(String command, Object entry) {
+    /** The names and values of one entry, or of a reply that is one ({@code SENTINEL CONFIG GET}). */
+    static Map<String, String> pairs(String command, Object entry) {
         Map<String, String> pairs = new LinkedHashMap<>();
         if (entry instanceof Map<?, ?> map) {
             map.forEach((name, value) -> pairs.put(text(name), text(value)));

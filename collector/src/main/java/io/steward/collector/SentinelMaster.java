@@ -39,7 +39,7 @@ public record SentinelMaster(
 
     public SentinelMaster {
         Objects.requireNonNull(name, "name");
-        flags = Set.copyOf(flags);
+        flags = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(flags));
     }
 
     /** Whether a failover of this master is under way, as far as this Sentinel knows. */

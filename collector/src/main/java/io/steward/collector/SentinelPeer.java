@@ -25,7 +25,7 @@ public record SentinelPeer(
         implements SentinelInstance {
 
     public SentinelPeer {
-        flags = Set.copyOf(flags);
+        flags = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(flags));
     }
 
     /** Every entry of a {@code SENTINEL SENTINELS} reply, over RESP2 or RESP3. */

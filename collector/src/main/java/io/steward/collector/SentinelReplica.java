@@ -34,7 +34,7 @@ public record SentinelReplica(
         implements SentinelInstance {
 
     public SentinelReplica {
-        flags = Set.copyOf(flags);
+        flags = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(flags));
     }
 
     public String masterAddress() {

@@ -12,12 +12,14 @@ import java.util.OptionalLong;
  * master's replicas, the other Sentinels and the quorum.
  *
  * @param masters unavailable when the Sentinel refused {@code SENTINEL MASTERS} (an ACL), with its reason
+ * @param config its own settings, read on the poller's config cadence; unavailable before Redis 6.2
  */
-public record SentinelState(Overview overview, Reading<List<MonitoredMaster>> masters) {
+public record SentinelState(Overview overview, Reading<List<MonitoredMaster>> masters, Reading<SentinelConfig> config) {
 
     public SentinelState {
         Objects.requireNonNull(overview, "overview");
         masters = masters.map(List::copyOf);
+        Objects.requireNonNull(config, "config");
     }
 
     /**

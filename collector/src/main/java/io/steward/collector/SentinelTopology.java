@@ -136,21 +136,34 @@ public record SentinelTopology(String masterName, List<View> views) implements T
         return knowing().stream().anyMatch(view -> masterOf(view).failoverInProgress());
     }
 
-    /** How many Sentinels deem the primary down ({@code s_down}) on their own. */
+    /**
+     * How many Sentinels deem the primary down ({@code s_down}) on their own; a Sentinel that names another server
+     * (it lags behind a failover) says nothing about this one.
+     */
     public int sentinelsSeeingPrimaryDown() {
-        return (int) knowing().stream()
+        return (int) namingPrimary().stream()
                 .filter(view -> masterOf(view).subjectivelyDown())
                 .count();
     }
 
     /** Whether a Sentinel says enough of them agree the primary is down to fail over ({@code o_down}). */
     public boolean primaryObjectivelyDown() {
-        return knowing().stream().anyMatch(view -> masterOf(view).objectivelyDown());
+        return namingPrimary().stream().anyMatch(view -> masterOf(view).objectivelyDown());
     }
 
     /** The quorum configured for the master, as the Sentinels naming the primary say (the highest if they differ). */
     public OptionalInt quorum() {
-        return knowing().stream().mapToInt(view -> masterOf(view).quorum()).max();
+        return namingPrimary().stream()
+                .mapToInt(view -> masterOf(view).quorum())
+                .max();
+    }
+
+    /** The views of the Sentinels that name the primary the most of them name. */
+    public List<View> namingPrimary() {
+        Optional<String> primary = primaryAddress();
+        return knowing().stream()
+                .filter(view -> view.primaryAddress().equals(primary))
+                .toList();
     }
 
     /** The highest config epoch any Sentinel reports for the master: each failover raises it by one or more. */

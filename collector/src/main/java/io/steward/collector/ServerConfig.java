@@ -52,7 +52,11 @@ public record ServerConfig(Map<String, String> values) {
             "hz",
             "enable-debug-command",
             "enable-module-command",
-            "enable-protected-configs");
+            "enable-protected-configs",
+            // Read on every server: Redis 7.0 has them outside cluster mode too (with their defaults).
+            "cluster-node-timeout",
+            "cluster-require-full-coverage",
+            "cluster-allow-reads-when-down");
 
     /** One class of {@code client-output-buffer-limit}; zero bytes or seconds means no limit. */
     public record OutputBufferLimit(long hardBytes, long softBytes, long softSeconds) {}

@@ -105,6 +105,7 @@ public record Snapshot(
         private Reading<ClusterNodes> clusterNodes = Reading.unavailable("CLUSTER NODES not read");
         private Reading<List<SentinelState.MonitoredMaster>> sentinelMasters =
                 Reading.unavailable("SENTINEL MASTERS not read");
+        private Reading<SentinelConfig> sentinelConfig = Reading.unavailable("SENTINEL CONFIG GET not read");
         private Inspection inspection = Inspection.none("not inspected");
 
         private Builder(Target target, Instant time, RedisInfo info) {
@@ -154,6 +155,11 @@ public record Snapshot(
             return this;
         }
 
+        public Builder sentinelConfig(Reading<SentinelConfig> value) {
+            this.sentinelConfig = value;
+            return this;
+        }
+
         public Builder inspection(Inspection value) {
             this.inspection = value;
             return this;
@@ -175,7 +181,8 @@ public record Snapshot(
                     cluster,
                     clusterNodes,
                     SentinelState.isSentinel(info)
-                            ? Reading.of(new SentinelState(SentinelState.Overview.from(info), sentinelMasters))
+                            ? Reading.of(new SentinelState(
+                                    SentinelState.Overview.from(info), sentinelMasters, sentinelConfig))
                             : Reading.unavailable(NOT_A_SENTINEL),
                     inspection);
         }

@@ -49,6 +49,11 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
         return uri.isSsl();
     }
 
+    /** Whether the server is reached over a unix socket ({@code redis-socket://}), not host and port. */
+    public boolean isSocket() {
+        return uri.getSocket() != null;
+    }
+
     /** Whether the agent discovers the servers of this target: a Sentinel group or a cluster. */
     public boolean isGroup() {
         return group != Group.NONE;

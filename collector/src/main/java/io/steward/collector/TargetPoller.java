@@ -47,6 +47,7 @@ public final class TargetPoller implements AutoCloseable {
     private final Probe<Map<String, String>> cluster;
     private final Probe<ClusterNodes> clusterNodes;
     private final Probe<List<SentinelState.MonitoredMaster>> sentinel;
+    private final Probe<SentinelConfig> sentinelConfig;
     private final InspectionProbes inspection;
     /** In send order. */
     private final List<Probe<?>> probes = new ArrayList<>();
@@ -117,12 +118,31 @@ public final class TargetPoller implements AutoCloseable {
                 SentinelRequest::send,
                 SentinelState::isSentinel,
                 Snapshot.NOT_A_SENTINEL);
+        this.sentinelConfig = Probe.optional(
+                        "SENTINEL CONFIG GET",
+                        Cadence.everyNth(options.configEvery()),
+                        Probe.command(
+                                redis -> redis.dispatch(
+                                        CommandType.SENTINEL,
+                                        new NestedMultiOutput<>(StringCodec.UTF8),
+                                        Replies.args("CONFIG", "GET", "*")),
+                                SentinelConfig::parse))
+                .onlyWhere(SentinelState::isSentinel, Snapshot.NOT_A_SENTINEL);
         this.inspection = options.inspection() == null ? null : new InspectionProbes(options.inspection());
         if (inspection != null) {
             probes.addAll(inspection.all());
         }
         probes.addAll(List.of(
-                info, memoryStats, latency, slowlogLength, slowlogNewest, config, cluster, clusterNodes, sentinel));
+                info,
+                memoryStats,
+                latency,
+                slowlogLength,
+                slowlogNewest,
+                config,
+                cluster,
+                clusterNodes,
+                sentinel,
+                sentinelConfig));
     }
 
     private static final String SENTINEL_HAS_NONE = "a Sentinel has no such command";
@@ -197,6 +217,7 @@ public final class TargetPoller implements AutoCloseable {
                 .cluster(cluster.reading())
                 .clusterNodes(clusterNodes.reading())
                 .sentinelMasters(sentinel.reading())
+                .sentinelConfig(sentinelConfig.reading())
                 .inspection(inspection == null ? Inspection.none("the doctor is off") : inspection.reading())
                 .build();
     }

@@ -64,6 +64,14 @@ public final class Doctor {
         return Observation.of(first, sample(sampler, false)).limitedBy(memoryLimits);
     }
 
+    /**
+     * One poll without the doctor's own reads: a server read only to compare another with (the primary of a replica
+     * examined alone).
+     */
+    public Observation glance(Sampler sampler, String why) throws DoctorException {
+        return Observation.single(sample(sampler, false), why).limitedBy(memoryLimits);
+    }
+
     /** When an observation began: its first snapshot's time. */
     static Instant startOf(Observation observation) {
         return observation.earlier().orElse(observation.latest()).time();

@@ -4,11 +4,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.steward.collector.DaemonThreads;
+import io.steward.collector.GroupState;
+import io.steward.collector.Member;
 import io.steward.collector.PollResult;
 import io.steward.collector.Snapshot;
 import io.steward.collector.Target;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * Each current finding is a {@code steward_doctor_finding{target,rule,severity}} series of value 1; a finding
  * that goes away, or a target that goes down, removes its series. It opens no connection of its own: what it
  * reads beyond a poll comes with the snapshots ({@link Snapshot#inspection()}).
+ *
+ * <p>A group's members are diagnosed each on its own ({@code target=<group>,node=<host:port>}); once every member
+ * its topology names has been diagnosed (or is down), the group's rules run over their latest observations, at
+ * most once per interval, and their findings are series of the group, without a node label.
  */
 public final class DoctorMonitor implements AutoCloseable {
 
@@ -43,6 +51,8 @@ public final class DoctorMonitor implements AutoCloseable {
     private final Diagnosis diagnosis;
     private final MemoryLimits memoryLimits;
     private final MeterRegistry registry;
+    private final Supplier<List<GroupState>> groups;
+    private final GroupDiagnosis groupDiagnosis;
     private final Map<String, TargetDoctor> doctors = new HashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("steward-doctor"));
 
@@ -53,14 +63,31 @@ public final class DoctorMonitor implements AutoCloseable {
             Duration interval,
             Diagnosis diagnosis,
             MemoryLimits memoryLimits) {
+        this(targets, registry, interval, diagnosis, memoryLimits, List::of, new GroupDiagnosis(List.of(), diagnosis));
+    }
+
+    /**
+     * @param groups what the collector knows of each group now: its topology names the members to wait for
+     * @param groupDiagnosis the group rules (its member rules are not used: members are diagnosed by {@code
+     *     diagnosis} as they are polled)
+     */
+    public DoctorMonitor(
+            List<Target> targets,
+            MeterRegistry registry,
+            Duration interval,
+            Diagnosis diagnosis,
+            MemoryLimits memoryLimits,
+            Supplier<List<GroupState>> groups,
+            GroupDiagnosis groupDiagnosis) {
         this.interval = interval;
         this.diagnosis = diagnosis;
+        this.groups = groups;
+        this.groupDiagnosis = groupDiagnosis;
         this.memoryLimits = memoryLimits;
         this.registry = registry;
         for (Target target : targets) {
-            if (!target.isGroup()) {
-                doctorOf(target); // a group's members are diagnosed as they are found
-            }
+            // A group's members are diagnosed as they are found; the group itself once they all have been.
+            doctorOf(target);
         }
     }
 
@@ -68,7 +95,8 @@ public final class DoctorMonitor implements AutoCloseable {
         synchronized (doctors) {
             return doctors.computeIfAbsent(target.key(), key -> {
                 TargetDoctor doctor = new TargetDoctor();
-                Gauge.builder("steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
+                doctor.lastRun = Gauge.builder(
+                                "steward.doctor.last.run.timestamp", doctor.lastRunSeconds, AtomicReference::get)
                         .description("Unix time of the doctor's last diagnosis of the target")
                         .baseUnit("seconds")
                         .tags(tags(target))
@@ -101,6 +129,21 @@ public final class DoctorMonitor implements AutoCloseable {
         earlier.ifPresent(first -> executor.execute(() -> diagnose(doctor, first, latest)));
     }
 
+    /** Drops a member that left its group: its findings and its last-run series go. */
+    public void forget(Target member) {
+        TargetDoctor doctor;
+        synchronized (doctors) {
+            doctor = doctors.remove(member.key());
+        }
+        if (doctor != null) {
+            executor.execute(() -> {
+                doctor.gauges.values().forEach(registry::remove);
+                doctor.gauges.clear();
+                registry.remove(doctor.lastRun);
+            });
+        }
+    }
+
     /** The target's state, by name (a group's member: {@code group/host:port}); empty for one not watched. */
     public Optional<DoctorStatus> status(String target) {
         synchronized (doctors) {
@@ -110,18 +153,60 @@ public final class DoctorMonitor implements AutoCloseable {
 
     private void diagnose(TargetDoctor doctor, Snapshot earlier, Snapshot latest) {
         try {
-            Report report = diagnosis.examine(Observation.of(earlier, latest).limitedBy(memoryLimits), latest.time());
-            publish(doctor, latest.target(), report);
+            Observation observation = Observation.of(earlier, latest).limitedBy(memoryLimits);
+            Report report = diagnosis.examine(observation, latest.time());
+            publish(doctor, latest.target(), report.findings());
+            doctor.observation = observation;
             doctor.status = new DoctorStatus.Diagnosed(report);
             doctor.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
         } catch (RuntimeException bug) {
             logger.warn("diagnosing {} failed", latest.target(), bug);
         }
+        if (latest.target().isMember()) {
+            diagnoseGroup(latest.target().name(), latest.time());
+        }
     }
 
-    private void publish(TargetDoctor doctor, Target target, Report report) {
+    /** The group's rules, when due and every member its topology names has been diagnosed or is down. */
+    private void diagnoseGroup(String name, Instant now) {
+        Optional<GroupState> state =
+                groups.get().stream().filter(g -> g.group().name().equals(name)).findFirst();
+        TargetDoctor doctor;
+        synchronized (doctors) {
+            doctor = doctors.get(name);
+        }
+        if (state.isEmpty() || state.get().topology().isEmpty() || doctor == null || !doctor.groupDue(now, interval)) {
+            return;
+        }
+        List<GroupMember> members = new ArrayList<>();
+        for (Member member : state.get().topology().get().members()) {
+            TargetDoctor of;
+            synchronized (doctors) {
+                of = doctors.get(name + "/" + member.node());
+            }
+            DoctorStatus status = of == null ? new DoctorStatus.Pending() : of.status;
+            if (status instanceof DoctorStatus.Down down) {
+                members.add(GroupMember.unreadable(member, down.message()));
+            } else if (status instanceof DoctorStatus.Diagnosed && of.observation != null) {
+                members.add(GroupMember.read(member, of.observation));
+            } else {
+                return; // a member not diagnosed yet: the group waits for it
+            }
+        }
+        try {
+            GroupReport report = groupDiagnosis.examine(GroupObservation.of(state.get(), members), now);
+            publish(doctor, state.get().group(), report.findings());
+            doctor.status = new DoctorStatus.GroupDiagnosed(report);
+            doctor.lastRunSeconds.set(now.toEpochMilli() / 1e3);
+            doctor.groupDiagnosed(now);
+        } catch (RuntimeException bug) {
+            logger.warn("diagnosing group {} failed", name, bug);
+        }
+    }
+
+    private void publish(TargetDoctor doctor, Target target, List<Finding> findings) {
         Map<String, Severity> current = new HashMap<>();
-        report.findings().forEach(f -> current.put(f.id(), f.severity()));
+        findings.forEach(f -> current.put(f.id(), f.severity()));
         doctor.gauges.entrySet().removeIf(entry -> {
             boolean gone = current.get(entry.getKey()) != severityOf(entry.getValue());
             if (gone) {
@@ -141,6 +226,7 @@ public final class DoctorMonitor implements AutoCloseable {
     private void withdraw(TargetDoctor doctor, String message) {
         doctor.gauges.values().forEach(registry::remove);
         doctor.gauges.clear();
+        doctor.observation = null;
         doctor.status = new DoctorStatus.Down(message);
     }
 
@@ -162,9 +248,22 @@ public final class DoctorMonitor implements AutoCloseable {
     private static final class TargetDoctor {
         final Map<String, Gauge> gauges = new HashMap<>();
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
+        Gauge lastRun;
         volatile DoctorStatus status = new DoctorStatus.Pending();
+        /** The latest diagnosis's observation, which its group's rules read. */
+        volatile Observation observation;
+
         private Snapshot baseline;
         private Instant lastDiagnosis;
+
+        /** Whether a group's rules are due: never run, or last run an interval ago. */
+        synchronized boolean groupDue(Instant now, Duration interval) {
+            return lastDiagnosis == null || Duration.between(lastDiagnosis, now).compareTo(interval) >= 0;
+        }
+
+        synchronized void groupDiagnosed(Instant now) {
+            lastDiagnosis = now;
+        }
 
         /** The snapshot to measure rates from, when a diagnosis is due: at the second poll, then once per interval. */
         synchronized Optional<Snapshot> due(Snapshot latest, Duration interval) {

@@ -2,8 +2,6 @@ package io.steward.diagnostics;
 
 import static io.steward.diagnostics.Units.bytes;
 import static io.steward.diagnostics.Units.configSize;
-import static io.steward.diagnostics.Units.configSizeDown;
-import static io.steward.diagnostics.Units.duration;
 
 import io.steward.collector.ServerConfig.OutputBufferLimit;
 import java.util.ArrayList;
@@ -86,7 +84,7 @@ final class DriftRules {
                         evidence.add("promoted, " + pair.replica().node() + " would be over its limit at once: it"
                                 + " evicts keys or refuses writes (OOM) until the data fits in " + bytes(mine));
                     }
-                    remedies.add(maxmemoryRemedy(group, pair, mine, theirs, data, evidence));
+                    remedies.add(maxmemoryRemedy(pair, mine, theirs, data, evidence));
                 }
                 if (!myPolicy.equals(theirPolicy)) {
                     evidence.add(pair.names() + ": maxmemory-policy " + myPolicy + " on the replica, " + theirPolicy
@@ -111,31 +109,28 @@ final class DriftRules {
         });
     }
 
-    /** The replica gets the primary's limit, unless that does not fit the replica's host: then both get what fits. */
-    private static String maxmemoryRemedy(
-            GroupObservation group, Pair pair, long mine, long theirs, double data, List<String> evidence) {
+    /** The replica gets the primary's limit, within what the replica's host or container has. */
+    private static String maxmemoryRemedy(Pair pair, long mine, long theirs, double data, List<String> evidence) {
         String node = pair.replica().node();
         if (theirs == 0) {
             return "on " + node + ": CONFIG SET maxmemory 0, as on the primary (or give both one limit, well above"
                     + " the data's " + bytes(data) + " and within each host's memory)";
         }
-        Optional<HostMemory.Ceiling> ceiling = group.memoryOf(pair.replica());
-        if (ceiling.isPresent() && theirs > ceiling.get().bytes()) {
-            evidence.add(node + " has " + ceiling.get().describe() + ": the primary's limit does not fit there");
-            double fits = ceiling.get().bytes() * 0.75;
-            return fits > data
-                    ? "on both: CONFIG SET maxmemory " + configSizeDown(fits) + " (three quarters of what " + node
-                            + " has, above the data's " + bytes(data) + ")"
-                    : "give " + node + " as much memory as the primary's host: the data (" + bytes(data)
-                            + ") does not fit in three quarters of its "
-                            + bytes(ceiling.get().bytes());
+        Sizing.Size size = Sizing.maxmemory(pair.r(), theirs);
+        if (!size.bounded()) {
+            return "on " + node + ": CONFIG SET maxmemory " + configSize(theirs);
         }
-        return "on " + node + ": CONFIG SET maxmemory " + configSize(theirs);
+        evidence.add("the primary's limit does not fit " + node + ": " + size.bound());
+        return size.configured() > data
+                ? "on both: CONFIG SET maxmemory " + size.config() + " (what " + node + " can hold, above the"
+                        + " data's " + bytes(data) + ")"
+                : "give " + node + " as much memory as the primary has: the data (" + bytes(data) + ") does not fit"
+                        + " in what it can hold";
     }
 
     /** The data itself, without the replication backlog and buffers that used_memory also counts. */
     static double dataset(Observation o) {
-        return o.number("used_memory_dataset").orElse(o.number("used_memory", 0));
+        return FullSync.of(o).bytes();
     }
 
     /** A size as CONFIG SET takes it: {@code 256mb} when it is whole megabytes, else bytes. */
@@ -149,8 +144,8 @@ final class DriftRules {
 
     /**
      * A promoted replica's backlog is what its replicas may fall behind by without a full resync. The advice is the
-     * primary's size, but never more than a full resync would move (the data), and the severity is what a full
-     * resync costs: seconds for small data, minutes for large.
+     * primary's size, but never more than a full resync would move (the data) nor than the replica's memory allows,
+     * and the severity is what a full resync costs: seconds for small data, minutes for large.
      */
     static GroupRule backlog() {
         return new GroupRule("drift-backlog", Area.CONFIG, PAIRS, group -> {
@@ -160,29 +155,23 @@ final class DriftRules {
             for (Pair pair : pairs(group)) {
                 long mine = pair.r().config("repl-backlog-size").orElse(0);
                 long theirs = pair.p().config("repl-backlog-size").orElse(0);
-                double data = dataset(pair.p());
-                double useful = Math.min(theirs, data);
-                if (mine >= useful) {
-                    continue; // a larger backlog than a full resync moves gains nothing
+                Sizing.Size size = Sizing.backlog(pair.r(), theirs);
+                if (mine >= size.configured()) {
+                    continue; // what the replica has already holds all a full resync would move, or all that fits
                 }
-                double sync = FullSync.of(pair.p()).seconds();
-                longestSync = Math.max(longestSync, sync);
+                FullSync sync = FullSync.of(pair.p());
+                longestSync = Math.max(longestSync, sync.seconds());
                 evidence.add(pair.names() + ": repl-backlog-size " + bytes(mine) + " on the replica, " + bytes(theirs)
                         + " on the primary");
                 evidence.add("promoted, " + pair.replica().node() + " could take back a replica that fell behind by "
-                        + bytes(mine) + " at most; beyond that every reconnect is a full resync of about "
-                        + bytes(data) + ", about " + duration(sync) + " each");
-                String size = configSize(useful);
-                remedies.add("on " + pair.replica().node() + ": CONFIG SET repl-backlog-size " + size
-                        + (useful < theirs
-                                ? " (the data's size, not the primary's " + configSize(theirs)
-                                        + ": a backlog larger than a full resync moves gains nothing)"
-                                : ""));
+                        + bytes(mine) + " at most; beyond that every reconnect is a full resync: " + sync.describe());
+                remedies.add("on " + pair.replica().node() + ": CONFIG SET repl-backlog-size " + size.config()
+                        + (size.bounded() ? " (" + size.bound() + ")" : ""));
             }
             if (evidence.isEmpty()) {
                 return Optional.empty();
             }
-            boolean costly = longestSync >= ReplicationRules.TOLERATED_DISCONNECT;
+            boolean costly = longestSync >= ReplicationRules.COSTLY_RESYNC;
             return Optional.of(new Symptom(
                     costly ? Severity.WARNING : Severity.INFO,
                     "A replica's replication backlog is smaller than its primary's: promoted, it would turn short"

@@ -210,7 +210,7 @@ final class FailoverRules {
         if (Double.isNaN(lost)) {
             return best.node() + " would take over; its offset is unknown, so the loss is too";
         }
-        String seconds = rate.isPresent() && rate.getAsDouble() > 0
+        String seconds = lost > 0 && rate.isPresent() && rate.getAsDouble() > 0
                 ? ", about " + duration(lost / rate.getAsDouble()) + " of writes at the measured "
                         + bytes(rate.getAsDouble()) + "/s"
                 : "";

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Everything the group rules look at: the group target, what its members said the group is (its state and
- * topology), an {@link Observation} of every member read (or why it was not), and the memory each host really has.
+ * topology), and an {@link Observation} of every member read (or why it was not), which knows the memory its server
+ * really has ({@link Observation#memoryCeiling()}).
  * A replica examined alone makes a group too, of itself and the primary it follows: then there is no group state,
  * and the group target is the replica's own.
  */
@@ -47,19 +48,16 @@ public final class GroupObservation {
     private final Target group;
     private final Optional<GroupState> state;
     private final List<GroupMember> members;
-    private final HostMemory hostMemory;
 
-    private GroupObservation(
-            Target group, Optional<GroupState> state, List<GroupMember> members, HostMemory hostMemory) {
+    private GroupObservation(Target group, Optional<GroupState> state, List<GroupMember> members) {
         this.group = Objects.requireNonNull(group, "group");
         this.state = Objects.requireNonNull(state, "state");
         this.members = List.copyOf(members);
-        this.hostMemory = Objects.requireNonNull(hostMemory, "hostMemory");
     }
 
     /** A Sentinel group or a cluster, as a survey found it. */
-    public static GroupObservation of(GroupState state, List<GroupMember> members, HostMemory hostMemory) {
-        return new GroupObservation(state.group(), Optional.of(state), members, hostMemory);
+    public static GroupObservation of(GroupState state, List<GroupMember> members) {
+        return new GroupObservation(state.group(), Optional.of(state), members);
     }
 
     /**
@@ -68,8 +66,8 @@ public final class GroupObservation {
      *
      * @param subject the target the operator named
      */
-    public static GroupObservation ofReplication(Target subject, List<GroupMember> members, HostMemory hostMemory) {
-        return new GroupObservation(subject, Optional.empty(), members, hostMemory);
+    public static GroupObservation ofReplication(Target subject, List<GroupMember> members) {
+        return new GroupObservation(subject, Optional.empty(), members);
     }
 
     public Target group() {
@@ -164,11 +162,6 @@ public final class GroupObservation {
                 .flatMap(Observation::primaryLink)
                 .flatMap(link -> member(link.address()))
                 .filter(m -> m.role() != Role.REPLICA);
-    }
-
-    /** The memory the member's host (or container) really has; empty when unknown or not read. */
-    public Optional<HostMemory.Ceiling> memoryOf(GroupMember member) {
-        return member.observation().flatMap(hostMemory::of);
     }
 
     /** The longest sample window among the members read (zero when each was read once). */

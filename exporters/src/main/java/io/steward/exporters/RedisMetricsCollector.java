@@ -100,5 +100,6 @@ public final class RedisMetricsCollector implements MultiCollector {
         CommandMetrics.write(snapshot, labels, out);
         ClusterNodeMetrics.write(snapshot, labels, out);
         snapshot.memoryStats().optional().ifPresent(stats -> MemoryStatsMetrics.write(stats, labels, out));
+        snapshot.sentinel().optional().ifPresent(state -> SentinelMetrics.write(state, labels, out));
     }
 }
