@@ -70,8 +70,7 @@ final class SentinelRuns implements AutoCloseable {
         group.group()
                 .entryPoints()
                 .forEach(node -> members.putIfAbsent(node, new Member(node, Member.Kind.SENTINEL, Role.UNKNOWN, "")));
-        return GroupObservation.of(
-                survey.state(), observeAll(group, List.copyOf(members.values())), HostMemory.FROM_INFO);
+        return GroupObservation.of(survey.state(), observeAll(group, List.copyOf(members.values())));
     }
 
     private List<GroupMember> observeAll(Target group, List<Member> members) throws Exception {
