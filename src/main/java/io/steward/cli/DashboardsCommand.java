@@ -31,6 +31,7 @@ final class DashboardsCommand implements Runnable {
             "grafana/replication.json",
             "grafana/commands-latency.json",
             "grafana/backups.json",
+            "grafana/groups.json",
             "prometheus/alerts.yml",
             "prometheus/alerts_test.yml");
 

@@ -38,6 +38,10 @@ class DashboardsEndToEndTest {
     /** When the class started, before any server: no age or uptime the servers report can be older. */
     private static final Instant STARTED = Instant.now();
 
+    /** The queries of every dashboard but the groups', which has its own test: {@link GroupDashboardsEndToEndTest}. */
+    private static final List<Dashboards.Query> SINGLE_SERVER_QUERIES =
+            Dashboards.queries(file -> !file.equals(Dashboards.GROUPS));
+
     /** The targets no test puts at fault: a primary with steady traffic and its replica. */
     private static final String HEALTHY = "primary|replica";
 
@@ -60,12 +64,6 @@ class DashboardsEndToEndTest {
      * ({@code peak.percentage 100.0008}); a percentage exposed unconverted would be a hundred times off.
      */
     private static final double SHARE_SLACK = 0.01;
-
-    /** Memory in use (used, RSS, peak) that Redis 7 cannot go below: it allocates about 850 KiB at startup. */
-    private static final double LEAST_MEMORY_BYTES = 512 * 1024;
-
-    /** The longest duration these small servers take for anything (a fork, a save, a backup, a slow command). */
-    private static final double LONGEST_DURATION_SECONDS = 5;
 
     /**
      * Alerts whose fault cannot be produced on a test server: their logic is proven by promtool's unit tests
@@ -207,7 +205,7 @@ class DashboardsEndToEndTest {
     void everyDashboardQueryReturnsData() {
         await().atMost(PATIENCE).untilAsserted(() -> {
             List<String> empty = new ArrayList<>();
-            for (Dashboards.Query query : Dashboards.queries()) {
+            for (Dashboards.Query query : SINGLE_SERVER_QUERIES) {
                 if (prometheus.query(Dashboards.resolve(query.expr(), "10s")).isEmpty()) {
                     empty.add(query.toString());
                 }
@@ -221,7 +219,7 @@ class DashboardsEndToEndTest {
         await().atMost(PATIENCE).untilAsserted(() -> {
             double secondsSinceStart = Duration.between(STARTED, Instant.now()).toMillis() / 1000.0;
             List<String> problems = new ArrayList<>();
-            for (Dashboards.Query query : Dashboards.queries()) {
+            for (Dashboards.Query query : SINGLE_SERVER_QUERIES) {
                 JsonNode result = prometheus.query(Dashboards.resolve(query.expr(), "10s", HEALTHY));
                 if (result.isEmpty()) {
                     problems.add(query + ": no data on the healthy targets, so nothing to check");
@@ -229,70 +227,19 @@ class DashboardsEndToEndTest {
                 double largest = Double.NEGATIVE_INFINITY;
                 for (JsonNode series : result) {
                     double value = series.path("value").get(1).asDouble();
-                    String problem = implausible(query, value, secondsSinceStart);
+                    String problem = PanelValues.implausible(query, value, secondsSinceStart);
                     if (problem != null) {
                         problems.add(query + " -> " + series.path("metric") + " = " + value + ": " + problem);
                     }
                     largest = Math.max(largest, value);
                 }
-                String scale = implausibleScale(query, largest);
+                String scale = PanelValues.implausibleScale(query, largest);
                 if (!result.isEmpty() && scale != null) {
                     problems.add(query + " -> largest value " + largest + ": " + scale);
                 }
             }
             assertThat(problems).isEmpty();
         });
-    }
-
-    /** Why one value cannot be in the panel's unit on these small, healthy servers, or null when it can. */
-    private static String implausible(Dashboards.Query query, double value, double secondsSinceStart) {
-        if (!Double.isFinite(value)) {
-            return "not a finite number";
-        }
-        if (query.min() != null && value < query.min()) {
-            return "below the panel's min " + query.min();
-        }
-        if (query.max() != null && value > query.max()) {
-            return "above the panel's max " + query.max();
-        }
-        return switch (query.unit()) {
-            case "percentunit" -> value >= 0 && value <= 1 ? null : "a share outside 0..1";
-            case "bytes" -> value == Math.rint(value) ? null : "a fraction of a byte: MiB or kB rather than bytes?";
-            case "s" -> {
-                if (isAge(query)) {
-                    // A timestamp in ms would make the age hugely negative; an age in ms, too large.
-                    yield value >= -1 && value <= secondsSinceStart + 1
-                            ? null
-                            : "not an age within the " + secondsSinceStart + " s this test has run";
-                }
-                // Redis reports -1 for a save or rewrite that never ran.
-                yield value == -1 || (value >= 0 && value < LONGEST_DURATION_SECONDS)
-                        ? null
-                        : "not a duration in seconds: milliseconds or microseconds?";
-            }
-            case "µs" -> value >= 0 && value < 1e6 ? null : "not a latency in microseconds";
-            case "ops", "Bps", "short" -> value >= 0 ? null : "negative";
-            case "none" -> value == 0 || value == 1 ? null : "a state other than 0 or 1";
-            default -> "no check for unit '" + query.unit() + "': add one here";
-        };
-    }
-
-    /** Why the largest value of a panel is off by a unit's scale, or null; some mistakes show only at the top. */
-    private static String implausibleScale(Dashboards.Query query, double largest) {
-        if (query.unit().equals("µs") && largest < 1) {
-            return "the traffic's SET and GET take a microsecond or more: seconds rather than microseconds?";
-        }
-        if (query.unit().equals("bytes")
-                && query.expr().matches("redis_memory_used_(bytes|rss_bytes|peak_bytes)\\{[^}]*}")
-                && largest < LEAST_MEMORY_BYTES) {
-            return "less memory than Redis allocates at startup: kB rather than bytes?";
-        }
-        return null;
-    }
-
-    /** An age or an uptime, measured from a moment after this class started, rather than a duration. */
-    private static boolean isAge(Dashboards.Query query) {
-        return query.expr().startsWith("time() -") || query.expr().startsWith("redis_uptime_in_seconds");
     }
 
     @Test

@@ -35,7 +35,8 @@ class DashboardLintTest {
                         "persistence.json",
                         "replication.json",
                         "commands-latency.json",
-                        "backups.json");
+                        "backups.json",
+                        "groups.json");
     }
 
     @Test

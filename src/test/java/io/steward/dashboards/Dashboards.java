@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** The Grafana dashboards in dashboards/grafana, and every query in them. */
 public final class Dashboards {
 
     public static final Path GRAFANA = Path.of("dashboards/grafana");
+
+    /** The dashboard of Sentinel groups and clusters, whose queries need a group to return data. */
+    public static final Path GROUPS = GRAFANA.resolve("groups.json");
 
     /**
      * One query of one panel, with the panel's unit and its declared axis bounds.
@@ -47,8 +51,13 @@ public final class Dashboards {
     }
 
     public static List<Query> queries() {
+        return queries(file -> true);
+    }
+
+    /** The queries of the dashboards {@code which} accepts. */
+    public static List<Query> queries(Predicate<Path> which) {
         List<Query> queries = new ArrayList<>();
-        for (Path file : files()) {
+        for (Path file : files().stream().filter(which).toList()) {
             JsonNode dashboard = read(file);
             for (JsonNode panel : dashboard.path("panels")) {
                 JsonNode defaults = panel.path("fieldConfig").path("defaults");
