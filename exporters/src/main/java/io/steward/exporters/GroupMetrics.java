@@ -56,7 +56,8 @@ final class GroupMetrics {
 
     /**
      * Per shard, the replicas that could take over now: answering, linked to their primary, and not excluded by
-     * {@code replica-priority 0}. Zero means losing the primary loses the shard.
+     * {@code replica-priority 0}. Zero means losing the primary loses the shard. A cluster's shards are those that
+     * serve slots.
      */
     private static void promotableReplicas(
             Topology topology, List<PollResult> members, Labels labels, MetricFamilies out) {
@@ -67,9 +68,16 @@ final class GroupMetrics {
             }
         }
         Map<String, Integer> promotable = new LinkedHashMap<>();
-        for (Member member : topology.members()) {
-            if (member.kind() == Member.Kind.DATA && member.role() == Role.PRIMARY) {
-                promotable.putIfAbsent(member.shard(), 0);
+        if (topology instanceof ClusterTopology cluster) {
+            // A primary left without slots by a failover serves nothing a replica could take over.
+            cluster.shards().stream()
+                    .filter(shard -> shard.slotCount() > 0)
+                    .forEach(shard -> promotable.put(shard.id(), 0));
+        } else {
+            for (Member member : topology.members()) {
+                if (member.kind() == Member.Kind.DATA && member.role() == Role.PRIMARY) {
+                    promotable.putIfAbsent(member.shard(), 0);
+                }
             }
         }
         for (Member member : topology.members()) {
