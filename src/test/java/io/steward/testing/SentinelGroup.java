@@ -96,7 +96,19 @@ public final class SentinelGroup implements AutoCloseable {
      */
     public RedisServer failover() {
         String before = awaitSentinelsAgree();
-        firstRunning().call("SENTINEL", "FAILOVER", settings.masterName);
+        // Right after a failover or a restart a Sentinel may not yet rate any replica good enough
+        // (NOGOODSLAVE): it does once it has their INFO again, within a few seconds.
+        await("a Sentinel to accept SENTINEL FAILOVER", () -> {
+            try {
+                firstRunning().call("SENTINEL", "FAILOVER", settings.masterName);
+                return true;
+            } catch (io.lettuce.core.RedisCommandExecutionException notYet) {
+                if (!String.valueOf(notYet.getMessage()).startsWith("NOGOODSLAVE")) {
+                    throw notYet;
+                }
+                return false;
+            }
+        });
         return awaitNewPrimary(before);
     }
 
