@@ -53,10 +53,6 @@ final class GroupWatcher {
         }
     }
 
-    Target group() {
-        return group;
-    }
-
     GroupState state() {
         return state;
     }
