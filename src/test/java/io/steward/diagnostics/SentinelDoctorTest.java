@@ -1,7 +1,7 @@
 package io.steward.diagnostics;
 
-import static io.steward.diagnostics.SentinelRuns.assertNoFinding;
-import static io.steward.diagnostics.SentinelRuns.finding;
+import static io.steward.diagnostics.GroupRuns.assertNoFinding;
+import static io.steward.diagnostics.GroupRuns.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package io.steward.diagnostics;
 
-import static io.steward.diagnostics.SentinelRuns.finding;
+import static io.steward.diagnostics.GroupRuns.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steward.testing.RedisServer;

@@ -1,8 +1,5 @@
 package io.steward.diagnostics;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import io.steward.collector.GroupSurvey;
 import io.steward.collector.Member;
 import io.steward.collector.PollOptions;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,21 +102,6 @@ final class SentinelRuns implements AutoCloseable {
         try (TargetPoller poller = new TargetPoller(member, connector, clock, PollOptions.oneOff())) {
             return poller.poll();
         }
-    }
-
-    static Finding finding(GroupReport report, String rule) {
-        Optional<Finding> found =
-                report.findings().stream().filter(f -> f.id().equals(rule)).findFirst();
-        if (found.isEmpty()) {
-            fail("no finding " + rule + " in:\n" + new TextReport(false).render(report));
-        }
-        return found.get();
-    }
-
-    static void assertNoFinding(GroupReport report, String rule) {
-        assertThat(report.findings().stream().map(Finding::id).toList())
-                .as(new TextReport(false).render(report))
-                .doesNotContain(rule);
     }
 
     @Override
