@@ -3,6 +3,7 @@ package io.steward.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.steward.backup.BackupException;
 import io.steward.backup.BackupMetrics;
+import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Manifest;
@@ -40,6 +41,14 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             description = "Where to store: s3://bucket/prefix or file:///dir "
                     + "(env STEWARD_STORAGE_URL; default storage.url, then file:./backups).")
     String to;
+
+    @Option(
+            names = "--source",
+            paramLabel = "auto|replication|local",
+            description = "Where the RDB comes from (default: the target's backup.source, then auto):"
+                    + " replication takes it over the network as a replica would; local runs BGSAVE and reads"
+                    + " the file, on the Redis host; auto is local when the Redis directory is readable here.")
+    BackupOptions.Source source;
 
     @Mixin
     ConnectionOptions connection;
@@ -79,7 +88,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             for (Target each : chosen) {
                 long start = System.nanoTime();
                 try {
-                    Manifest manifest = runner.run(each, settings.bgsaveTimeout(each), TerminalProgress.on(err()));
+                    Manifest manifest = runner.run(each, options(settings, each), TerminalProgress.on(err()));
                     out().printf(
                                     "backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n",
                                     manifest.id(),
@@ -100,6 +109,11 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
             }
         }
         return exitCode;
+    }
+
+    private BackupOptions options(BackupSettings settings, Target each) {
+        BackupOptions configured = settings.options(each);
+        return source == null ? configured : configured.withSource(source);
     }
 
     /** --redis, or --target, or every target of the config file, or the local default. */

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupScheduler;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
@@ -26,9 +27,7 @@ record BackupSettings(
         Compression compression,
         Optional<RetentionPolicy> retention,
         List<BackupScheduler.Scheduled> schedules,
-        Map<String, Duration> timeouts) {
-
-    static final Duration DEFAULT_BGSAVE_TIMEOUT = Duration.ofHours(1);
+        Map<String, BackupOptions> options) {
 
     /**
      * @param url where backups go, and {@code where} the name it was given by (flag, variable or key)
@@ -55,17 +54,15 @@ record BackupSettings(
                     file.at("storage.compression") + ": '" + storage.compression() + "' is not zstd or none");
         }
         List<BackupScheduler.Scheduled> schedules = new ArrayList<>();
-        Map<String, Duration> timeouts = new HashMap<>();
+        Map<String, BackupOptions> options = new HashMap<>();
         for (int i = 0; i < targets.size() && i < config.targets().size(); i++) {
             StewardConfig.Backup backup = config.targets().get(i).backup();
             if (backup == null) {
                 continue;
             }
             String at = "targets[" + i + "].backup";
-            Duration timeout = backup.timeout() == null
-                    ? DEFAULT_BGSAVE_TIMEOUT
-                    : Durations.parse(backup.timeout(), file.at(at + ".timeout"));
-            timeouts.put(targets.get(i).name(), timeout);
+            BackupOptions chosen = options(backup, file, at);
+            options.put(targets.get(i).name(), chosen);
             if (backup.schedule() != null) {
                 Optional<String> problem = BackupScheduler.problemWith(backup.schedule());
                 if (problem.isPresent()) {
@@ -73,7 +70,7 @@ record BackupSettings(
                             + "' is not a Quartz cron expression (" + problem.get()
                             + "); for example \"0 0 * * * ?\" is every hour");
                 }
-                schedules.add(new BackupScheduler.Scheduled(targets.get(i), backup.schedule(), timeout));
+                schedules.add(new BackupScheduler.Scheduled(targets.get(i), backup.schedule(), chosen));
             }
         }
         return new BackupSettings(
@@ -82,15 +79,54 @@ record BackupSettings(
                 compression,
                 retention(config.retention(), file),
                 List.copyOf(schedules),
-                Map.copyOf(timeouts));
+                Map.copyOf(options));
+    }
+
+    private static BackupOptions options(StewardConfig.Backup backup, ConfigFile file, String at) {
+        BackupOptions defaults = BackupOptions.defaults();
+        Duration timeout = backup.timeout() == null
+                ? defaults.timeout()
+                : Durations.parse(backup.timeout(), file.at(at + ".timeout"));
+        Duration maxLag = backup.maxLag() == null
+                ? defaults.maxLag()
+                : Durations.parse(backup.maxLag(), file.at(at + ".max-lag"));
+        int parallel = backup.parallel() == null ? defaults.parallel() : backup.parallel();
+        if (parallel < 1) {
+            throw new ConfigException(file.at(at + ".parallel") + ": must be at least 1");
+        }
+        return new BackupOptions(
+                timeout,
+                choice(backup.source(), BackupOptions.Source.class, defaults.source(), file.at(at + ".source")),
+                choice(backup.prefer(), BackupOptions.Prefer.class, defaults.prefer(), file.at(at + ".prefer")),
+                maxLag,
+                parallel,
+                false);
+    }
+
+    private static <E extends Enum<E>> E choice(String given, Class<E> type, E fallback, String where) {
+        if (given == null) {
+            return fallback;
+        }
+        for (E each : type.getEnumConstants()) {
+            if (each.name().equalsIgnoreCase(given.trim())) {
+                return each;
+            }
+        }
+        List<String> known = new ArrayList<>();
+        for (E each : type.getEnumConstants()) {
+            known.add(each.name().toLowerCase(Locale.ROOT));
+        }
+        throw new ConfigException(where + ": '" + given + "' is not "
+                + String.join(", ", known.subList(0, known.size() - 1)) + " or " + known.get(known.size() - 1));
     }
 
     BackupStore openStore() {
         return url.open(s3);
     }
 
-    Duration bgsaveTimeout(Target target) {
-        return timeouts.getOrDefault(target.name(), DEFAULT_BGSAVE_TIMEOUT);
+    /** The target's backup options, the defaults for a target given on the command line. */
+    BackupOptions options(Target target) {
+        return options.getOrDefault(target.name(), BackupOptions.defaults());
     }
 
     private static S3Settings s3(StewardConfig.S3 s3, ConfigFile file, Map<String, String> env) {

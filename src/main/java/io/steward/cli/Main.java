@@ -54,6 +54,7 @@ public final class Main implements Runnable {
     /** @param terminal whether stdout is a terminal, where reports may use colour */
     static CommandLine commandLine(Map<String, String> env, BooleanSupplier terminal) {
         CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(env, terminal));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((failure, cmd, parseResult) -> {
             if (failure instanceof ConfigException) {
                 cmd.getErr().println("steward: " + failure.getMessage());

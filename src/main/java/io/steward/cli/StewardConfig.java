@@ -112,8 +112,17 @@ public record StewardConfig(
     /** {@code tls:} of a target: PEM files for {@code rediss://}. */
     public record Tls(String caFile, String certFile, String keyFile) {}
 
-    /** {@code backup:} of a target: a Quartz cron schedule, and how long its BGSAVE may take (default 1h). */
-    public record Backup(String schedule, String timeout) {}
+    /**
+     * {@code backup:} of a target: a Quartz cron schedule, how long Redis may take to produce the RDB (default 1h),
+     * where the RDB is read from, which member of a group gives it, and how a Cluster's shards are copied.
+     */
+    public record Backup(
+            String schedule, String timeout, String source, String prefer, String maxLag, Integer parallel) {
+
+        public Backup(String schedule, String timeout) {
+            this(schedule, timeout, null, null, null, null);
+        }
+    }
 
     /** {@code storage:} where backups go. */
     public record Storage(String url, S3 s3, String compression) {}

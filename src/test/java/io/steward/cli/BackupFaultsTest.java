@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.steward.backup.BackupException;
 import io.steward.backup.BackupFailure;
 import io.steward.backup.BackupMetrics;
+import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
@@ -99,8 +100,13 @@ class BackupFaultsTest {
 
     /** Runs a backup that must fail, and checks the failure counter of its reason went to 1. */
     private BackupException failingBackup(BackupStore store, Target target, BackupFailure reason, Progress progress) {
-        BackupException failure = (BackupException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> runner(store).run(target, Duration.ofSeconds(30), progress));
+        BackupException failure = (BackupException) org.assertj.core.api.Assertions.catchThrowable(() -> runner(store)
+                .run(
+                        target,
+                        BackupOptions.defaults()
+                                .withSource(BackupOptions.Source.LOCAL)
+                                .withTimeout(Duration.ofSeconds(30)),
+                        progress));
         assertThat(failure).isNotNull();
         assertThat(failure.reason()).isEqualTo(reason);
         assertThat(registry.get("steward.backup.failures")
@@ -338,9 +344,14 @@ class BackupFaultsTest {
     @Test
     void redisStoppingDuringTheSaveFailsTheBackupAndStoresNothing() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "20000"); // 20 ms per key: the save takes 20 s
-        CompletableFuture<Throwable> backup = CompletableFuture.supplyAsync(
-                () -> org.assertj.core.api.Assertions.catchThrowable(() -> runner(new FileStore(dir.resolve("store")))
-                        .run(target(redis), Duration.ofSeconds(60), Progress.NONE)));
+        CompletableFuture<Throwable> backup = CompletableFuture.supplyAsync(() ->
+                org.assertj.core.api.Assertions.catchThrowable(() -> runner(new FileStore(dir.resolve("store")))
+                        .run(
+                                target(redis),
+                                BackupOptions.defaults()
+                                        .withSource(BackupOptions.Source.LOCAL)
+                                        .withTimeout(Duration.ofSeconds(60)),
+                                Progress.NONE)));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
         redis.stop();
@@ -430,8 +441,13 @@ class BackupFaultsTest {
     @Test
     void aSecondBackupOfTheSameServerIsRefusedWhileOneRuns() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "3000"); // 3 s for the 1000 keys
-        CompletableFuture<?> first = CompletableFuture.runAsync(() ->
-                runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(60), Progress.NONE));
+        CompletableFuture<?> first = CompletableFuture.runAsync(() -> runner(new FileStore(dir.resolve("store")))
+                .run(
+                        target(redis),
+                        BackupOptions.defaults()
+                                .withSource(BackupOptions.Source.LOCAL)
+                                .withTimeout(Duration.ofSeconds(60)),
+                        Progress.NONE));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> redis.commands().info("persistence").contains("rdb_bgsave_in_progress:1"));
         BackupException busy =
@@ -451,8 +467,14 @@ class BackupFaultsTest {
     @Test
     void aBgsaveThatTakesTooLongTimesOutWithoutStoringAnything() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "10000"); // 10 s for the 1000 keys
-        BackupException failure = (BackupException) org.assertj.core.api.Assertions.catchThrowable(() ->
-                runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(1), Progress.NONE));
+        BackupException failure = (BackupException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> runner(new FileStore(dir.resolve("store")))
+                        .run(
+                                target(redis),
+                                BackupOptions.defaults()
+                                        .withSource(BackupOptions.Source.LOCAL)
+                                        .withTimeout(Duration.ofSeconds(1)),
+                                Progress.NONE));
         assertThat(failure.reason()).isEqualTo(BackupFailure.BGSAVE_TIMEOUT);
         assertThat(failure.getMessage()).contains("did not finish within 1 s").contains("nothing was stored");
         assertThat(dir.resolve("store")).doesNotExist();
@@ -467,8 +489,13 @@ class BackupFaultsTest {
             aof.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // the rewrite (RDB preamble) takes 2 s
             aof.call("BGREWRITEAOF");
             // A plain BGSAVE is refused while the rewrite runs; BGSAVE SCHEDULE has Redis save right after it.
-            var manifest =
-                    runner(new FileStore(dir.resolve("store"))).run(target(aof), Duration.ofSeconds(60), Progress.NONE);
+            var manifest = runner(new FileStore(dir.resolve("store")))
+                    .run(
+                            target(aof),
+                            BackupOptions.defaults()
+                                    .withSource(BackupOptions.Source.LOCAL)
+                                    .withTimeout(Duration.ofSeconds(60)),
+                            Progress.NONE);
             assertThat(manifest.keys()).containsEntry("db0", 2000L);
             assertThat(aof.commands().info("persistence")).contains("aof_rewrites:1");
         }
@@ -481,7 +508,9 @@ class BackupFaultsTest {
         runner(new FileStore(dir.resolve("store")))
                 .run(
                         target(redis),
-                        Duration.ofSeconds(30),
+                        BackupOptions.defaults()
+                                .withSource(BackupOptions.Source.LOCAL)
+                                .withTimeout(Duration.ofSeconds(30)),
                         (phase, done, total) -> updates.add(phase + " " + done + "/" + total));
         assertThat(updates).anyMatch(update -> update.matches("SAVING \\d+/1000"));
         assertThat(updates.get(updates.size() - 1)).matches("UPLOADING (\\d+)/\\1");
@@ -491,8 +520,13 @@ class BackupFaultsTest {
     void aSaveAlreadyRunningIsWaitedForAndUsed() {
         redis.call("CONFIG", "SET", "rdb-key-save-delay", "1000"); // 1 s for the 1000 keys
         redis.call("BGSAVE");
-        var manifest =
-                runner(new FileStore(dir.resolve("store"))).run(target(redis), Duration.ofSeconds(30), Progress.NONE);
+        var manifest = runner(new FileStore(dir.resolve("store")))
+                .run(
+                        target(redis),
+                        BackupOptions.defaults()
+                                .withSource(BackupOptions.Source.LOCAL)
+                                .withTimeout(Duration.ofSeconds(30)),
+                        Progress.NONE);
         assertThat(redis.commands().info("persistence")).contains("rdb_saves:1\r");
         assertThat(manifest.keys()).containsEntry("db0", 1000L);
     }

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.steward.backup.BackupCatalog;
 import io.steward.backup.BackupMetrics;
+import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.Compression;
 import io.steward.backup.FileStore;
@@ -112,7 +113,9 @@ class BackupScheduleTest {
                             "test")
                     .run(
                             new Target("cache", RedisURI.create(redis.uri()), Duration.ofSeconds(15)),
-                            Duration.ofSeconds(30),
+                            BackupOptions.defaults()
+                                    .withSource(BackupOptions.Source.LOCAL)
+                                    .withTimeout(Duration.ofSeconds(30)),
                             Progress.NONE);
         }
         try (Agent agent = agent("0 0 * * * ?", "")) {

@@ -13,6 +13,8 @@ public enum BackupFailure {
     BGSAVE_FAILED("bgsave_failed", false),
     /** BGSAVE did not finish in time. */
     BGSAVE_TIMEOUT("bgsave_timeout", false),
+    /** A copy over the replication protocol was refused mid-way or broke while the RDB arrived. */
+    SYNC_FAILED("sync_failed", false),
     /** Not enough free space beside the RDB for the next save; BGSAVE was not sent. */
     DISK_SPACE("disk_space", false),
     /** The RDB file is not where Redis says, or not readable by the agent. */

@@ -45,8 +45,8 @@ public final class BackupScheduler implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(BackupScheduler.class);
 
-    /** A target with its cron expression and how long its BGSAVE may take. */
-    public record Scheduled(Target target, String cron, Duration bgsaveTimeout) {}
+    /** A target with its cron expression and how it is backed up. */
+    public record Scheduled(Target target, String cron, BackupOptions options) {}
 
     private final Scheduler scheduler;
     private final Map<String, Scheduled> jobs;
@@ -196,7 +196,7 @@ public final class BackupScheduler implements AutoCloseable {
         public void execute(JobExecutionContext context) {
             Target target = scheduled.target();
             try {
-                runner.run(target, scheduled.bgsaveTimeout(), Progress.NONE);
+                runner.run(target, scheduled.options(), Progress.NONE);
             } catch (BackupException failure) {
                 logger.warn(
                         "scheduled backup of {} failed ({}): {}",

@@ -202,7 +202,7 @@ final class Bgsave {
         return "";
     }
 
-    private static <T> T call(Target target, String doing, java.util.function.Supplier<T> command) {
+    static <T> T call(Target target, String doing, java.util.function.Supplier<T> command) {
         try {
             return command.get();
         } catch (RedisCommandFailure failure) {

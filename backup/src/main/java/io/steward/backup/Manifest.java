@@ -34,10 +34,39 @@ public record Manifest(
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The server the RDB came from. */
-    public record Source(String address, String redisVersion, String runId, String role, long replicationOffset) {}
+    /**
+     * The server the RDB came from.
+     *
+     * @param method how the RDB was taken: {@code local} (BGSAVE, then its file) or {@code replication} (a full sync)
+     * @param replicationId the replication id the server gave with the sync (its primary's, on a replica), with
+     *     {@code replicationOffset} the point in the primary's history the copy holds
+     * @param why for a member of a group: why this member gave the copy
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Source(
+            String address,
+            String redisVersion,
+            String runId,
+            String role,
+            long replicationOffset,
+            String method,
+            String replicationId,
+            String why) {
 
-    /** The RDB file as Redis wrote it. */
+        public static final String LOCAL = "local";
+        public static final String REPLICATION = "replication";
+
+        public Source(String address, String redisVersion, String runId, String role, long replicationOffset) {
+            this(address, redisVersion, runId, role, replicationOffset, LOCAL, null, null);
+        }
+
+        public Source because(String reason) {
+            return new Source(address, redisVersion, runId, role, replicationOffset, method, replicationId, reason);
+        }
+    }
+
+    /** The RDB as Redis wrote it; {@code file} is where it was read from, null for one taken over replication. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Rdb(String file, int version, long size, String sha256, String crc64) {}
 
     /** The object in the store: its key relative to the store, compression, size and SHA-256. */

@@ -3,6 +3,8 @@ package io.steward.collector;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -11,7 +13,12 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +33,7 @@ public final class RedisConnector implements AutoCloseable {
     private final ClientResources resources;
     private final ClientOptions options;
     private final RedisClient client;
+    private final Duration connectTimeout;
     private final Map<TlsFiles, RedisClient> tlsClients = new ConcurrentHashMap<>();
 
     /** @param connectTimeout how long to wait for a TCP connection; command timeouts come from each target's URI */
@@ -38,6 +46,7 @@ public final class RedisConnector implements AutoCloseable {
      * RESP3 and fall back to RESP2 on servers without {@code HELLO}.
      */
     RedisConnector(Duration connectTimeout, ProtocolVersion protocol) {
+        this.connectTimeout = connectTimeout;
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -64,9 +73,73 @@ public final class RedisConnector implements AutoCloseable {
     /** A session for one backup, on a connection of its own. */
     public SaveControl openSaveControl(Target target) {
         try {
-            return new RedisSaveControl(connect(target));
+            return new RedisSaveControl(connect(target), (idle, prepare) -> openReplicaSync(target, idle, prepare));
         } catch (io.lettuce.core.RedisException failure) {
             throw RedisCommandFailure.of(failure);
+        }
+    }
+
+    /**
+     * Starts a full sync with the target as a replica would, and waits for its RDB to begin. The caller reads
+     * {@link ReplicaSync#rdb()} to its end, then closes.
+     *
+     * @param idleTimeout how long the server may stay silent (its keepalive newlines count), as {@code repl-timeout}
+     * @param prepareTimeout how long the server may take before the RDB begins
+     */
+    public ReplicaSync openReplicaSync(Target target, Duration idleTimeout, Duration prepareTimeout) {
+        if (target.isSocket()) {
+            throw new RedisCommandFailure(
+                    PollFailure.CONNECT,
+                    false,
+                    "a replication sync goes over TCP; " + target.address() + " is a Unix socket (back it up from"
+                            + " its local file)",
+                    null);
+        }
+        RedisURI uri = target.uri();
+        Socket socket = null;
+        try {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) connectTimeout.toMillis());
+            socket.setKeepAlive(true);
+            if (uri.isSsl()) {
+                socket = TlsSockets.wrap(socket, target);
+            }
+            return ReplicaSync.start(socket, credentials(uri), idleTimeout, prepareTimeout);
+        } catch (IOException | RuntimeException failure) {
+            closeQuietly(socket);
+            if (failure instanceof RedisCommandFailure refused) {
+                throw refused;
+            }
+            throw new RedisCommandFailure(
+                    failure instanceof ReplicaSync.SyncTimeoutException || failure instanceof SocketTimeoutException
+                            ? PollFailure.TIMEOUT
+                            : PollFailure.classify(failure),
+                    false,
+                    RootCause.message(failure),
+                    failure);
+        }
+    }
+
+    private static List<String> credentials(RedisURI uri) {
+        if (uri.getCredentialsProvider() == null) {
+            return List.of();
+        }
+        RedisCredentials credentials =
+                uri.getCredentialsProvider().resolveCredentials().block();
+        if (credentials == null || !credentials.hasPassword()) {
+            return List.of();
+        }
+        String password = new String(credentials.getPassword());
+        return credentials.hasUsername() ? List.of(credentials.getUsername(), password) : List.of(password);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the failure being reported matters more
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,37 @@ import java.util.function.Supplier;
 /** {@link SaveControl} over a connection of its own, so a backup's waiting never delays a poll. */
 final class RedisSaveControl implements SaveControl {
 
+    /** What a replica uses when the server's own {@code repl-timeout} may not be read. */
+    private static final Duration DEFAULT_REPL_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Opens a sync on a new connection to the same target. */
+    @FunctionalInterface
+    interface SyncOpener {
+        ReplicaSync open(Duration idleTimeout, Duration prepareTimeout);
+    }
+
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
+    private final SyncOpener syncs;
 
-    RedisSaveControl(StatefulRedisConnection<String, String> connection) {
+    RedisSaveControl(StatefulRedisConnection<String, String> connection, SyncOpener syncs) {
         this.connection = connection;
         this.redis = connection.sync();
+        this.syncs = syncs;
+    }
+
+    @Override
+    public ReplicaSync replicaSync(Duration prepareTimeout) {
+        Duration idle = DEFAULT_REPL_TIMEOUT;
+        try {
+            String seconds = redis.configGet("repl-timeout").get("repl-timeout");
+            if (seconds != null && seconds.matches("\\d+") && Long.parseLong(seconds) > 0) {
+                idle = Duration.ofSeconds(Long.parseLong(seconds));
+            }
+        } catch (RedisException notAllowed) {
+            // a backup user needs no CONFIG: the default serves
+        }
+        return syncs.open(idle, prepareTimeout);
     }
 
     @Override

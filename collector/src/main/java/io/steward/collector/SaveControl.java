@@ -1,6 +1,7 @@
 package io.steward.collector;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,12 @@ public interface SaveControl extends AutoCloseable {
     SaveState state();
 
     BgsaveReply bgsave();
+
+    /**
+     * Starts a full sync on a connection of its own, as a replica would, and waits up to {@code prepareTimeout} for
+     * the RDB to begin. The server's {@code repl-timeout} (60 s when it may not be read) bounds any silence.
+     */
+    ReplicaSync replicaSync(Duration prepareTimeout);
 
     /** Whether a failed save makes Redis refuse writes (save points set and {@code stop-writes-on-bgsave-error yes}). */
     boolean refusesWritesAfterFailedSave();

@@ -8,6 +8,7 @@ import java.util.OptionalLong;
  *
  * @param saves the save counter ({@code rdb_saves}); empty before Redis 7.0, where {@code lastSaveTime} tells
  * @param currentSaveSeconds how long the running save has taken; empty when none runs
+ * @param usedMemory {@code used_memory}: an RDB is rarely larger, so it sizes an upload of unknown length
  */
 public record SaveState(
         String version,
@@ -21,7 +22,8 @@ public record SaveState(
         long lastSaveTime,
         OptionalLong currentSaveSeconds,
         long keysProcessed,
-        long keysTotal) {
+        long keysTotal,
+        long usedMemory) {
 
     static SaveState from(RedisInfo info) {
         Replication replication = Replication.from(info);
@@ -41,6 +43,7 @@ public record SaveState(
                 Numbers.wholeNumber(info.get("current_save_keys_processed").orElse(null))
                         .orElse(0),
                 Numbers.wholeNumber(info.get("current_save_keys_total").orElse(null))
-                        .orElse(0));
+                        .orElse(0),
+                Numbers.wholeNumber(info.get("used_memory").orElse(null)).orElse(0));
     }
 }

@@ -1,0 +1,118 @@
+package io.steward.backup;
+
+import io.steward.collector.RootCause;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Streams one RDB in a single pass through the checks (header, CRC-64, SHA-256), compression and the store, a
+ * chunk at a time. The object is committed only when the RDB verified; any failure aborts it, so nothing is left.
+ */
+final class RdbUpload {
+
+    private static final int CHUNK = 1 << 20;
+
+    /** What was stored: the RDB's digest, and the stored object's size and SHA-256. */
+    record Result(RdbDigest rdb, long storedSize, String storedSha256) {}
+
+    /** Reading the RDB failed (the file, or the connection it arrives on), as opposed to writing the store. */
+    static final class SourceFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long bytesRead;
+
+        SourceFailure(IOException cause, long bytesRead) {
+            super(cause.getMessage(), cause);
+            this.bytesRead = bytesRead;
+        }
+
+        long bytesRead() {
+            return bytesRead;
+        }
+    }
+
+    private final BackupStore store;
+    private final Compression compression;
+
+    RdbUpload(BackupStore store, Compression compression) {
+        this.store = store;
+        this.compression = compression;
+    }
+
+    /**
+     * @param expectedSize the RDB's size when known, else an upper estimate (it only chooses part sizes)
+     * @param knownSize whether {@code expectedSize} is exact, so progress can show a fraction
+     * @param what the RDB's origin, for messages
+     */
+    Result upload(InputStream rdb, long expectedSize, boolean knownSize, String what, String key, Progress progress) {
+        RdbChecker checker = new RdbChecker(what);
+        ObjectWriter writer = store.create(key, expectedSize);
+        try {
+            DigestingOutputStream stored = new DigestingOutputStream(writer);
+            try (OutputStream compressed = compression.compress(stored)) {
+                byte[] buffer = new byte[CHUNK];
+                for (int n; (n = read(rdb, buffer, checker.size())) >= 0; ) {
+                    checker.update(buffer, 0, n);
+                    compressed.write(buffer, 0, n);
+                    progress.update(Progress.Phase.UPLOADING, checker.size(), knownSize ? expectedSize : 0);
+                }
+            }
+            RdbDigest digest = checker.finish();
+            writer.commit();
+            return new Result(digest, stored.count(), stored.sha256());
+        } catch (BackupException | SourceFailure failure) {
+            writer.abort();
+            throw failure;
+        } catch (IOException | RuntimeException failure) {
+            writer.abort();
+            throw new BackupException(
+                    BackupFailure.STORE_ERROR,
+                    "writing the backup to " + store.location() + " failed: " + RootCause.message(failure)
+                            + "; nothing was stored",
+                    failure);
+        }
+    }
+
+    private static int read(InputStream rdb, byte[] buffer, long sofar) {
+        try {
+            // Whole chunks: fewer, larger writes into zstd and the store than a socket's reads would give.
+            int n = rdb.readNBytes(buffer, 0, buffer.length);
+            return n == 0 ? -1 : n;
+        } catch (IOException failure) {
+            throw new SourceFailure(failure, sofar);
+        }
+    }
+
+    /** Counts and hashes what goes into the store. */
+    private static final class DigestingOutputStream extends OutputStream {
+        private final OutputStream out;
+        private final MessageDigest sha256 = RdbChecker.sha256();
+        private long count;
+
+        DigestingOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            sha256.update(bytes, offset, length);
+            count += length;
+        }
+
+        long count() {
+            return count;
+        }
+
+        String sha256() {
+            return HexFormat.of().formatHex(sha256.digest());
+        }
+    }
+}
