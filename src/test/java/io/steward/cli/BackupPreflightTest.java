@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +22,20 @@ class BackupPreflightTest {
     @TempDir
     Path dir;
 
-    private Cli.Run backup(RedisServer redis) {
-        return Cli.run(
-                Map.of(), "backup", "run", "--to", dir.resolve("store").toUri().toString(), "--redis", redis.uri());
+    private Cli.Run backup(RedisServer redis, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("backup", "run", "--to", dir.resolve("store").toUri().toString(), "--redis", redis.uri()));
+        args.addAll(List.of(more));
+        return Cli.run(Map.of(), args.toArray(String[]::new));
+    }
+
+    private String manifest(String id) throws IOException {
+        try (var files = Files.walk(dir.resolve("store"))) {
+            Path manifest = files.filter(p -> p.endsWith(Path.of(id, "manifest.json")))
+                    .findFirst()
+                    .orElseThrow();
+            return Files.readString(manifest);
+        }
     }
 
     private String listed() {
@@ -83,7 +96,7 @@ class BackupPreflightTest {
             assertThat(redis.commands().configGet("dir"))
                     .containsEntry("dir", volume.resolve("data").toString());
 
-            Cli.Run run = backup(redis);
+            Cli.Run run = backup(redis, "--source", "local");
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
             assertThat(run.err())
@@ -93,6 +106,24 @@ class BackupPreflightTest {
             assertThat(redis.calls("bgsave")).isZero();
             assertThat(listed()).isEqualTo("[ ]");
             assertThat(redis.commands().set("still", "writable")).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void aServerWhoseDirectoryIsNotVisibleHereIsBackedUpOverReplicationByDefault() throws IOException {
+        Path volume = Files.createDirectories(dir.resolve("volume"));
+        try (RedisServer redis = RedisServer.builder()
+                .savingInPrivateMount(volume)
+                .option("repl-diskless-sync-delay", "0")
+                .start()) {
+            redis.commands().set("key", "value");
+
+            Cli.Run run = backup(redis);
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(redis.calls("bgsave")).isZero();
+            assertThat(listed()).contains(run.backupId());
+            assertThat(manifest(run.backupId())).contains("\"method\" : \"replication\"");
         }
     }
 
@@ -111,7 +142,7 @@ class BackupPreflightTest {
             // and CONFIG GET dir answers an empty string, its working directory having no path any more.
             Files.delete(data);
 
-            Cli.Run run = backup(redis);
+            Cli.Run run = backup(redis, "--source", "local");
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
             assertThat(run.err()).contains("127.0.0.1:" + redis.port()).contains("Nothing was sent to Redis");

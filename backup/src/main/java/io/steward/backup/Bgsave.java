@@ -166,7 +166,8 @@ final class Bgsave {
                     BackupFailure.RDB_UNREADABLE,
                     target + " saves its RDB in " + directory + ", which the"
                             + " agent cannot read here: run the agent on the Redis host, as a user that can read that"
-                            + " directory. Nothing was sent to Redis");
+                            + " directory, or take the copy over the network (--source replication, or"
+                            + " backup.source: replication). Nothing was sent to Redis");
         }
         return file;
     }
