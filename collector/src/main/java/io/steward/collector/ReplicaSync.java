@@ -64,7 +64,10 @@ public final class ReplicaSync implements AutoCloseable {
             expectOk(send(out, in, "REPLCONF", "capa", "eof"), "REPLCONF capa eof");
             // Unknown before Redis 7.0: the connection is closed after the RDB instead.
             send(out, in, "REPLCONF", "rdb-only", "1");
-            String reply = send(out, in, "PSYNC", "?", "-1");
+            // A diskless server answers PSYNC only when its save begins; newlines keep the wait alive until then.
+            long deadline = System.nanoTime() + prepareTimeout.toNanos();
+            write(out, "PSYNC", "?", "-1");
+            String reply = afterKeepalives(in, deadline, prepareTimeout);
             if (!reply.startsWith("+FULLRESYNC")) {
                 throw refusal(reply, "PSYNC");
             }
@@ -72,8 +75,7 @@ public final class ReplicaSync implements AutoCloseable {
             if (parts.length < 3) {
                 throw new UnexpectedReplyException("PSYNC answered '" + reply + "'");
             }
-            long deadline = System.nanoTime() + prepareTimeout.toNanos();
-            String header = payloadHeader(in, deadline, prepareTimeout);
+            String header = afterKeepalives(in, deadline, prepareTimeout);
             Handshake handshake;
             byte[] mark = null;
             if (header.startsWith("$EOF:")) {
@@ -123,8 +125,8 @@ public final class ReplicaSync implements AutoCloseable {
         }
     }
 
-    /** Skips the keepalive newlines, then returns the line that starts the RDB. */
-    private static String payloadHeader(InputStream in, long deadline, Duration prepareTimeout) throws IOException {
+    /** Skips the keepalive newlines, then returns the next line. */
+    private static String afterKeepalives(InputStream in, long deadline, Duration prepareTimeout) throws IOException {
         while (true) {
             int first = in.read();
             if (first < 0) {
@@ -143,6 +145,15 @@ public final class ReplicaSync implements AutoCloseable {
     }
 
     private static String send(OutputStream out, InputStream in, String... args) throws IOException {
+        write(out, args);
+        String reply;
+        do {
+            reply = line(in);
+        } while (reply.isEmpty()); // a keepalive newline can come before a reply
+        return reply;
+    }
+
+    private static void write(OutputStream out, String... args) throws IOException {
         ByteArrayOutputStream command = new ByteArrayOutputStream();
         command.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (String arg : args) {
@@ -153,11 +164,6 @@ public final class ReplicaSync implements AutoCloseable {
         }
         out.write(command.toByteArray());
         out.flush();
-        String reply;
-        do {
-            reply = line(in);
-        } while (reply.isEmpty()); // a keepalive newline can come before a reply
-        return reply;
     }
 
     private static void expectOk(String reply, String command) {
