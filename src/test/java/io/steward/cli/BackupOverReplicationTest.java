@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -272,5 +275,24 @@ class BackupOverReplicationTest {
         assertThat(failure.reason()).isEqualTo(BackupFailure.BGSAVE_TIMEOUT);
         assertThat(failure.getMessage()).contains("within 2 s").contains("Raise the backup timeout");
         assertThat(storedFiles()).isEmpty();
+    }
+
+    @Test
+    void oneServerUnderTwoNamesIsNotBackedUpTwiceAtOnce() throws Exception {
+        redis = RedisServer.builder()
+                .option("repl-diskless-sync", "yes")
+                .option("repl-diskless-sync-delay", "4")
+                .start();
+        redis.commands().set("key", "value");
+        CompletableFuture<Cli.Run> first = CompletableFuture.supplyAsync(() -> backup(redis.uri()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> redis.commands().info("replication").contains("connected_slaves:1"));
+
+        Cli.Run second = backup("redis://localhost:" + redis.port());
+
+        assertThat(second.exitCode()).isEqualTo(Main.FAILED);
+        assertThat(second.err()).contains("is already running").contains("this one was not started");
+        Cli.Run done = first.get(60, TimeUnit.SECONDS);
+        assertThat(done.exitCode()).as(done.err()).isZero();
     }
 }

@@ -3,10 +3,6 @@ package io.steward.backup;
 import io.steward.collector.RedisCommandFailure;
 import io.steward.collector.SaveControl;
 import io.steward.collector.Target;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,7 +20,7 @@ final class RdbSource {
         return switch (source) {
             case LOCAL -> true;
             case REPLICATION -> false;
-            case AUTO -> onThisHost(node) && readableDirectory(server);
+            case AUTO -> node.isOnThisHost() && readableDirectory(server);
         };
     }
 
@@ -37,20 +33,6 @@ final class RdbSource {
                     .isPresent();
         } catch (RedisCommandFailure notAllowed) {
             // A backup user without CONFIG GET takes its copy over replication.
-            return false;
-        }
-    }
-
-    static boolean onThisHost(Target node) {
-        if (node.isSocket()) {
-            return true;
-        }
-        try {
-            InetAddress address = InetAddress.getByName(node.uri().getHost());
-            return address.isLoopbackAddress()
-                    || address.isAnyLocalAddress()
-                    || NetworkInterface.getByInetAddress(address) != null;
-        } catch (UnknownHostException | SocketException unknown) {
             return false;
         }
     }

@@ -2,8 +2,6 @@ package io.steward.backup;
 
 import io.steward.collector.Target;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
@@ -47,7 +45,7 @@ final class ServerLock {
     /** @param runId the server's {@code run_id}, empty when it does not tell */
     Held hold(Target target, String runId) {
         List<String> names = new ArrayList<>();
-        names.add("address-" + BackupLayout.targetDir(resolved(target)));
+        names.add("address-" + BackupLayout.targetDir(target.resolvedAddress()));
         if (!runId.isEmpty()) {
             names.add("run-" + BackupLayout.targetDir(runId));
         }
@@ -82,18 +80,5 @@ final class ServerLock {
                 BackupFailure.BUSY,
                 "a backup of " + target.address() + " is already running (lock " + file
                         + "); this one was not started");
-    }
-
-    /** The address as an IP and port; a name that does not resolve stays as given (the connection worked). */
-    private static String resolved(Target target) {
-        if (target.isSocket()) {
-            return target.address();
-        }
-        try {
-            return InetAddress.getByName(target.uri().getHost()).getHostAddress() + ":"
-                    + target.uri().getPort();
-        } catch (UnknownHostException unknown) {
-            return target.address();
-        }
     }
 }

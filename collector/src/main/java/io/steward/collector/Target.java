@@ -1,6 +1,10 @@
 package io.steward.collector;
 
 import io.lettuce.core.RedisURI;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -95,6 +99,39 @@ public record Target(String name, RedisURI uri, Duration pollInterval, TlsFiles 
             return group instanceof Group.Sentinel sentinel ? hosts + "#" + sentinel.masterName() : hosts;
         }
         return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    /**
+     * The address with its host name resolved ({@code 127.0.0.1:6379} for {@code localhost:6379}), so two spellings
+     * of one server compare equal; the socket path for a socket, the address as given when the name does not resolve.
+     */
+    public String resolvedAddress() {
+        if (isSocket() || isGroup()) {
+            return address();
+        }
+        try {
+            return InetAddress.getByName(uri.getHost()).getHostAddress() + ":" + uri.getPort();
+        } catch (UnknownHostException unknown) {
+            return address();
+        }
+    }
+
+    /** Whether the server runs on this host: a Unix socket, or an address of one of this host's interfaces. */
+    public boolean isOnThisHost() {
+        if (isSocket()) {
+            return true;
+        }
+        if (isGroup()) {
+            return false;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(uri.getHost());
+            return address.isLoopbackAddress()
+                    || address.isAnyLocalAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
+        } catch (UnknownHostException | SocketException unknown) {
+            return false;
+        }
     }
 
     @Override
