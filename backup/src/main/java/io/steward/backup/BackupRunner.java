@@ -172,7 +172,6 @@ public final class BackupRunner {
             BackupOptions options,
             Progress progress) {
         long syncNanos = System.nanoTime();
-        progress.update(Progress.Phase.SAVING, 0, 0);
         try (ReplicaSync sync = ReplicationFailures.call(node, () -> server.replicaSync(options.timeout()))) {
             ReplicaSync.Handshake handshake = sync.handshake();
             logger.info(
