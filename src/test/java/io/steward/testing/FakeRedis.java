@@ -21,10 +21,20 @@ import java.util.function.Function;
 public final class FakeRedis implements AutoCloseable {
 
     private final ServerSocket server;
-    private final Function<List<String>, String> responder;
+    /** Answers one command with raw RESP bytes. */
+    @FunctionalInterface
+    public interface RawResponder {
+        byte[] reply(List<String> command);
+    }
+
+    private final RawResponder responder;
     private final List<List<String>> received = Collections.synchronizedList(new ArrayList<>());
 
     public FakeRedis(Function<List<String>, String> responder) throws IOException {
+        this(command -> responder.apply(command).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private FakeRedis(RawResponder responder) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.responder = responder;
         Thread acceptor = new Thread(this::accept, "fake-redis");
@@ -34,6 +44,11 @@ public final class FakeRedis implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** A fake whose replies are raw bytes, for payloads that are not text (an RDB). */
+    public static FakeRedis answeringBytes(RawResponder responder) throws IOException {
+        return new FakeRedis(responder);
     }
 
     /** The commands received so far, each as its words, the command name upper-cased. */
@@ -71,7 +86,7 @@ public final class FakeRedis implements AutoCloseable {
                     return;
                 }
                 received.add(command);
-                out.write(responder.apply(command).getBytes(StandardCharsets.UTF_8));
+                out.write(responder.reply(command));
                 out.flush();
             }
         } catch (IOException gone) {
