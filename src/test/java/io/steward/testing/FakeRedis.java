@@ -31,7 +31,7 @@ public final class FakeRedis implements AutoCloseable {
     private final List<List<String>> received = Collections.synchronizedList(new ArrayList<>());
 
     public FakeRedis(Function<List<String>, String> responder) throws IOException {
-        this(command -> responder.apply(command).getBytes(StandardCharsets.UTF_8));
+        this((RawResponder) command -> responder.apply(command).getBytes(StandardCharsets.UTF_8));
     }
 
     private FakeRedis(RawResponder responder) throws IOException {
