@@ -42,7 +42,7 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
             throw new ConfigException("--to-dir: " + dir + " is not a directory");
         }
         BackupSettings settings = backupSettings();
-        try (BackupStore store = settings.openStore()) {
+        try (BackupStore store = settings.openExistingStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
             Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));
             out().printf(

@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,12 @@ class BackupPreflightTest {
 
     @TempDir
     Path dir;
+
+    /** The store exists from the start, so that listing it shows what the refused backups left: nothing. */
+    @BeforeEach
+    void createTheStore() throws IOException {
+        Files.createDirectories(dir.resolve("store"));
+    }
 
     private Cli.Run backup(RedisServer redis) {
         return Cli.run(
