@@ -125,19 +125,18 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         if (all && !configured.isEmpty()) {
             return configured;
         }
-        String none = !settings.file().exists()
-                ? "no config file is given (--config FILE or STEWARD_CONFIG), so give --redis URI"
-                : configured.isEmpty() ? settings.file().name() + " has no targets, so give --redis URI" : null;
-        if (all) {
-            throw new ConfigException("--all: " + none);
+        String ask = all
+                ? "--all: "
+                : "say which Redis to back up: --target NAME (repeatable), --redis URI, or --all for every target"
+                        + " of the config; ";
+        if (!settings.file().exists()) {
+            throw new ConfigException(
+                    ask + "no config file is given (--config FILE or STEWARD_CONFIG), so give --redis URI");
         }
-        throw new ConfigException("say which Redis to back up: --target NAME (repeatable), --redis URI, or --all for"
-                + " every target of the config; "
-                + (none != null
-                        ? none
-                        : "the targets of " + settings.file().name() + ": "
-                                + String.join(
-                                        ", ",
-                                        configured.stream().map(Target::name).toList())));
+        if (configured.isEmpty()) {
+            throw new ConfigException(ask + settings.file().name() + " has no targets, so give --redis URI");
+        }
+        throw new ConfigException(ask + "the targets of " + settings.file().name() + ": "
+                + String.join(", ", configured.stream().map(Target::name).toList()));
     }
 }
