@@ -59,7 +59,7 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
     @Override
     public Integer call() throws Exception {
         BackupSettings settings = backupSettings();
-        try (BackupStore store = settings.openStore()) {
+        try (BackupStore store = settings.openExistingStore()) {
             List<Manifest> backups = new BackupCatalog(store).list(Optional.ofNullable(target));
             if (format == Format.json) {
                 List<Entry> entries = backups.stream()

@@ -34,7 +34,7 @@ final class BackupPruneCommand extends StoredBackupsCommand implements Callable<
         RetentionPolicy policy = settings.retention()
                 .orElseThrow(() -> new ConfigException("retention: prune needs"
                         + " a retention section in the config, for example retention: {keep-last: 24, keep-daily: 7}"));
-        try (BackupStore store = settings.openStore()) {
+        try (BackupStore store = settings.openExistingStore()) {
             Pruner pruner = new Pruner(store, policy, Clock.systemUTC());
             Pruner.Plan plan = pruner.plan(Optional.empty());
             String verb = dryRun ? "would delete" : "delete";

@@ -7,6 +7,7 @@ import io.steward.backup.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Download a backup, verify it, and write it as DIR/dump.rdb (atomically: the file appears",
-            "whole or not at all). An existing dump.rdb is replaced only with --force."
+            "whole or not at all). An existing dump.rdb is replaced only with --force, and nothing is",
+            "written while a redis-server works in DIR unless --even-if-running is given."
         })
 final class BackupRestoreCommand extends StoredBackupsCommand implements Callable<Integer> {
 
@@ -32,6 +34,12 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
     @Option(names = "--force", description = "Replace an existing dump.rdb.")
     boolean force;
 
+    @Option(
+            names = "--even-if-running",
+            description = "Write dump.rdb even while a redis-server works in DIR (it loads the file only at start"
+                    + " and writes its own over it when it saves).")
+    boolean evenIfRunning;
+
     BackupRestoreCommand(Map<String, String> env) {
         super(env);
     }
@@ -41,8 +49,9 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ConfigException("--to-dir: " + dir + " is not a directory");
         }
+        refuseWhileRedisWorksIn(dir);
         BackupSettings settings = backupSettings();
-        try (BackupStore store = settings.openStore()) {
+        try (BackupStore store = settings.openExistingStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
             Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));
             out().printf(
@@ -62,6 +71,26 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
                     + " appendonly yes would load them, not the restored dump.rdb. Move them away first.");
         }
         return 0;
+    }
+
+    /**
+     * A running Redis does not see a restored file (it reads dump.rdb only at start) and writes its own data over it
+     * at its next save or shutdown, while the snapshot it had is gone: the server is to be stopped first.
+     */
+    private void refuseWhileRedisWorksIn(Path dir) {
+        List<RedisProcesses.RedisProcess> running = new RedisProcesses(Path.of("/proc")).workingIn(dir);
+        if (running.isEmpty()) {
+            return;
+        }
+        String which = "a running redis-server works in " + dir + " ("
+                + String.join("; ", running.stream().map(Object::toString).toList()) + ")";
+        if (!evenIfRunning) {
+            throw new OperationFailedException(which + "; nothing was changed. Stop it first (it loads dump.rdb"
+                    + " only at start, and would write its own data over it when it saves), or give"
+                    + " --even-if-running");
+        }
+        err().println("warning: " + which + ": it does not load the restored dump.rdb until it restarts, and"
+                + " writes its own data over it when it saves");
     }
 
     private static boolean hasAof(Path dir) {

@@ -12,6 +12,7 @@ import io.steward.collector.Target;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,16 +25,19 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Take a backup now: BGSAVE, verify the RDB, compress, upload, write the manifest.",
-            "Without --target or --redis: every target of the config (or redis://localhost:6379).",
+            "Say which Redis: --target NAME (repeatable), --redis URI, or --all (every target of the config).",
             "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."
         })
 final class BackupRunCommand extends BackupSubcommand implements Callable<Integer> {
 
-    @Option(names = "--target", paramLabel = "NAME", description = "The config's target of this name.")
-    String target;
+    @Option(names = "--target", paramLabel = "NAME", description = "The config's target of this name, repeatable.")
+    List<String> targetNames = new ArrayList<>();
 
     @Option(names = "--redis", paramLabel = "URI", description = "A Redis not in the config: redis://host:port.")
     String redis;
+
+    @Option(names = "--all", description = "Every target of the config file.")
+    boolean all;
 
     @Option(
             names = "--to",
@@ -71,8 +75,8 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
     public Integer call() {
         Settings resolved = settings();
         List<Target> configured = resolved.configuredTargets(REDIS_TIMEOUT);
-        BackupSettings settings = resolved.backups(to, storageFlagName(), configured);
         List<Target> chosen = chosen(resolved, configured);
+        BackupSettings settings = resolved.backups(to, storageFlagName(), configured);
         int exitCode = 0;
         try (BackupStore store = settings.openStore();
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
@@ -116,18 +120,37 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         return source == null ? configured : configured.withSource(source);
     }
 
-    /** --redis, or --target, or every target of the config file, or the local default. */
+    /**
+     * --redis, --target or --all, and nothing by default: a backup forks the server (BGSAVE), so the command is
+     * told which one.
+     */
     private List<Target> chosen(Settings settings, List<Target> configured) {
-        if (target != null && redis != null) {
-            throw new ConfigException("give --target or --redis, not both");
+        int ways = (redis != null ? 1 : 0) + (targetNames.isEmpty() ? 0 : 1) + (all ? 1 : 0);
+        if (ways > 1) {
+            throw new ConfigException("give one of --target, --redis and --all");
         }
-        UriTargets how = settings.uriTargets(connection, Target.DEFAULT_POLL_INTERVAL, REDIS_TIMEOUT);
         if (redis != null) {
+            UriTargets how = settings.uriTargets(connection, Target.DEFAULT_POLL_INTERVAL, REDIS_TIMEOUT);
             return List.of(how.target(redis, "--redis"));
         }
-        if (target != null) {
-            return settings.named(List.of(target), configured);
+        if (!targetNames.isEmpty()) {
+            return settings.named(targetNames.stream().distinct().toList(), configured);
         }
-        return Settings.orDefault(configured, how);
+        if (all && !configured.isEmpty()) {
+            return configured;
+        }
+        String ask = all
+                ? "--all: "
+                : "say which Redis to back up: --target NAME (repeatable), --redis URI, or --all for every target"
+                        + " of the config; ";
+        if (!settings.file().exists()) {
+            throw new ConfigException(
+                    ask + "no config file is given (--config FILE or STEWARD_CONFIG), so give --redis URI");
+        }
+        if (configured.isEmpty()) {
+            throw new ConfigException(ask + settings.file().name() + " has no targets, so give --redis URI");
+        }
+        throw new ConfigException(ask + "the targets of " + settings.file().name() + ": "
+                + String.join(", ", configured.stream().map(Target::name).toList()));
     }
 }

@@ -9,6 +9,8 @@ import io.steward.backup.S3Settings;
 import io.steward.backup.StorageUrl;
 import io.steward.collector.Target;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.Optional;
  */
 record BackupSettings(
         StorageUrl url,
+        String urlGivenBy,
         S3Settings s3,
         Compression compression,
         Optional<RetentionPolicy> retention,
@@ -75,6 +78,7 @@ record BackupSettings(
         }
         return new BackupSettings(
                 storageUrl,
+                where,
                 storageUrl.isS3() ? s3(storage.s3(), file, env) : null,
                 compression,
                 retention(config.retention(), file),
@@ -122,6 +126,21 @@ record BackupSettings(
 
     BackupStore openStore() {
         return url.open(s3);
+    }
+
+    /**
+     * The store, for the commands that read backups already taken (list, verify, restore, prune). A directory that
+     * does not exist holds none: most likely the URL is mistyped, which saying "no backups" would hide. (A bucket
+     * that does not exist is the store's own error.)
+     */
+    BackupStore openExistingStore() {
+        if (!url.isS3() && !Files.isDirectory(url.directory())) {
+            Path dir = url.directory().toAbsolutePath().normalize();
+            throw new CouldNotRunException(urlGivenBy + ": the backup store " + dir
+                    + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                    + "; check --storage or storage.url (backup run creates the directory with its first backup)");
+        }
+        return openStore();
     }
 
     /** The target's backup options, the defaults for a target given on the command line. */

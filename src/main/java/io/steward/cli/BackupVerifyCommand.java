@@ -40,7 +40,7 @@ final class BackupVerifyCommand extends StoredBackupsCommand implements Callable
             throw new ConfigException("give a BACKUP_ID or --latest");
         }
         BackupSettings settings = backupSettings();
-        try (BackupStore store = settings.openStore()) {
+        try (BackupStore store = settings.openExistingStore()) {
             BackupCatalog catalog = new BackupCatalog(store);
             Manifest manifest = latest
                     ? catalog.list(Optional.ofNullable(target)).stream()

@@ -71,6 +71,15 @@ final class StoppableStore implements BackupStore {
         return store.location();
     }
 
+    /** Stopping refuses here too, so that a backup due as the agent stops sends no BGSAVE. */
+    @Override
+    public void checkWritable() {
+        if (stopping) {
+            throw new BackupException(BackupFailure.STORE_ERROR, STOPPING + ": no new backup is begun");
+        }
+        store.checkWritable();
+    }
+
     @Override
     public InputStream open(String key) {
         return store.open(key);

@@ -273,6 +273,11 @@ class BackupFaultsTest {
         }
 
         @Override
+        public void checkWritable() {
+            store.checkWritable();
+        }
+
+        @Override
         public void createSmall(String key, byte[] content) {
             store.createSmall(key, content);
         }

@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steward.testing.ReadOnlyDirectory;
 import io.steward.testing.RedisServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -10,8 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What {@code steward backup run} checks before it sends BGSAVE, against real redis-servers: a save that could only
@@ -21,6 +25,12 @@ class BackupPreflightTest {
 
     @TempDir
     Path dir;
+
+    /** The store exists from the start, so that listing it shows what the refused backups left: nothing. */
+    @BeforeEach
+    void createTheStore() throws IOException {
+        Files.createDirectories(dir.resolve("store"));
+    }
 
     private Cli.Run backup(RedisServer redis, String... more) {
         List<String> args = new ArrayList<>(
@@ -106,6 +116,22 @@ class BackupPreflightTest {
             assertThat(redis.calls("bgsave")).isZero();
             assertThat(listed()).isEqualTo("[ ]");
             assertThat(redis.commands().set("still", "writable")).isEqualTo("OK");
+        }
+    }
+
+    @ParameterizedTest(name = "--source {0}")
+    @ValueSource(strings = {"local", "replication"})
+    void aStoreThatCannotBeWrittenCostsTheServerNoFork(String source) throws IOException {
+        try (RedisServer redis = RedisServer.start();
+                ReadOnlyDirectory readOnly = ReadOnlyDirectory.of(dir.resolve("store"))) {
+            redis.commands().set("key", "value");
+
+            Cli.Run run = backup(redis, "--source", source);
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.COULD_NOT_RUN);
+            assertThat(run.err()).contains(dir.resolve("store").toString());
+            String stats = redis.commands().info("stats");
+            assertThat(stats).contains("total_forks:0").contains("sync_full:0");
         }
     }
 

@@ -57,6 +57,7 @@ class SettingsTest {
         Path bad = config("bad.yaml", "nonsense: 1\n");
         Path good =
                 config("good.yaml", "storage:\n  url: " + dir.resolve("store").toUri() + "\n");
+        Files.createDirectories(dir.resolve("store"));
         Cli.Run run = Cli.run(Map.of("STEWARD_CONFIG", bad.toString()), "backup", "list", "--config", good.toString());
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).startsWith("no backups in " + dir.resolve("store").toUri());
@@ -68,6 +69,9 @@ class SettingsTest {
                 "steward.yaml", "storage:\n  url: " + dir.resolve("from-file").toUri() + "\n");
         Map<String, String> env =
                 Map.of("STEWARD_STORAGE_URL", dir.resolve("from-env").toUri() + "");
+        for (String store : List.of("from-file", "from-env", "from-flag")) {
+            Files.createDirectories(dir.resolve(store));
+        }
         assertThat(Cli.run(Map.of(), "backup", "list", "--config", file.toString())
                         .err())
                 .contains("from-file");

@@ -1,15 +1,29 @@
 package io.steward.testing;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3ErrorCode;
 import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * A real S3-compatible server in this JVM (S3Proxy over an in-memory blob store), on 127.0.0.1 with SigV4
@@ -55,6 +69,29 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
+    /**
+     * A server whose credentials may list and read but not write or delete, as an IAM user without s3:PutObject
+     * and s3:DeleteObject: those requests are answered 403 AccessDenied. Buckets can still be created.
+     */
+    public static S3Server startReadOnly() {
+        return startRefusing(true);
+    }
+
+    /**
+     * A server whose credentials may list, read and write but not delete, as an IAM user without s3:DeleteObject
+     * (backups whose retention is the bucket's lifecycle rule): deletes are answered 403 AccessDenied.
+     */
+    public static S3Server startWithoutDelete() {
+        return startRefusing(false);
+    }
+
+    private static S3Server startRefusing(boolean writes) {
+        S3Server server =
+                new S3Server(new Refusing(BlobStores.create("transient", new Properties()), writes), FreePort.find());
+        server.startProxy();
+        return server;
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
@@ -87,6 +124,54 @@ public final class S3Server implements AutoCloseable {
 
     public void restart() {
         startProxy();
+    }
+
+    /** Refuses deletes, and writes too when told, as S3 refuses what a credential's policy does not allow. */
+    private static final class Refusing extends ForwardingBlobStore {
+        private final boolean writes;
+
+        Refusing(BlobStore blobs, boolean writes) {
+            super(blobs);
+            this.writes = writes;
+        }
+
+        private static S3ProxyException denied() {
+            return new S3ProxyException(S3ErrorCode.ACCESS_DENIED);
+        }
+
+        @Override
+        public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+            if (writes) {
+                throw denied();
+            }
+            return super.putBlob(request, content);
+        }
+
+        @Override
+        public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+            if (writes) {
+                throw denied();
+            }
+            return super.copyBlob(request);
+        }
+
+        @Override
+        public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+            if (writes) {
+                throw denied();
+            }
+            return super.initiateMultipartUpload(request);
+        }
+
+        @Override
+        public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+            throw denied();
+        }
+
+        @Override
+        public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
+            throw denied();
+        }
     }
 
     @Override

@@ -73,6 +73,8 @@ public final class BackupRunner {
         long startNanos = System.nanoTime();
         metrics.started(target.name());
         try {
+            // Before anything is asked of Redis: a store that cannot take the backup must cost the server no fork.
+            store.checkWritable();
             String id = BackupLayout.newId(started);
             String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
             NodeCopy copy = copy(target, dataKey, options, progress);

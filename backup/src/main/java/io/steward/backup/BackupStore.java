@@ -15,6 +15,17 @@ public interface BackupStore extends AutoCloseable {
     String location();
 
     /**
+     * Checks that a backup can be written here now (the store is reachable, the bucket or directory exists or can be
+     * created, the credentials or permissions allow writing), so that a store that cannot take one costs Redis no
+     * fork. Leaves nothing behind.
+     *
+     * @throws BackupException naming what is wrong: {@link BackupFailure#STORE_UNREACHABLE},
+     *     {@link BackupFailure#STORE_AUTH} (refused credentials or permission), {@link BackupFailure#STORE_BUCKET},
+     *     or {@link BackupFailure#STORE_ERROR}
+     */
+    void checkWritable();
+
+    /**
      * Starts a new object. Its bytes are visible under {@code key} only after {@link ObjectWriter#commit()}.
      *
      * @param expectedSize about how many bytes will be written (chooses part sizes); the actual count may differ

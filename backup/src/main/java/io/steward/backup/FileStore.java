@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 public final class FileStore implements BackupStore {
 
     static final String TEMP_PREFIX = ".partial-";
+    private static final String PROBE_PREFIX = ".steward-write-check-";
 
     private final Path root;
 
@@ -38,6 +40,39 @@ public final class FileStore implements BackupStore {
     @Override
     public String location() {
         return root.toUri().toString();
+    }
+
+    /**
+     * Creates and deletes a hidden file in the directory or, when it does not exist yet, in the nearest directory
+     * above it, where the first backup will create it: the check leaves nothing behind, not even the directory.
+     * Creating a file is the only sure test: permission bits, ACLs, a read-only mount and an immutable directory
+     * all refuse it, and root passes the bits but not the rest.
+     */
+    @Override
+    public void checkWritable() {
+        Path existing = root;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new BackupException(
+                    BackupFailure.STORE_ERROR,
+                    "cannot create the store directory " + root + ": " + existing
+                            + " is not a directory; check storage.url");
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, PROBE_PREFIX, ""));
+        } catch (IOException failure) {
+            throw new BackupException(
+                    BackupFailure.STORE_AUTH,
+                    "cannot write to "
+                            + (existing.equals(root)
+                                    ? "the store directory " + root
+                                    : existing + ", where the store directory " + root + " would be created")
+                            + ": " + detail(failure)
+                            + "; check its permissions for the user the agent runs as, or storage.url",
+                    failure);
+        }
     }
 
     @Override
@@ -152,12 +187,21 @@ public final class FileStore implements BackupStore {
 
     private static BackupException storeError(String what, Exception failure) {
         Throwable cause = failure instanceof UncheckedIOException unchecked ? unchecked.getCause() : failure;
-        String detail = cause instanceof AccessDeniedException
-                ? "permission denied"
-                : cause instanceof NoSuchFileException
-                        ? "no such file or directory"
-                        : String.valueOf(cause.getMessage());
-        return new BackupException(BackupFailure.STORE_ERROR, what + ": " + detail, cause);
+        return new BackupException(BackupFailure.STORE_ERROR, what + ": " + detail(cause), cause);
+    }
+
+    private static String detail(Throwable failure) {
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (failure instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        // The system's reason ("Read-only file system", "Operation not permitted"), without the path again.
+        if (failure instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+            return fileSystem.getReason();
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     private static final class FileWriter extends ObjectWriter {

@@ -4,6 +4,7 @@ import io.steward.collector.RootCause;
 import java.io.IOException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Turns the SDK's exceptions into a reason and a sentence that says what to check; never shows a secret. */
@@ -19,17 +20,26 @@ final class S3Errors {
 
     BackupException translate(String doing, SdkException failure) {
         if (failure instanceof S3Exception s3) {
-            String code = s3.awsErrorDetails() == null
+            String code = s3.awsErrorDetails() == null || s3.awsErrorDetails().errorCode() == null
                     ? ""
-                    : String.valueOf(s3.awsErrorDetails().errorCode());
-            String said = code
+                    : s3.awsErrorDetails().errorCode();
+            // The error of a HEAD request has no body, so no code: then the status says what happened.
+            String said = (code.isEmpty() ? "HTTP " + s3.statusCode() : code)
                     + (s3.awsErrorDetails() == null || s3.awsErrorDetails().errorMessage() == null
                             ? ""
                             : ": " + s3.awsErrorDetails().errorMessage());
-            if (code.equals("NoSuchBucket")) {
+            // For HeadBucket the SDK gives NoSuchBucketException whatever the code.
+            if (code.equals("NoSuchBucket") || s3 instanceof NoSuchBucketException) {
                 return new BackupException(
                         BackupFailure.STORE_BUCKET,
                         "the bucket of " + location + " does not exist (" + said + "); create it or fix storage.url",
+                        failure);
+            }
+            if (code.equals("AccessDenied")) {
+                return new BackupException(
+                        BackupFailure.STORE_AUTH,
+                        location + " denied access while " + doing + " (" + said + "); its credentials need"
+                                + " s3:ListBucket, s3:GetObject and s3:PutObject there, and s3:DeleteObject to prune",
                         failure);
             }
             if (s3.statusCode() == 403 || code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch")) {
@@ -49,7 +59,8 @@ final class S3Errors {
             }
             return new BackupException(
                     BackupFailure.STORE_ERROR,
-                    location + " failed while " + doing + " (HTTP " + s3.statusCode() + " " + said + ")",
+                    location + " failed while " + doing + " (" + (code.isEmpty() ? "" : "HTTP " + s3.statusCode() + " ")
+                            + said + ")",
                     failure);
         }
         // Refused, timed out, reset mid-request, or no progress within an attempt's time: the store is not there

@@ -1,11 +1,14 @@
 package io.steward.backup;
 
+import io.steward.collector.RootCause;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -36,6 +39,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link S3ObjectWriter}; {@code If-None-Match: *} keeps anything from being overwritten.
  */
 public final class S3Store implements BackupStore {
+
+    /** The key, under the prefix, of the object that {@link #checkWritable()} writes and deletes. */
+    static final String PROBE_KEY = ".steward-write-check";
+
+    private static final Logger logger = LoggerFactory.getLogger(S3Store.class);
 
     private final S3Client client;
     private final String bucket;
@@ -86,6 +94,36 @@ public final class S3Store implements BackupStore {
     @Override
     public String location() {
         return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix.substring(0, prefix.length() - 1));
+    }
+
+    /**
+     * HeadBucket finds a missing bucket, bad credentials and an unreachable store, but a read-only credential
+     * passes it (it needs only s3:ListBucket): only a write proves writing. So a small object is put under the
+     * prefix, where backups go, and deleted again. It has one fixed key, so that a credential allowed to put but not
+     * to delete (backups need no delete) leaves one object behind, not one per backup; that is no failure.
+     */
+    @Override
+    public void checkWritable() {
+        try {
+            client.headBucket(head -> head.bucket(bucket));
+        } catch (SdkException failure) {
+            throw errors.translate("checking the bucket", failure);
+        }
+        String probe = prefix + PROBE_KEY;
+        try {
+            client.putObject(put -> put.bucket(bucket).key(probe), RequestBody.fromBytes(new byte[0]));
+        } catch (SdkException failure) {
+            throw errors.translate("writing the test object " + PROBE_KEY, failure);
+        }
+        try {
+            client.deleteObject(delete -> delete.bucket(bucket).key(probe));
+        } catch (SdkException failure) {
+            logger.info(
+                    "{}/{} stays after the write check, as it could not be deleted ({}); it is harmless",
+                    location(),
+                    PROBE_KEY,
+                    RootCause.message(failure));
+        }
     }
 
     @Override
