@@ -129,6 +129,24 @@ class ClusterBackupSetTest {
     }
 
     @Test
+    void aSetTakenOverReplicationRecordsEachShardsOffsetAndReplicationIdAndNoPrimaryForks() throws IOException {
+        Path replicatedStore = dir.resolve("replicated");
+        Map<String, Long> before = forksOfPrimaries();
+
+        Cli.Run run = backUp(config(replicatedStore, "      source: replication\n"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(forksOfPrimaries()).as("total_forks of each primary").isEqualTo(before);
+        for (JsonNode shard : manifest(replicatedStore, run.backupId()).get("shards")) {
+            JsonNode source = shard.get("source");
+            assertThat(source.get("method").asText()).isEqualTo("replication");
+            assertThat(source.get("role").asText()).isEqualTo("slave");
+            assertThat(source.get("replicationId").asText()).hasSize(40);
+            assertThat(source.get("replicationOffset").asLong()).isPositive();
+        }
+    }
+
+    @Test
     void theSetIsListedOnceWithItsShardsSizesSummed() throws IOException {
         Cli.Run text = Cli.run(Map.of(), "backup", "list", "--config", config.toString(), "--target", "shop");
         assertThat(text.exitCode()).as(text.err()).isZero();
