@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.steward.backup.BackupCatalog;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "list",
         mixinStandardHelpOptions = true,
-        description = "List complete backups, newest first (a backup without its manifest is never listed).")
+        description = {
+            "List complete backups, newest first (a backup without its manifest is never listed).",
+            "A cluster's backup set is one line: its shards' sizes summed."
+        })
 final class BackupListCommand extends StoredBackupsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME =
@@ -42,7 +46,10 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
         super(env);
     }
 
-    /** One line of {@code -o json}. */
+    /**
+     * One line of {@code -o json}. Of a backup set, the sizes are its shards' summed, {@code shards} lists them and
+     * {@code object} is absent.
+     */
     record Entry(
             String id,
             String target,
@@ -54,7 +61,50 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
             String redisVersion,
             int rdbVersion,
             String status,
-            String object) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) String object,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ShardEntry> shards) {
+
+        static Entry of(Manifest m) {
+            Manifest.Part first = m.parts().get(0);
+            return new Entry(
+                    m.id(),
+                    m.target(),
+                    m.startedAt(),
+                    m.finishedAt(),
+                    m.rdbSize(),
+                    m.storedSize(),
+                    first.stored().compression(),
+                    m.redisVersion(),
+                    first.rdb().version(),
+                    "complete",
+                    m.isSet() ? null : first.stored().object(),
+                    m.isSet() ? m.shards().stream().map(ShardEntry::of).toList() : null);
+        }
+    }
+
+    /** One shard of a backup set in {@code -o json}: its slots, the node it came from, its sizes and object. */
+    record ShardEntry(
+            int shard,
+            List<String> slots,
+            String node,
+            String role,
+            long replicationOffset,
+            long rdbSize,
+            long storedSize,
+            String object) {
+
+        static ShardEntry of(Manifest.Shard shard) {
+            return new ShardEntry(
+                    shard.shard(),
+                    shard.slots(),
+                    shard.source().address(),
+                    shard.source().role(),
+                    shard.source().replicationOffset(),
+                    shard.rdb().size(),
+                    shard.stored().size(),
+                    shard.stored().object());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -62,20 +112,7 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
         try (BackupStore store = settings.openExistingStore()) {
             List<Manifest> backups = new BackupCatalog(store).list(Optional.ofNullable(target));
             if (format == Format.json) {
-                List<Entry> entries = backups.stream()
-                        .map(m -> new Entry(
-                                m.id(),
-                                m.target(),
-                                m.startedAt(),
-                                m.finishedAt(),
-                                m.rdb().size(),
-                                m.stored().size(),
-                                m.stored().compression(),
-                                m.source().redisVersion(),
-                                m.rdb().version(),
-                                "complete",
-                                m.stored().object()))
-                        .toList();
+                List<Entry> entries = backups.stream().map(Entry::of).toList();
                 out().println(new ObjectMapper()
                         .enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(entries));
@@ -93,10 +130,10 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
                                 m.id(),
                                 m.target(),
                                 TIME.format(m.started()),
-                                Sizes.human(m.rdb().size()),
-                                Sizes.human(m.stored().size()),
-                                m.source().redisVersion(),
-                                "complete");
+                                Sizes.human(m.rdbSize()),
+                                Sizes.human(m.storedSize()),
+                                m.redisVersion(),
+                                m.isSet() ? "complete, " + m.shards().size() + " shards" : "complete");
             }
         }
         return 0;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Download a backup, verify it, and write it as DIR/dump.rdb (atomically: the file appears",
             "whole or not at all). An existing dump.rdb is replaced only with --force, and nothing is",
-            "written while a redis-server works in DIR unless --even-if-running is given."
+            "written while a redis-server works in DIR unless --even-if-running is given. A cluster's backup set",
+            "is written as DIR/shard-N/dump.rdb, each with the slot ranges of its shard in DIR/shard-N/slots.txt."
         })
 final class BackupRestoreCommand extends StoredBackupsCommand implements Callable<Integer> {
 
@@ -53,24 +54,57 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
         BackupSettings settings = backupSettings();
         try (BackupStore store = settings.openExistingStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
+            if (manifest.isSet()) {
+                return restoreSet(new BackupReader(store), manifest);
+            }
             Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));
             out().printf(
                             "restored backup %s of %s (%s, taken %s) to %s; verified%n",
                             manifest.id(),
                             manifest.target(),
-                            Sizes.human(manifest.rdb().size()),
+                            Sizes.human(manifest.rdbSize()),
                             manifest.startedAt(),
                             written);
         }
+        noteOnAppendOnly(List.of(dir));
+        return 0;
+    }
+
+    private int restoreSet(BackupReader reader, Manifest manifest) {
+        List<Path> written = reader.restoreSet(manifest, dir, force, TerminalProgress.on(err()));
+        out().printf(
+                        "restored backup set %s of %s (%d shards, %s, taken %s) to %s; verified%n",
+                        manifest.id(),
+                        manifest.target(),
+                        written.size(),
+                        Sizes.human(manifest.rdbSize()),
+                        manifest.startedAt(),
+                        dir);
+        List<Manifest.Part> parts = manifest.parts();
+        for (int i = 0; i < parts.size(); i++) {
+            out().printf(
+                            "  %s: slots %s%n",
+                            written.get(i).resolve("dump.rdb"),
+                            String.join(" ", parts.get(i).slots()));
+        }
+        err().println("note: each shard's directory holds the RDB of the primary that served the slots in its"
+                + " slots.txt: start the node that is to serve those slots on it.");
+        noteOnAppendOnly(written);
+        return 0;
+    }
+
+    private void noteOnAppendOnly(List<Path> dirs) {
         err().println("note: Redis loads dump.rdb at start only when appendonly is no. With appendonly yes it loads"
                 + " the AOF instead and ignores this file: start it once with --appendonly no, then run"
                 + " CONFIG SET appendonly yes (Redis writes a new AOF from the data) and set appendonly yes in its"
                 + " config.");
-        if (hasAof(dir)) {
-            err().println("warning: " + dir + " holds AOF files (appendonlydir or *.aof); a Redis started there with"
-                    + " appendonly yes would load them, not the restored dump.rdb. Move them away first.");
+        for (Path written : dirs) {
+            if (hasAof(written)) {
+                err().println("warning: " + written + " holds AOF files (appendonlydir or *.aof); a Redis started"
+                        + " there with appendonly yes would load them, not the restored dump.rdb. Move them away"
+                        + " first.");
+            }
         }
-        return 0;
     }
 
     /**

@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Take a backup now: BGSAVE, verify the RDB, compress, upload, write the manifest.",
+            "Take a backup now: the RDB (over replication, or BGSAVE and its file), verified, compressed,",
+            "uploaded, then the manifest.",
             "Say which Redis: --target NAME (repeatable), --redis URI, or --all (every target of the config).",
-            "The agent must run on the Redis host: it reads the RDB file from Redis's own directory."
+            "A Sentinel group is copied from a replica in good standing (backup.prefer); a cluster is backed up",
+            "as one backup set of an RDB per shard."
         })
 final class BackupRunCommand extends BackupSubcommand implements Callable<Integer> {
 
@@ -53,6 +55,12 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                     + " replication takes it over the network as a replica would; local runs BGSAVE and reads"
                     + " the file, on the Redis host; auto is local when the Redis directory is readable here.")
     BackupOptions.Source source;
+
+    @Option(
+            names = "--allow-migrating",
+            description = "Take a cluster's backup set even while slots are migrating or importing (their keys may"
+                    + " then be in two shards' RDBs, or in none).")
+    boolean allowMigrating;
 
     @Mixin
     ConnectionOptions connection;
@@ -81,12 +89,14 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         try (BackupStore store = settings.openStore();
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
             // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
+            Clock clock = Clock.systemUTC();
             BackupRunner runner = new BackupRunner(
                     connector::openSaveControl,
+                    GroupSurveys.polledBy(connector, clock),
                     store,
                     settings.compression(),
                     new BackupMetrics(new SimpleMeterRegistry()),
-                    Clock.systemUTC(),
+                    clock,
                     Path.of(System.getProperty("java.io.tmpdir")),
                     BuildInfo.version());
             for (Target each : chosen) {
@@ -94,17 +104,14 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                 try {
                     Manifest manifest = runner.run(each, options(settings, each), TerminalProgress.on(err()));
                     out().printf(
-                                    "backup %s of %s: RDB %s stored as %s in %s/%s/ (%.1f s)%n",
+                                    "backup %s of %s: %sRDB %s stored as %s in %s/%s/ (%.1f s)%n",
                                     manifest.id(),
                                     manifest.target(),
-                                    Sizes.human(manifest.rdb().size()),
-                                    Sizes.human(manifest.stored().size()),
+                                    manifest.isSet() ? manifest.shards().size() + " shards, " : "",
+                                    Sizes.human(manifest.rdbSize()),
+                                    Sizes.human(manifest.storedSize()),
                                     store.location().replaceAll("/+$", ""),
-                                    manifest.stored()
-                                            .object()
-                                            .substring(
-                                                    0,
-                                                    manifest.stored().object().lastIndexOf('/')),
+                                    manifest.directory(),
                                     Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
                 } catch (BackupException failure) {
                     err().println("steward: " + failure.getMessage());
@@ -116,7 +123,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
     }
 
     private BackupOptions options(BackupSettings settings, Target each) {
-        BackupOptions configured = settings.options(each);
+        BackupOptions configured = settings.options(each).allowingMigrating(allowMigrating);
         return source == null ? configured : configured.withSource(source);
     }
 

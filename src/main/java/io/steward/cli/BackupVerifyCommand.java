@@ -5,6 +5,7 @@ import io.steward.backup.BackupReader;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Manifest;
 import io.steward.backup.RdbDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Download a backup and check it against its manifest: SHA-256 of the stored object, then the",
-            "RDB's header, CRC-64, SHA-256 and size. Exit 1 on any mismatch."
+            "RDB's header, CRC-64, SHA-256 and size; of a cluster's backup set, every shard's. Exit 1 on any",
+            "mismatch."
         })
 final class BackupVerifyCommand extends StoredBackupsCommand implements Callable<Integer> {
 
@@ -48,16 +50,32 @@ final class BackupVerifyCommand extends StoredBackupsCommand implements Callable
                             .orElseThrow(() -> new ConfigException("--latest: no backups in " + store.location()
                                     + (target == null ? "" : " for target " + target)))
                     : find(catalog, store, id);
-            RdbDigest rdb = new BackupReader(store).verify(manifest, TerminalProgress.on(err()));
+            List<BackupReader.Verified> verified = new BackupReader(store).verify(manifest, TerminalProgress.on(err()));
+            if (!manifest.isSet()) {
+                out().printf(
+                                "backup %s of %s verified: %s%n",
+                                manifest.id(),
+                                manifest.target(),
+                                describe(verified.get(0).rdb()));
+                return 0;
+            }
             out().printf(
-                            "backup %s of %s verified: RDB version %d, %s, CRC-64 %s, SHA-256 %s%n",
-                            manifest.id(),
-                            manifest.target(),
-                            rdb.rdbVersion(),
-                            Sizes.human(rdb.size()),
-                            rdb.crc64(),
-                            rdb.sha256());
+                            "backup set %s of %s verified: %d shards%n",
+                            manifest.id(), manifest.target(), verified.size());
+            for (BackupReader.Verified shard : verified) {
+                out().printf(
+                                "  %s (slots %s): %s%n",
+                                shard.part().name(),
+                                String.join(" ", shard.part().slots()),
+                                describe(shard.rdb()));
+            }
         }
         return 0;
+    }
+
+    private static String describe(RdbDigest rdb) {
+        return String.format(
+                "RDB version %d, %s, CRC-64 %s, SHA-256 %s",
+                rdb.rdbVersion(), Sizes.human(rdb.size()), rdb.crc64(), rdb.sha256());
     }
 }

@@ -54,6 +54,7 @@ final class ScheduledBackups implements AutoCloseable {
         }
         BackupRunner runner = new BackupRunner(
                 connector::openSaveControl,
+                GroupSurveys.polledBy(connector, clock),
                 store,
                 settings.compression(),
                 metrics,

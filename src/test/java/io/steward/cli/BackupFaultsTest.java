@@ -90,6 +90,7 @@ class BackupFaultsTest {
     private BackupRunner runner(BackupStore store) {
         return new BackupRunner(
                 connector::openSaveControl,
+                GroupSurveys.polledBy(connector, Clock.systemUTC()),
                 store,
                 Compression.ZSTD,
                 new BackupMetrics(registry),

@@ -70,6 +70,7 @@ class BackupOverReplicationTest {
     private BackupRunner runner() {
         return new BackupRunner(
                 connector::openSaveControl,
+                GroupSurveys.polledBy(connector, Clock.systemUTC()),
                 new FileStore(store()),
                 Compression.ZSTD,
                 new BackupMetrics(new SimpleMeterRegistry()),

@@ -105,6 +105,7 @@ class BackupScheduleTest {
         try (RedisConnector connector = new RedisConnector(Duration.ofSeconds(2))) {
             new BackupRunner(
                             connector::openSaveControl,
+                            GroupSurveys.polledBy(connector, Clock.systemUTC()),
                             new FileStore(store),
                             Compression.ZSTD,
                             new BackupMetrics(new SimpleMeterRegistry()),

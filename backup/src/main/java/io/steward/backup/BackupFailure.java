@@ -31,6 +31,10 @@ public enum BackupFailure {
     STORE_ERROR("store_error", false),
     /** A stored backup does not match its manifest. */
     MISMATCH("mismatch", false),
+    /** A Cluster's slots were being moved, so its backup set was not taken. */
+    SLOTS_MIGRATING("slots_migrating", false),
+    /** A failover in a Cluster changed a shard's primary while its backup set was taken. */
+    FAILOVER("failover", false),
     /** Another backup of the same target is running. */
     BUSY("busy", false),
     /** The restore directory cannot be written, or the file exists and --force was not given. */

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where a backup's objects live: {@code <target>/<UTC yyyyMMddTHHmmssZ>-<8 hex>/dump.rdb.zst} and
- * {@code .../manifest.json}, relative to the store's root. The directory name is the backup's id: unique,
+ * {@code .../manifest.json}, relative to the store's root; a Cluster's backup set holds {@code shard-0.rdb.zst},
+ * {@code shard-1.rdb.zst}, ... in place of {@code dump.rdb.zst}. The directory name is the backup's id: unique,
  * sortable by time, and what {@code verify} and {@code restore} take.
  */
 final class BackupLayout {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Backup health per target, for alerting on a backup that is missing, slow or failing:
  * {@code steward_backup_last_success_timestamp_seconds}, {@code _last_duration_seconds}, {@code _last_size_bytes}
- * (the RDB's size), {@code _in_progress}, {@code _schedule_interval_seconds} and
+ * (the RDB's size; of a Cluster's backup set, its shards' together), {@code _in_progress}, {@code _schedule_interval_seconds} and
  * {@code steward_backup_failures_total{reason}}.
  */
 public final class BackupMetrics {
@@ -41,10 +41,7 @@ public final class BackupMetrics {
     public void restoreFrom(Manifest newest) {
         TargetState state = state(newest.target());
         if (state.lastSuccess.get() == 0) {
-            state.succeeded(
-                    newest.finished(),
-                    Duration.between(newest.started(), newest.finished()),
-                    newest.rdb().size());
+            state.succeeded(newest.finished(), Duration.between(newest.started(), newest.finished()), newest.rdbSize());
         }
     }
 
@@ -88,7 +85,8 @@ public final class BackupMetrics {
                     .strongReference(true)
                     .register(registry);
             Gauge.builder("steward.backup.last.size", state.lastSize, AtomicReference::get)
-                    .description("Size of the RDB file of the last successful backup of the target")
+                    .description(
+                            "Size of the RDB of the last successful backup of the target; of a Cluster, its shards' together")
                     .baseUnit("bytes")
                     .tag("target", name)
                     .strongReference(true)

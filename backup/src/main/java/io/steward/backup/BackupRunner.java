@@ -1,10 +1,14 @@
 package io.steward.backup;
 
+import io.steward.collector.Group;
+import io.steward.collector.GroupSurvey;
 import io.steward.collector.Keyspace;
+import io.steward.collector.Member;
 import io.steward.collector.RedisCommandFailure;
 import io.steward.collector.ReplicaSync;
 import io.steward.collector.SaveControl;
 import io.steward.collector.SaveState;
+import io.steward.collector.SentinelTopology;
 import io.steward.collector.Target;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * protocol as a replica receives it, and is streamed in one pass through the checks (header, CRC-64, SHA-256), zstd
  * and the store. The manifest goes last, and only for an RDB that verified: a failure at any step removes what was
  * written, so nothing incomplete is ever listed.
+ *
+ * <p>Of a Sentinel group, the copy comes from the member {@link MemberChoice} picks (a replica in good standing, by
+ * default); of a Cluster, a backup is a set of one RDB per shard ({@link ClusterBackup}).
  *
  * <p>One backup per Redis at a time, across processes too: see {@link ServerLock}.
  */
@@ -43,6 +51,8 @@ public final class BackupRunner {
     record NodeCopy(Manifest.Source source, Manifest.Rdb rdb, Manifest.Stored stored, Map<String, Long> keys) {}
 
     private final SaveControl.Opener redis;
+    private final Function<Target, GroupSurvey.Result> survey;
+    private final ClusterBackup clusters;
     private final BackupStore store;
     private final Compression compression;
     private final BackupMetrics metrics;
@@ -50,9 +60,13 @@ public final class BackupRunner {
     private final ServerLock locks;
     private final String agentVersion;
 
-    /** @param lockDir where the per-server lock files live (the temp directory) */
+    /**
+     * @param survey one look at a group target's members, polled once each
+     * @param lockDir where the per-server lock files live (the temp directory)
+     */
     public BackupRunner(
             SaveControl.Opener redis,
+            Function<Target, GroupSurvey.Result> survey,
             BackupStore store,
             Compression compression,
             BackupMetrics metrics,
@@ -60,12 +74,14 @@ public final class BackupRunner {
             Path lockDir,
             String agentVersion) {
         this.redis = redis;
+        this.survey = survey;
         this.store = store;
         this.compression = compression;
         this.metrics = metrics;
         this.clock = clock;
         this.locks = new ServerLock(lockDir);
         this.agentVersion = agentVersion;
+        this.clusters = new ClusterBackup(survey, this::copy, store, compression, clock, agentVersion);
     }
 
     public Manifest run(Target target, BackupOptions options, Progress progress) {
@@ -76,27 +92,22 @@ public final class BackupRunner {
             // Before anything is asked of Redis: a store that cannot take the backup must cost the server no fork.
             store.checkWritable();
             String id = BackupLayout.newId(started);
-            String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
-            NodeCopy copy = copy(target, dataKey, options, progress);
-            Manifest manifest = manifest(target, id, started, copy);
-            try {
-                store.createSmall(BackupLayout.key(target.name(), id, Manifest.FILE_NAME), manifest.toJson());
-            } catch (BackupException failure) {
-                deleteQuietly(List.of(dataKey));
-                throw failure;
-            }
+            Manifest manifest = target.group() instanceof Group.Cluster
+                    ? clusters.take(target, id, started, options, progress)
+                    : single(target, id, started, options, progress);
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            metrics.succeeded(
-                    target.name(), manifest.finished(), took, manifest.rdb().size());
+            metrics.succeeded(target.name(), manifest.finished(), took, manifest.rdbSize());
             logger.info(
-                    "backup {} of {} done in {} s ({} from {}): {} bytes of RDB stored as {} bytes in {}",
+                    "backup {} of {} done in {} s ({}): {} bytes of RDB stored as {} bytes in {}",
                     manifest.id(),
                     target,
                     took.toMillis() / 1000.0,
-                    copy.source().method(),
-                    copy.source().address(),
-                    manifest.rdb().size(),
-                    manifest.stored().size(),
+                    manifest.isSet()
+                            ? manifest.shards().size() + " shards"
+                            : manifest.source().method() + " from "
+                                    + manifest.source().address(),
+                    manifest.rdbSize(),
+                    manifest.storedSize(),
                     store.location());
             return manifest;
         } catch (BackupException failure) {
@@ -110,6 +121,37 @@ public final class BackupRunner {
             metrics.stopped(target.name());
             progress.finished();
         }
+    }
+
+    /** One RDB: of a server, or of the member of a Sentinel group that {@link MemberChoice} picks. */
+    private Manifest single(Target target, String id, Instant started, BackupOptions options, Progress progress) {
+        String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
+        NodeCopy copy = target.isGroup()
+                ? copyFromSentinelGroup(target, dataKey, options, progress)
+                : copy(target, dataKey, options, progress);
+        Manifest manifest = manifest(target, id, started, copy);
+        try {
+            store.createSmall(BackupLayout.key(target.name(), id, Manifest.FILE_NAME), manifest.toJson());
+        } catch (BackupException failure) {
+            deleteQuietly(List.of(dataKey));
+            throw failure;
+        }
+        return manifest;
+    }
+
+    private NodeCopy copyFromSentinelGroup(Target group, String dataKey, BackupOptions options, Progress progress) {
+        SurveyedGroup surveyed = SurveyedGroup.of(group, survey.apply(group));
+        if (!(surveyed.topology() instanceof SentinelTopology topology)) {
+            throw new IllegalArgumentException(group + " is not a Sentinel group");
+        }
+        MemberChoice.Chosen chosen = MemberChoice.ofSentinelGroup(topology, surveyed, options);
+        logger.info("the backup of {} is copied from {}", group, chosen.why());
+        NodeCopy copy = copy(
+                group.member(new Member(chosen.address(), Member.Kind.DATA, chosen.role(), topology.masterName())),
+                dataKey,
+                options,
+                progress);
+        return new NodeCopy(copy.source().because(chosen.why()), copy.rdb(), copy.stored(), copy.keys());
     }
 
     /**

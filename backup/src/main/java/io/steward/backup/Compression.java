@@ -29,7 +29,12 @@ public enum Compression {
 
     /** The stored object's name: {@code dump.rdb.zst} or {@code dump.rdb}. */
     public String objectName() {
-        return "dump.rdb" + suffix;
+        return objectName("dump");
+    }
+
+    /** The stored name of an RDB called {@code stem}: {@code shard-0.rdb.zst}, say. */
+    public String objectName(String stem) {
+        return stem + ".rdb" + suffix;
     }
 
     /** Parses {@code zstd} or {@code none}; null for anything else. */

@@ -1,18 +1,27 @@
 package io.steward.backup;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code manifest.json}: what one backup holds and how to check it. It is written last, after the data object,
+ * {@code manifest.json}: what one backup holds and how to check it. It is written last, after the data objects,
  * so a backup without a manifest does not exist.
  *
- * @param keys keys per database ({@code db0} -> count) from {@code INFO keyspace} when the save finished
+ * <p>A backup is one RDB ({@code source}, {@code rdb}, {@code stored}; schema 1), or a Cluster's backup set: one RDB
+ * per shard in {@code shards}, which the backup is only as a whole (schema 2; {@code source}, {@code rdb} and {@code
+ * stored} are then absent). {@link #parts()} gives either as a list of RDBs.
+ *
+ * @param keys keys per database ({@code db0} -> count) from {@code INFO keyspace} when the save finished; of a set,
+ *     the shards' summed
+ * @param shards of a backup set, every shard; absent for one RDB
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -25,9 +34,14 @@ public record Manifest(
         Rdb rdb,
         Stored stored,
         Map<String, Long> keys,
-        String agentVersion) {
+        String agentVersion,
+        List<Shard> shards) {
 
+    /** The schema of a backup of one RDB. */
     public static final int SCHEMA_VERSION = 1;
+    /** The schema of a Cluster's backup set. */
+    public static final int SET_SCHEMA_VERSION = 2;
+
     public static final String FILE_NAME = "manifest.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -72,6 +86,115 @@ public record Manifest(
     /** The object in the store: its key relative to the store, compression, size and SHA-256. */
     public record Stored(String object, String compression, long size, String sha256) {}
 
+    /**
+     * One shard of a backup set.
+     *
+     * @param shard its number in the set, in the order of its slots ({@code shard-0} holds slot 0)
+     * @param slots the slot ranges its primary served, as {@code 0-5460} (or one slot, {@code 5461})
+     * @param openSlots slots it had migrating or importing when the set was taken anyway, as CLUSTER NODES writes
+     *     them ({@code [5000->-<node id>]}); absent when none
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Shard(
+            int shard,
+            List<String> slots,
+            Source source,
+            Rdb rdb,
+            Stored stored,
+            Map<String, Long> keys,
+            List<String> openSlots) {
+
+        public Shard {
+            slots = List.copyOf(slots);
+            openSlots = openSlots == null ? List.of() : List.copyOf(openSlots);
+        }
+
+        public String name() {
+            return "shard-" + shard;
+        }
+    }
+
+    /**
+     * One RDB of a backup, however the backup is made: its name ({@code dump} for a backup of one RDB, {@code
+     * shard-N} in a set), where it came from and where it is kept; {@code slots} is empty outside a set.
+     */
+    public record Part(String name, Source source, Rdb rdb, Stored stored, List<String> slots) {
+        public Part {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    /** A backup of one RDB. */
+    public Manifest(
+            int schemaVersion,
+            String id,
+            String target,
+            String startedAt,
+            String finishedAt,
+            Source source,
+            Rdb rdb,
+            Stored stored,
+            Map<String, Long> keys,
+            String agentVersion) {
+        this(schemaVersion, id, target, startedAt, finishedAt, source, rdb, stored, keys, agentVersion, null);
+    }
+
+    /** A Cluster's backup set: one RDB per shard. */
+    static Manifest ofSet(
+            String id, String target, Instant started, Instant finished, List<Shard> shards, String agentVersion) {
+        Map<String, Long> keys = new LinkedHashMap<>();
+        shards.forEach(shard -> shard.keys().forEach((db, count) -> keys.merge(db, count, Long::sum)));
+        return new Manifest(
+                SET_SCHEMA_VERSION,
+                id,
+                target,
+                started.toString(),
+                finished.toString(),
+                null,
+                null,
+                null,
+                keys,
+                agentVersion,
+                List.copyOf(shards));
+    }
+
+    /** Whether this is a Cluster's backup set rather than one RDB. */
+    @JsonIgnore
+    public boolean isSet() {
+        return shards != null && !shards.isEmpty();
+    }
+
+    /** Every RDB of the backup: the one, or each shard's in order. */
+    public List<Part> parts() {
+        if (!isSet()) {
+            return List.of(new Part("dump", source, rdb, stored, List.of()));
+        }
+        return shards.stream()
+                .map(shard -> new Part(shard.name(), shard.source(), shard.rdb(), shard.stored(), shard.slots()))
+                .toList();
+    }
+
+    /** The size of the RDB, or of every shard's together. */
+    public long rdbSize() {
+        return parts().stream().mapToLong(part -> part.rdb().size()).sum();
+    }
+
+    /** The size of what is stored, summed over the shards of a set. */
+    public long storedSize() {
+        return parts().stream().mapToLong(part -> part.stored().size()).sum();
+    }
+
+    /** The Redis version of the server the backup (its first shard, of a set) came from. */
+    public String redisVersion() {
+        return parts().get(0).source().redisVersion();
+    }
+
+    /** The backup's directory, relative to the store: {@code <target>/<id>}. */
+    public String directory() {
+        String object = parts().get(0).stored().object();
+        return object.substring(0, object.lastIndexOf('/'));
+    }
+
     public Instant started() {
         return Instant.parse(startedAt);
     }
@@ -88,13 +211,21 @@ public record Manifest(
         }
     }
 
+    private static boolean complete(Manifest manifest) {
+        if (!manifest.isSet()) {
+            return manifest.source() != null && manifest.rdb() != null && manifest.stored() != null;
+        }
+        return manifest.shards().stream()
+                .allMatch(shard -> shard.source() != null
+                        && shard.rdb() != null
+                        && shard.stored() != null
+                        && !shard.slots().isEmpty());
+    }
+
     static Manifest fromJson(byte[] json, String where) {
         try {
             Manifest manifest = JSON.readValue(json, Manifest.class);
-            if (manifest.id() == null
-                    || manifest.rdb() == null
-                    || manifest.stored() == null
-                    || manifest.startedAt() == null) {
+            if (manifest.id() == null || manifest.startedAt() == null || !complete(manifest)) {
                 throw new BackupException(BackupFailure.MISMATCH, where + " is not a complete manifest");
             }
             return manifest;
