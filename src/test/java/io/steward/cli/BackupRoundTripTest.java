@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.steward.collector.InfoParser;
+import io.steward.testing.Datasets;
 import io.steward.testing.RedisServer;
 import io.steward.testing.S3Server;
 import java.nio.file.Files;
@@ -37,18 +38,8 @@ class BackupRoundTripTest {
     @BeforeAll
     static void fillAServerWithEveryType() {
         source = RedisServer.builder().enableDebugCommand().start();
+        Datasets.everyType(source, 50_000);
         RedisCommands<String, String> redis = source.commands();
-        redis.set("string", "value");
-        redis.set("counter", "42");
-        redis.rpush("list", "a", "b", "c");
-        redis.sadd("set", "x", "y", "z");
-        redis.zadd("zset", 1.5, "one", 2.5, "two");
-        redis.hset("hash", Map.of("f1", "v1", "f2", "v2"));
-        redis.xadd("stream", Map.of("event", "created"));
-        redis.xadd("stream", Map.of("event", "updated"));
-        redis.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from("stream", "0"), "workers");
-        redis.set("expiring", "soon gone", io.lettuce.core.SetArgs.Builder.ex(3600));
-        redis.pexpire("hash", 7_200_000);
         // Incompressible values, so the stored object spans several 8 MiB parts.
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < 24; i++) {
@@ -56,13 +47,6 @@ class BackupRoundTripTest {
             random.nextBytes(noise);
             redis.set("noise:" + i, HexFormat.of().formatHex(noise));
         }
-        source.call("DEBUG", "POPULATE", "50000", "bulk", "64");
-        for (int db = 1; db <= 2; db++) {
-            source.call("SELECT", String.valueOf(db));
-            source.call("DEBUG", "POPULATE", String.valueOf(1000 * db), "db" + db, "32");
-            redis.set("only-in-db" + db, "yes");
-        }
-        source.call("SELECT", "0");
         s3 = S3Server.start();
         s3.createBucket("round-trip");
     }
