@@ -1,7 +1,6 @@
 package io.steward.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -10,14 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Reads a backup back: downloads the stored object, checks its SHA-256 and size, decompresses, checks the RDB
- * (header, CRC-64, SHA-256, size) and compares everything with the manifest, in one streaming pass.
+ * (header, CRC-64, SHA-256, size) and compares everything with the manifest, in one streaming pass ({@link RdbStream}).
  * {@link #restore} writes the RDB beside its final name and renames it into place only when all of it verified.
  */
 public final class BackupReader {
@@ -86,90 +82,30 @@ public final class BackupReader {
         }
     }
 
+    /**
+     * The backup's RDB streams, in the order they are to be loaded: one for a backup of one server. Each is opened
+     * anew when asked, so a restore can read them twice (check, then load).
+     */
+    public List<RdbSource> sources(Manifest manifest) {
+        return List.of(progress -> RdbStream.open(store, manifest, progress));
+    }
+
     private RdbDigest read(Manifest manifest, OutputStream out, Progress progress) {
-        Compression compression = Compression.parse(manifest.stored().compression());
-        if (compression == null) {
-            throw new BackupException(
-                    BackupFailure.MISMATCH,
-                    "backup " + manifest.id() + " uses compression '"
-                            + manifest.stored().compression() + "', which this agent does not know");
-        }
-        RdbChecker checker = new RdbChecker("the RDB in backup " + manifest.id());
-        MessageDigest storedSha = RdbChecker.sha256();
-        long[] storedSize = {0};
-        try (InputStream raw = store.open(manifest.stored().object())) {
-            InputStream counted = new java.io.FilterInputStream(raw) {
-                @Override
-                public int read(byte[] bytes, int offset, int length) throws IOException {
-                    int n = super.read(bytes, offset, length);
-                    if (n > 0) {
-                        storedSha.update(bytes, offset, n);
-                        storedSize[0] += n;
-                    }
-                    return n;
-                }
-            };
-            try (InputStream in = compression.decompress(counted)) {
-                byte[] buffer = new byte[CHUNK];
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    checker.update(buffer, 0, n);
-                    write(out, buffer, n);
-                    progress.update(
-                            Progress.Phase.DOWNLOADING,
-                            storedSize[0],
-                            manifest.stored().size());
-                }
-                counted.transferTo(OutputStream.nullOutputStream()); // hash any bytes after the compressed frame
+        try (RdbStream in = RdbStream.open(store, manifest, progress)) {
+            byte[] buffer = new byte[CHUNK];
+            for (int n; (n = read(in, buffer)) >= 0; ) {
+                write(out, buffer, n);
             }
-        } catch (IOException failure) {
-            throw new BackupException(
-                    BackupFailure.MISMATCH,
-                    "backup " + manifest.id() + " cannot be read back (" + describe(failure)
-                            + "): the stored object does not match its manifest",
-                    failure);
+            return in.finish();
         }
-        return compare(manifest, checker, HexFormat.of().formatHex(storedSha.digest()), storedSize[0]);
     }
 
-    private static RdbDigest compare(Manifest manifest, RdbChecker checker, String storedSha, long storedSize) {
-        List<String> differences = new ArrayList<>();
-        if (storedSize != manifest.stored().size()) {
-            differences.add(
-                    "stored size " + storedSize + " != " + manifest.stored().size());
-        }
-        if (!storedSha.equals(manifest.stored().sha256())) {
-            differences.add(
-                    "stored SHA-256 " + storedSha + " != " + manifest.stored().sha256());
-        }
-        RdbDigest rdb;
+    private static int read(RdbStream in, byte[] buffer) {
         try {
-            rdb = checker.finish();
-        } catch (BackupException corrupt) {
-            differences.add(corrupt.getMessage());
-            throw mismatch(manifest, differences);
+            return in.read(buffer);
+        } catch (IOException failure) {
+            throw RdbStream.unreadable(in.manifest(), failure);
         }
-        if (rdb.size() != manifest.rdb().size()) {
-            differences.add("RDB size " + rdb.size() + " != " + manifest.rdb().size());
-        }
-        if (!rdb.sha256().equals(manifest.rdb().sha256())) {
-            differences.add(
-                    "RDB SHA-256 " + rdb.sha256() + " != " + manifest.rdb().sha256());
-        }
-        if (!rdb.crc64().equals(manifest.rdb().crc64())) {
-            differences.add(
-                    "RDB CRC-64 " + rdb.crc64() + " != " + manifest.rdb().crc64());
-        }
-        if (!differences.isEmpty()) {
-            throw mismatch(manifest, differences);
-        }
-        return rdb;
-    }
-
-    private static BackupException mismatch(Manifest manifest, List<String> differences) {
-        return new BackupException(
-                BackupFailure.MISMATCH,
-                "backup " + manifest.id() + " of " + manifest.target() + " does not match its manifest: "
-                        + String.join("; ", differences));
     }
 
     /** Failures writing the restored file, told apart from failures reading the backup. */
