@@ -144,6 +144,148 @@ class BackupLoadIntoServerTest {
         }
     }
 
+    /** The user README.md gives for live restores. */
+    @Test
+    void aUserWithTheReadmesPermissionsLoadsTheBackup() {
+        try (RedisServer target = RedisServer.builder().enableDebugCommand().start()) {
+            target.commands().set("already-there", "yes");
+            target.call(
+                    "ACL",
+                    "SETUSER",
+                    "restorer",
+                    "on",
+                    ">restorer-secret",
+                    "~*",
+                    "resetchannels",
+                    "-@all",
+                    "+info",
+                    "+exists",
+                    "+select",
+                    "+restore");
+
+            Cli.Run run = LiveRestores.restore(
+                    Map.of("REDIS_PASSWORD", "restorer-secret"),
+                    store,
+                    id,
+                    "--to",
+                    target.uri(),
+                    "--username",
+                    "restorer");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            target.commands().del("already-there");
+            assertThat(Restores.Contents.of(target.commands())).isEqualTo(Restores.Contents.of(source.commands()));
+        }
+    }
+
+    @Test
+    void aServerThatRunsOutOfMemoryStopsTheRestoreSayingHowManyKeysWereLoaded() {
+        try (RedisServer target = RedisServer.builder().enableDebugCommand().start()) {
+            long used = Long.parseLong(target.commands()
+                    .info("memory")
+                    .lines()
+                    .filter(line -> line.startsWith("used_memory:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("used_memory:".length())
+                    .strip());
+            target.call("CONFIG", "SET", "maxmemory", String.valueOf(used + (4 << 20)));
+            target.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+
+            Cli.Run run = restore("--to", target.uri());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            java.util.regex.Matcher loaded = java.util.regex.Pattern.compile(
+                            "; (\\d+) keys were loaded before it stopped")
+                    .matcher(run.err());
+            assertThat(loaded.find()).as(run.err()).isTrue();
+            assertThat(run.err())
+                    .contains("127.0.0.1:" + target.port() + " is out of memory (OOM")
+                    .contains("raise its maxmemory")
+                    .contains("run the restore again with --replace");
+            long keys = 0;
+            for (int db = 0; db < 3; db++) {
+                target.call("SELECT", String.valueOf(db));
+                keys += target.commands().dbsize();
+            }
+            assertThat(keys).isEqualTo(Long.parseLong(loaded.group(1))).isPositive();
+        }
+    }
+
+    @Test
+    void aBackupNewerThanTheServerIsRefusedNamingBothVersions() throws IOException {
+        try (RedisServer newer =
+                        RedisServer.builder().option("rdbchecksum", "no").start();
+                RedisServer target = RedisServer.builder().start()) {
+            newer.commands().set("a", "1");
+            newer.commands().set("b", "2");
+            Path newerStore = dir.resolve("newer");
+            Cli.Run backup = Cli.run(
+                    Map.of(),
+                    "backup",
+                    "run",
+                    "--config",
+                    Cli.fileConfig(dir, newerStore, "  compression: none\n").toString(),
+                    "--redis",
+                    newer.uri());
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            String backupId = backup.backupId();
+            asIfWrittenByRedis72(newerStore);
+
+            Cli.Run run = LiveRestores.restore(Map.of(), newerStore, backupId, "--to", target.uri());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err())
+                    .contains("127.0.0.1:" + target.port() + " (Redis 7.")
+                    .contains("cannot read the backup's values (ERR DUMP payload version or checksum are wrong)")
+                    .contains("backup " + backupId + " is RDB version 11, written by Redis 7.2.4")
+                    .contains("load it into that Redis version or a later one; no key was loaded");
+            assertThat(target.commands().dbsize()).isZero();
+        }
+    }
+
+    /**
+     * Rewrites a stored backup (uncompressed, without an RDB checksum) as Redis 7.2 would have written it: RDB
+     * version 11 in the header, and a manifest to match.
+     */
+    private static void asIfWrittenByRedis72(Path store) throws IOException {
+        Path rdb;
+        Path manifest;
+        try (Stream<Path> files = Files.walk(store)) {
+            List<Path> all = files.toList();
+            rdb = all.stream()
+                    .filter(p -> p.getFileName().toString().equals("dump.rdb"))
+                    .findFirst()
+                    .orElseThrow();
+            manifest = all.stream()
+                    .filter(p -> p.getFileName().toString().equals("manifest.json"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(rdb);
+        assertThat(new String(bytes, 0, 9, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("REDIS0010");
+        bytes[8] = '1';
+        Files.write(rdb, bytes);
+        String sha256;
+        try {
+            sha256 = java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("rdb"))
+                .put("version", 11)
+                .put("sha256", sha256);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("stored")).put("sha256", sha256);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("source")).put("redisVersion", "7.2.4");
+        json.writeValue(manifest.toFile(), tree);
+    }
+
     @Test
     void keysWhoseTtlRanOutBeforeTheRestoreAreLeftOutAndCounted() {
         try (RedisServer expiring = RedisServer.builder().enableDebugCommand().start();
