@@ -66,7 +66,10 @@ public final class LiveRestore {
         }
     }
 
-    /** Pass 1: every RDB read and verified, its keys counted, and those that exist in the target found. */
+    /**
+     * Pass 1: every RDB read and verified, its keys counted, and those that exist in the target found. Values are
+     * read past, not copied: only pass 2 needs them.
+     */
     private Check check(
             Manifest manifest, List<RdbSource> sources, KeyLoader loader, boolean replace, Progress progress) {
         Keyspace before = loader.keyspace();
@@ -75,7 +78,7 @@ public final class LiveRestore {
         try {
             for (RdbSource source : sources) {
                 try (RdbStream rdb = source.open(progress)) {
-                    check.add(read(rdb, key -> {
+                    check.add(read(rdb, RdbKeys.Values.SKIPPED, key -> {
                         boolean expired = expired(key, now);
                         check.count(key.db(), expired);
                         if (expired || (loader.isCluster() && key.db() != 0)) {
@@ -140,7 +143,7 @@ public final class LiveRestore {
         try {
             for (RdbSource source : sources) {
                 try (RdbStream rdb = source.open(Progress.NONE)) {
-                    read(rdb, key -> {
+                    read(rdb, RdbKeys.Values.DUMPED, key -> {
                         if (expired(key, clock.millis())) {
                             expired[0]++;
                             return;
@@ -185,10 +188,10 @@ public final class LiveRestore {
      * Reads every key of the RDB, then checks the whole stream against the manifest. An RDB the reader gives up on is
      * checked too: a damaged backup is reported as such rather than as a parse error.
      */
-    private static RdbKeys.Extras read(RdbStream rdb, Consumer<RdbKeys.Key> each) {
+    private static RdbKeys.Extras read(RdbStream rdb, RdbKeys.Values values, Consumer<RdbKeys.Key> each) {
         RdbKeys.Extras extras;
         try {
-            extras = RdbKeys.read(rdb, each);
+            extras = RdbKeys.read(rdb, values, each);
         } catch (IOException unreadable) {
             rdb.finish();
             throw new BackupException(

@@ -7,6 +7,7 @@ import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbValueVisitor;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +24,22 @@ final class RdbKeys {
     static final int NEWEST_VERSION = 11;
 
     /**
+     * The first buffer of each payload (it grows in chunks of this size). The library's default, 8 KiB, is allocated
+     * for every key: most keys are far smaller.
+     */
+    private static final int PAYLOAD_CHUNK = 512;
+
+    /** Whether the values are wanted, or only the keys (read past their values, about twice as fast). */
+    enum Values {
+        DUMPED,
+        SKIPPED
+    }
+
+    /**
      * One key of the RDB. The arrays are the reader's own, handed over: nothing else holds them.
      *
      * @param expireAtMillis Unix time in milliseconds, 0 for a key without a TTL
+     * @param payload null when the values were {@link Values#SKIPPED}
      */
     record Key(int db, byte[] name, long expireAtMillis, byte[] payload) {}
 
@@ -35,15 +49,19 @@ final class RdbKeys {
     private RdbKeys() {}
 
     /**
-     * Hands every key of the RDB to {@code each}, in file order, on this thread. An exception thrown by {@code each}
+     * Hands every key of the RDB to {@code each}, in file order, on this thread, with its value or without. An exception thrown by {@code each}
      * stops the reading and is thrown from here. The stream is read up to the RDB's EOF opcode and left open: its
      * trailer is the caller's to read and check.
      *
      * @throws IOException the stream failed, or the RDB is not one the reader understands
      */
-    static Extras read(InputStream rdb, Consumer<Key> each) throws IOException {
+    static Extras read(InputStream rdb, Values values, Consumer<Key> each) throws IOException {
         Replicator replicator = new RedisRdbReplicator(kept(rdb), Configuration.defaultSetting());
-        replicator.setRdbVisitor(new DumpRdbVisitor(replicator));
+        // -1: each payload carries the RDB version of the file, as DUMP on the source server would have.
+        replicator.setRdbVisitor(
+                values == Values.DUMPED
+                        ? new DumpRdbVisitor(replicator, -1, PAYLOAD_CHUNK)
+                        : new DumpRdbVisitor(replicator, new SkipRdbValueVisitor(replicator)));
         Throwable[] stopped = {null};
         long[] functions = {0};
         // The replicator passes a listener's exceptions to its exception listeners and reads on: the first is kept

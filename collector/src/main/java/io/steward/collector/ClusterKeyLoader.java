@@ -37,7 +37,7 @@ final class ClusterKeyLoader implements KeyLoader {
         this.redis = connection.async();
         this.version = version;
         this.keyspace = new Keyspace(keys == 0 ? List.of() : List.of(new Keyspace.Database(0, keys, 0, 0)));
-        this.window = new ReplyWindow(target.address(), () -> {});
+        this.window = new ReplyWindow(target.address(), () -> {}, target.uri().getTimeout());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
 
 /**
  * {@link KeyLoader} for one server, on a connection of its own whose commands are written in batches (one flush per
@@ -26,7 +27,8 @@ final class StandaloneKeyLoader implements KeyLoader {
         this.redis = connection.async();
         this.info = info;
         this.selected = target.uri().getDatabase();
-        this.window = new ReplyWindow(target.address(), connection::flushCommands);
+        this.window = new ReplyWindow(
+                target.address(), connection::flushCommands, target.uri().getTimeout());
     }
 
     /** Takes over the connection: closes it when the server turns out to be a cluster node, or INFO fails. */
@@ -48,6 +50,8 @@ final class StandaloneKeyLoader implements KeyLoader {
                         null);
             }
             connection.setAutoFlushCommands(false);
+            // The window bounds every wait; a timer per command, Lettuce's way, would cost more than a RESTORE.
+            connection.setTimeout(Duration.ZERO);
             return new StandaloneKeyLoader(connection, target, info);
         } catch (RuntimeException failure) {
             connection.close();
