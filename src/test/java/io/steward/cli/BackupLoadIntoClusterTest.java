@@ -76,6 +76,43 @@ class BackupLoadIntoClusterTest {
         assertThat(loaded).isEqualTo(LiveRestores.digests(source));
     }
 
+    /** The user README.md gives for live restores into a cluster. */
+    @Test
+    void aUserWithTheReadmesPermissionsLoadsIntoACluster() {
+        for (RedisServer node : cluster.nodes()) {
+            node.call(
+                    "ACL",
+                    "SETUSER",
+                    "restorer",
+                    "on",
+                    ">restorer-secret",
+                    "~*",
+                    "resetchannels",
+                    "-@all",
+                    "+info",
+                    "+exists",
+                    "+restore",
+                    "+dbsize",
+                    "+cluster|info",
+                    "+cluster|nodes");
+        }
+        try {
+            Cli.Run run = LiveRestores.restore(
+                    Map.of("REDIS_PASSWORD", "restorer-secret"),
+                    store,
+                    id,
+                    "--to-cluster",
+                    cluster.seedUri(),
+                    "--username",
+                    "restorer");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(totalKeys()).isEqualTo(source.commands().dbsize());
+        } finally {
+            cluster.nodes().forEach(node -> node.call("ACL", "DELUSER", "restorer"));
+        }
+    }
+
     @Test
     void aBackupWithKeysInOtherDatabasesIsRefusedByAClusterWithNothingChanged(@TempDir Path dir) {
         try (RedisServer manyDatabases =
