@@ -157,13 +157,14 @@ public final class LiveRestore {
             }
         } catch (KeyLoadFailure failure) {
             throw LoadFailures.of(failure, manifest, loader.serverVersion(), restoredSoFar(loader));
-        } catch (BackupException changedInTheStore) {
+        } catch (BackupException unreadable) {
+            // The store failed, or the backup no longer reads as it did in the first pass.
             long restored = restoredSoFar(loader);
             throw new BackupException(
-                    changedInTheStore.reason(),
-                    changedInTheStore.getMessage() + " (while loading, after " + restored + " keys were loaded: the"
-                            + " stored backup changed since it was checked)",
-                    changedInTheStore);
+                    unreadable.reason(),
+                    unreadable.getMessage() + "; this was while loading: " + restored + " keys were loaded and the"
+                            + " rest were not. Run the restore again with --replace",
+                    unreadable);
         } finally {
             progress.finished();
         }
@@ -203,7 +204,7 @@ public final class LiveRestore {
         return extras;
     }
 
-    static String describe(Map<Integer, Long> keysPerDb) {
+    private static String describe(Map<Integer, Long> keysPerDb) {
         return keysPerDb.entrySet().stream()
                 .map(db -> "db" + db.getKey() + ": " + db.getValue() + " keys")
                 .collect(Collectors.joining(", "));

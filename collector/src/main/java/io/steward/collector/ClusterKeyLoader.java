@@ -37,7 +37,9 @@ final class ClusterKeyLoader implements KeyLoader {
         this.redis = connection.async();
         this.version = version;
         this.keyspace = new Keyspace(keys == 0 ? List.of() : List.of(new Keyspace.Database(0, keys, 0, 0)));
-        this.window = new ReplyWindow(target.address(), () -> {}, target.uri().getTimeout());
+        // Lettuce does not say which node refused: the message names the cluster by its seed.
+        this.window = new ReplyWindow(
+                "the cluster of " + target.address(), () -> {}, target.uri().getTimeout());
     }
 
     /**

@@ -103,7 +103,10 @@ public final class KeyLoadFailure extends RuntimeException {
         return kind;
     }
 
-    /** {@code host:port} of the server that failed or refused. */
+    /**
+     * Where it failed: the server's {@code host:port}, or {@code the cluster of host:port} (its seed) for a refusal
+     * of one of a cluster's nodes.
+     */
     public String server() {
         return server;
     }

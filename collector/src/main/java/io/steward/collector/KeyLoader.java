@@ -5,7 +5,7 @@ package io.steward.collector;
  * Cluster (each key sent to the node that serves its slot; database 0 only). Commands are pipelined: each call
  * queues one and returns, waiting only while too many replies are outstanding, so memory stays bounded whatever the
  * number of keys. A refused command surfaces as a {@link KeyLoadFailure} from a later call or from {@link #sync()},
- * once every command sent before it has answered.
+ * once every command sent before it has answered. One thread uses a loader at a time.
  */
 public interface KeyLoader extends AutoCloseable {
 
