@@ -26,11 +26,12 @@ import picocli.CommandLine.Parameters;
         name = "restore",
         mixinStandardHelpOptions = true,
         description = {
-            "Download a backup, verify it, and either write it as DIR/dump.rdb (--to-dir; atomically: the file",
-            "appears whole or not at all; an existing dump.rdb is replaced only with --force), or load it into a",
-            "running server (--to) or Redis Cluster (--to-cluster) with RESTORE, key by key. A live restore reads",
-            "the backup twice: first to verify it and find keys that exist in the target (refused without",
-            "--replace; nothing is changed), then to load it."
+            "Download a backup, verify it, and either write it as DIR/dump.rdb (--to-dir:",
+            "the file appears whole or not at all; an existing one is replaced only with",
+            "--force), or load it with RESTORE into a running server (--to) or Redis",
+            "Cluster (--to-cluster). Loading reads the backup twice: first to verify it and",
+            "find keys the target holds already (refused, nothing changed, unless",
+            "--replace), then to load it."
         })
 final class BackupRestoreCommand extends StoredBackupsCommand implements Callable<Integer> {
 
