@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency direction cli -> {exporters, backup, diagnostics} -> collector, Redis only in the collector and
- * Prometheus only in exporters, checked on the compiled classes.
+ * The dependency direction cli -> {exporters, backup, diagnostics} -> collector, Redis only in the collector,
+ * Prometheus only in exporters and the RDB reader (redis-replicator) only in backup, checked on the compiled classes.
  */
 class ArchitectureTest {
 
@@ -50,6 +50,17 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.lettuce..", "io.netty.."));
+    }
+
+    /** The RDB reader of live restores: backups read RDB files, the collector only sends what they hold. */
+    @Test
+    void onlyBackupsReadRdbFilesKeyByKey() {
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage(pkg("backup"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.moilioncircle.."));
     }
 
     @Test

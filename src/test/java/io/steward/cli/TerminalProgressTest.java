@@ -27,6 +27,13 @@ class TerminalProgressTest {
     }
 
     @Test
+    void countsALiveRestoreInKeysLoaded() {
+        StringWriter screen = new StringWriter();
+        new TerminalProgress(new PrintWriter(screen)).update(Progress.Phase.LOADING, 750, 1000);
+        assertThat(screen.toString()).contains("loading 750 keys of 1000 keys (75%)");
+    }
+
+    @Test
     void staysQuietWhenTheOutputIsNotATerminal() {
         // Tests run without a console, as a piped or cron-run command does.
         assertThat(TerminalProgress.on(new PrintWriter(new StringWriter()))).isSameAs(Progress.NONE);

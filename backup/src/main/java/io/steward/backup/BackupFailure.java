@@ -37,8 +37,14 @@ public enum BackupFailure {
     FAILOVER("failover", false),
     /** Another backup of the same target is running. */
     BUSY("busy", false),
-    /** The restore directory cannot be written, or the file exists and --force was not given. */
-    RESTORE_TARGET("restore_target", false);
+    /**
+     * The restore directory cannot be written, or the file exists and --force was not given; or the server to load
+     * into refuses the backup before anything changed (keys exist without --replace, databases a cluster lacks, a
+     * server of the other mode).
+     */
+    RESTORE_TARGET("restore_target", false),
+    /** Loading into a running server stopped: the server refused a key, or the RDB cannot be read key by key. */
+    LOAD_FAILED("load_failed", false);
 
     private final String label;
     private final boolean couldNotRun;

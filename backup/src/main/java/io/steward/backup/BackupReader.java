@@ -1,8 +1,6 @@
 package io.steward.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -12,16 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Reads a backup back: downloads each stored object, checks its SHA-256 and size, decompresses, checks the RDB
  * (header, CRC-64, SHA-256, size) and compares everything with the manifest, in one streaming pass per RDB.
  * {@link #restore} writes the RDB beside its final name and renames it into place only when all of it verified;
- * {@link #restoreSet} does so for every shard of a Cluster's backup set; {@link #open} hands one RDB to a loader.
+ * {@link #restoreSet} does so for every shard of a Cluster's backup set; {@link #sources} hands the RDBs to a loader.
  */
 public final class BackupReader {
 
@@ -44,12 +40,8 @@ public final class BackupReader {
             List<Verified> verified = new ArrayList<>();
             long before = 0;
             for (Manifest.Part part : manifest.parts()) {
-                try (CheckedRdb rdb = checked(manifest, part, progress, before)) {
-                    byte[] buffer = new byte[CHUNK];
-                    while (rdb.read(buffer, 0, buffer.length) >= 0) {
-                        // read to the end: the checks are made as the bytes pass
-                    }
-                    verified.add(new Verified(part, rdb.digest()));
+                try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
+                    verified.add(new Verified(part, rdb.finish()));
                 }
                 before += part.stored().size();
             }
@@ -60,14 +52,18 @@ public final class BackupReader {
     }
 
     /**
-     * One RDB of the backup ({@link Manifest#parts()}: the one, or a set's shards in turn), decompressed, for a loader
-     * to stream into a server. Its bytes are checked as they are read; reaching its end compares everything with
-     * the manifest, and throws {@link BackupException} ({@link BackupFailure#MISMATCH}) instead of ending when
-     * anything differs. A failure to read it back is a {@link BackupException} too, so an {@link IOException} the
-     * loader sees is its own. Close it when done.
+     * The backup's RDBs in the order they are to be loaded: the one, or a set's shards in turn. Each is opened anew
+     * when asked, so a restore can read them twice (check, then load).
      */
-    public InputStream open(Manifest manifest, Manifest.Part part, Progress progress) {
-        return checked(manifest, part, progress, 0);
+    public List<RdbSource> sources(Manifest manifest) {
+        List<RdbSource> sources = new ArrayList<>();
+        long before = 0;
+        for (Manifest.Part part : manifest.parts()) {
+            long offset = before;
+            sources.add(progress -> RdbStream.open(store, manifest, part, progress, offset));
+            before += part.stored().size();
+        }
+        return List.copyOf(sources);
     }
 
     /**
@@ -162,12 +158,9 @@ public final class BackupReader {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
-                CheckedRdb rdb = checked(manifest, part, progress, before)) {
-            OutputStream out = Channels.newOutputStream(channel);
-            byte[] buffer = new byte[CHUNK];
-            for (int n; (n = rdb.read(buffer, 0, buffer.length)) >= 0; ) {
-                out.write(buffer, 0, n);
-            }
+                RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
+            copy(rdb, Channels.newOutputStream(channel));
+            rdb.finish();
             channel.force(true);
         }
         if (files.slots() != null) {
@@ -201,181 +194,26 @@ public final class BackupReader {
         }
     }
 
-    private CheckedRdb checked(Manifest manifest, Manifest.Part part, Progress progress, long before) {
-        Compression compression = Compression.parse(part.stored().compression());
-        if (compression == null) {
-            throw new BackupException(
-                    BackupFailure.MISMATCH,
-                    "backup " + manifest.id() + " uses compression '"
-                            + part.stored().compression() + "', which this agent does not know");
-        }
-        return new CheckedRdb(manifest, part, compression, progress, before);
-    }
-
-    /**
-     * One part's RDB as it is read: the stored bytes counted and hashed, the RDB checked, and at its end all of it
-     * compared with the manifest.
-     */
-    private final class CheckedRdb extends InputStream {
-        private final Manifest manifest;
-        private final Manifest.Part part;
-        private final Progress progress;
-        private final long before;
-        private final long total;
-        private final RdbChecker checker;
-        private final MessageDigest storedSha = RdbChecker.sha256();
-        private final InputStream stored;
-        private final InputStream rdb;
-        private long storedSize;
-        private RdbDigest digest;
-
-        CheckedRdb(Manifest manifest, Manifest.Part part, Compression compression, Progress progress, long before) {
-            this.manifest = manifest;
-            this.part = part;
-            this.progress = progress;
-            this.before = before;
-            this.total = manifest.storedSize();
-            this.checker = new RdbChecker(what());
-            this.stored = new FilterInputStream(store.open(part.stored().object())) {
-                @Override
-                public int read(byte[] bytes, int offset, int length) throws IOException {
-                    int n = super.read(bytes, offset, length);
-                    if (n > 0) {
-                        storedSha.update(bytes, offset, n);
-                        storedSize += n;
-                    }
-                    return n;
-                }
-            };
+    /** Reading failures are the backup's (a mismatch), writing failures the restore directory's. */
+    private static void copy(RdbStream rdb, OutputStream out) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        while (true) {
+            int n;
             try {
-                this.rdb = compression.decompress(stored);
+                n = rdb.read(buffer, 0, buffer.length);
             } catch (IOException unreadable) {
-                closeQuietly(stored);
-                throw unreadable(unreadable);
-            }
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            int n;
-            while ((n = read(one, 0, 1)) == 0) {
-                // a decompressor may give nothing for a while
-            }
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            if (digest != null) {
-                return -1;
-            }
-            int n;
-            try {
-                n = rdb.read(bytes, offset, length);
-            } catch (IOException failure) {
-                throw unreadable(failure);
+                throw rdb.unreadable(unreadable);
             }
             if (n < 0) {
-                finish();
-                return -1;
+                return;
             }
-            checker.update(bytes, offset, n);
-            progress.update(Progress.Phase.DOWNLOADING, before + storedSize, total);
-            return n;
-        }
-
-        /** The RDB's digest, once it was read to its end and matched the manifest. */
-        RdbDigest digest() {
-            return digest;
-        }
-
-        private void finish() {
-            try {
-                stored.transferTo(OutputStream.nullOutputStream()); // hash any bytes after the compressed frame
-            } catch (IOException failure) {
-                throw unreadable(failure);
-            }
-            digest = compare(HexFormat.of().formatHex(storedSha.digest()));
-        }
-
-        private RdbDigest compare(String storedShaHex) {
-            List<String> differences = new ArrayList<>();
-            if (storedSize != part.stored().size()) {
-                differences.add(
-                        "stored size " + storedSize + " != " + part.stored().size());
-            }
-            if (!storedShaHex.equals(part.stored().sha256())) {
-                differences.add("stored SHA-256 " + storedShaHex + " != "
-                        + part.stored().sha256());
-            }
-            RdbDigest found;
-            try {
-                found = checker.finish();
-            } catch (BackupException corrupt) {
-                differences.add(corrupt.getMessage());
-                throw mismatch(differences);
-            }
-            if (found.size() != part.rdb().size()) {
-                differences.add("RDB size " + found.size() + " != " + part.rdb().size());
-            }
-            if (!found.sha256().equals(part.rdb().sha256())) {
-                differences.add(
-                        "RDB SHA-256 " + found.sha256() + " != " + part.rdb().sha256());
-            }
-            if (!found.crc64().equals(part.rdb().crc64())) {
-                differences.add(
-                        "RDB CRC-64 " + found.crc64() + " != " + part.rdb().crc64());
-            }
-            if (!differences.isEmpty()) {
-                throw mismatch(differences);
-            }
-            return found;
-        }
-
-        private String what() {
-            return manifest.isSet()
-                    ? part.name() + " of backup " + manifest.id()
-                    : "the RDB in backup " + manifest.id();
-        }
-
-        private String backup() {
-            return manifest.isSet() ? part.name() + " of backup set " + manifest.id() : "backup " + manifest.id();
-        }
-
-        private BackupException mismatch(List<String> differences) {
-            return new BackupException(
-                    BackupFailure.MISMATCH,
-                    backup() + " of " + manifest.target() + " does not match its manifest: "
-                            + String.join("; ", differences));
-        }
-
-        private BackupException unreadable(IOException failure) {
-            return new BackupException(
-                    BackupFailure.MISMATCH,
-                    backup() + " cannot be read back (" + describe(failure)
-                            + "): the stored object does not match its manifest",
-                    failure);
-        }
-
-        @Override
-        public void close() {
-            closeQuietly(rdb);
-            closeQuietly(stored);
+            out.write(buffer, 0, n);
         }
     }
 
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
         return message == null ? failure.getClass().getSimpleName() : message;
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // everything needed was read, or a failure is already being reported
-        }
     }
 
     private static void deleteQuietly(Staged part) {

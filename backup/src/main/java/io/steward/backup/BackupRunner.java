@@ -162,7 +162,7 @@ public final class BackupRunner {
         try (SaveControl server = open(node)) {
             SaveState before = Bgsave.call(node, "INFO", server::state);
             try (ServerLock.Held lock = locks.hold(node, before.runId())) {
-                boolean local = RdbSource.local(options.source(), node, server);
+                boolean local = SourceChoice.local(options.source(), node, server);
                 return local
                         ? copyFile(node, server, dataKey, options, progress)
                         : copyByReplication(node, server, before, dataKey, options, progress);

@@ -11,7 +11,9 @@ public interface Progress {
         /** Redis writes the RDB; counted in keys ({@code current_save_keys_processed}, Redis 6.2+). */
         SAVING("saving", "keys"),
         UPLOADING("uploading", "bytes"),
-        DOWNLOADING("downloading", "bytes");
+        DOWNLOADING("downloading", "bytes"),
+        /** Keys sent to a running server ({@code RESTORE}), of those the backup holds that are to be loaded. */
+        LOADING("loading", "keys");
 
         private final String label;
         private final String unit;

@@ -1,39 +1,9 @@
 package io.steward.backup;
 
-import io.steward.collector.RedisCommandFailure;
-import io.steward.collector.SaveControl;
-import io.steward.collector.Target;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
+/** One RDB of a backup (a server's, or one shard's of a cluster backup), opened as a checked stream when asked. */
+@FunctionalInterface
+public interface RdbSource {
 
-/** Which way a backup reads the RDB: from the server's own file, or over the replication protocol. */
-final class RdbSource {
-
-    private RdbSource() {}
-
-    /**
-     * Whether to BGSAVE and read the file. {@code auto} does so only when the server runs on this host and its
-     * directory is readable here: a directory of the same name on another host holds another server's file.
-     */
-    static boolean local(BackupOptions.Source source, Target node, SaveControl server) {
-        return switch (source) {
-            case LOCAL -> true;
-            case REPLICATION -> false;
-            case AUTO -> node.isOnThisHost() && readableDirectory(server);
-        };
-    }
-
-    private static boolean readableDirectory(SaveControl server) {
-        try {
-            Optional<Path> file = server.rdbFile();
-            return file.map(Path::getParent)
-                    .filter(Path::isAbsolute)
-                    .filter(dir -> Files.isDirectory(dir) && Files.isReadable(dir))
-                    .isPresent();
-        } catch (RedisCommandFailure notAllowed) {
-            // A backup user without CONFIG GET takes its copy over replication.
-            return false;
-        }
-    }
+    /** Opens the RDB from the start; the caller closes it. */
+    RdbStream open(Progress progress);
 }

@@ -9,6 +9,9 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
@@ -143,21 +146,66 @@ public final class RedisConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * A loader of keys into the target, on connections of its own: the cluster a {@link Group.Cluster} target's seeds
+     * belong to, else the one server. Throws {@link KeyLoadFailure} when the target cannot be reached or signed in
+     * to, or is not what it was given as (a cluster node given as one server, or the reverse).
+     */
+    public KeyLoader openKeyLoader(Target target) {
+        StatefulRedisConnection<byte[], byte[]> first;
+        try {
+            first = clientFor(target.tls()).connect(ByteArrayCodec.INSTANCE, target.uri());
+        } catch (io.lettuce.core.RedisException failure) {
+            throw KeyLoadFailure.of(target.address(), null, null, failure);
+        }
+        if (!(target.group() instanceof Group.Cluster cluster)) {
+            return StandaloneKeyLoader.open(first, target);
+        }
+        List<RedisURI> seeds = cluster.entryPoints().stream()
+                .map(seed -> nodeUri(target.uri(), seed))
+                .toList();
+        RedisClusterClient clusterClient = RedisClusterClient.create(resources, seeds);
+        clusterClient.setOptions(
+                ClusterClientOptions.builder(optionsFor(target.tls())).build());
+        return ClusterKeyLoader.open(first, clusterClient, target);
+    }
+
+    /** The template's credentials, TLS and timeout, at another {@code host:port}. */
+    private static RedisURI nodeUri(RedisURI template, String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        RedisURI copy = new RedisURI(
+                hostAndPort.substring(0, colon),
+                Integer.parseInt(hostAndPort.substring(colon + 1)),
+                template.getTimeout());
+        copy.setCredentialsProvider(template.getCredentialsProvider());
+        copy.setSsl(template.isSsl());
+        copy.setVerifyPeer(template.getVerifyMode());
+        copy.setClientName(template.getClientName());
+        copy.setLibraryName(template.getLibraryName());
+        copy.setLibraryVersion(template.getLibraryVersion());
+        return copy;
+    }
+
     /** Lettuce keeps TLS material per client, so targets that share their files share a client. */
     private RedisClient clientFor(TlsFiles tls) {
         if (tls.isEmpty()) {
             return client;
         }
-        return tlsClients.computeIfAbsent(tls, files -> {
-            SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
-            if (files.caFile() != null) {
-                ssl.trustManager(files.caFile().toFile());
-            }
-            if (files.certFile() != null) {
-                ssl.keyManager(files.certFile().toFile(), files.keyFile().toFile(), new char[0]);
-            }
-            return clientWith(options.mutate().sslOptions(ssl.build()).build());
-        });
+        return tlsClients.computeIfAbsent(tls, files -> clientWith(optionsFor(files)));
+    }
+
+    private ClientOptions optionsFor(TlsFiles tls) {
+        if (tls.isEmpty()) {
+            return options;
+        }
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (tls.caFile() != null) {
+            ssl.trustManager(tls.caFile().toFile());
+        }
+        if (tls.certFile() != null) {
+            ssl.keyManager(tls.certFile().toFile(), tls.keyFile().toFile(), new char[0]);
+        }
+        return options.mutate().sslOptions(ssl.build()).build();
     }
 
     private RedisClient clientWith(ClientOptions clientOptions) {
