@@ -3,6 +3,7 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.cluster.SlotHash;
+import io.steward.testing.Datasets;
 import io.steward.testing.RedisCluster;
 import io.steward.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class BackupLoadIntoClusterTest {
                 .option("enable-debug-command", "yes")
                 .start();
         source = RedisServer.builder().enableDebugCommand().start();
-        LiveRestores.fillWithEveryType(source, 5_000, false);
+        Datasets.everyType(source, 5_000, false);
         store = shared.resolve("store");
         id = LiveRestores.backUp(source, store);
     }
@@ -117,7 +118,7 @@ class BackupLoadIntoClusterTest {
     void aBackupWithKeysInOtherDatabasesIsRefusedByAClusterWithNothingChanged(@TempDir Path dir) {
         try (RedisServer manyDatabases =
                 RedisServer.builder().enableDebugCommand().start()) {
-            LiveRestores.fillWithEveryType(manyDatabases, 100, true);
+            Datasets.everyType(manyDatabases, 100, true);
             Path otherStore = dir.resolve("store");
             String backup = LiveRestores.backUp(manyDatabases, otherStore);
 

@@ -3,6 +3,7 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.steward.testing.Datasets;
 import io.steward.testing.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class BackupLoadIntoServerTest {
     @BeforeAll
     static void backUpAServerHoldingEveryType() {
         source = RedisServer.builder().enableDebugCommand().start();
-        LiveRestores.fillWithEveryType(source, 50_000, true);
+        Datasets.everyType(source, 50_000, true);
         store = shared.resolve("store");
         id = LiveRestores.backUp(source, store);
     }
@@ -64,7 +65,7 @@ class BackupLoadIntoServerTest {
                     .contains("0 keys had expired and were left out")
                     .containsPattern("took [0-9.]+ s \\(checking [0-9.]+ s, loading [0-9.]+ s\\), [0-9]+ keys/s");
             // RESTORE ... ABSTTL keeps each key's expiry time to the millisecond.
-            for (String key : LiveRestores.KEYS_WITH_TTL) {
+            for (String key : Datasets.KEYS_WITH_TTL) {
                 assertThat(target.call("PEXPIRETIME", key))
                         .as(key)
                         .isEqualTo(source.call("PEXPIRETIME", key))

@@ -107,13 +107,14 @@ class BackupOverReplicationTest {
 
     @ParameterizedTest(name = "repl-diskless-sync {0}")
     @ValueSource(strings = {"yes", "no"})
-    void aBackupOverReplicationRestoresEveryTypeTtlAndDatabase(String diskless) throws IOException {
+    void aBackupOverReplicationRestoresEveryTypeTtlAndDatabaseToADirectoryAndIntoARunningServer(String diskless)
+            throws IOException {
         redis = RedisServer.builder()
                 .enableDebugCommand()
                 .option("repl-diskless-sync", diskless)
                 .option("repl-diskless-sync-delay", "0")
                 .start();
-        Datasets.everyType(redis, 20_000);
+        Datasets.everyType(redis, 20_000, true);
         Restores.Contents source = Restores.Contents.of(redis.commands());
 
         Cli.Run run = backup(redis.uri());
@@ -137,6 +138,11 @@ class BackupOverReplicationTest {
         Path config = Cli.fileConfig(dir, store(), "");
         assertThat(Restores.restoreAndLoad(Map.of(), config, run.backupId(), restored))
                 .isEqualTo(source);
+        try (RedisServer empty = RedisServer.builder().enableDebugCommand().start()) {
+            Cli.Run load = LiveRestores.restore(Map.of(), store(), run.backupId(), "--to", empty.uri());
+            assertThat(load.exitCode()).as(load.err()).isZero();
+            assertThat(Restores.Contents.of(empty.commands())).isEqualTo(source);
+        }
     }
 
     @Test
@@ -146,7 +152,7 @@ class BackupOverReplicationTest {
                 .option("repl-diskless-sync", "yes")
                 .option("repl-diskless-sync-delay", "0")
                 .start();
-        Datasets.everyType(redis, 5_000);
+        Datasets.everyType(redis, 5_000, true);
 
         Cli.Run run = backup(redis.uri());
 

@@ -38,7 +38,7 @@ class BackupRoundTripTest {
     @BeforeAll
     static void fillAServerWithEveryType() {
         source = RedisServer.builder().enableDebugCommand().start();
-        Datasets.everyType(source, 50_000);
+        Datasets.everyType(source, 50_000, true);
         RedisCommands<String, String> redis = source.commands();
         // Incompressible values, so the stored object spans several 8 MiB parts.
         SecureRandom random = new SecureRandom();

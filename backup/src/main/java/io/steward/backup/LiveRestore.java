@@ -36,11 +36,11 @@ public final class LiveRestore {
      */
     public LoadReport restore(
             Manifest manifest, List<RdbSource> sources, Target target, boolean replace, Progress progress) {
-        if (manifest.rdb().version() > RdbKeys.NEWEST_VERSION) {
+        if (manifest.rdbVersion() > RdbKeys.NEWEST_VERSION) {
             throw new BackupException(
                     BackupFailure.LOAD_FAILED,
                     "backup " + manifest.id() + " is RDB version "
-                            + manifest.rdb().version()
+                            + manifest.rdbVersion()
                             + ", which loading into a running server cannot read yet (it reads RDB versions up to "
                             + RdbKeys.NEWEST_VERSION + ", Redis 7.2's): restore it with --to-dir; nothing was changed");
         }

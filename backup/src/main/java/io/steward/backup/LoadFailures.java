@@ -31,7 +31,7 @@ final class LoadFailures {
             case PAYLOAD_REJECTED ->
                 load(server + (serverVersion == null ? "" : " (Redis " + serverVersion + ")")
                         + " cannot read the backup's values (" + detail + "): backup " + manifest.id()
-                        + " is RDB version " + manifest.rdb().version() + sourceVersion(manifest)
+                        + " is RDB version " + manifest.rdbVersion() + sourceVersion(manifest)
                         + "; load it into that Redis version or a later one" + changed);
             case OUT_OF_MEMORY ->
                 load(server + " is out of memory (" + detail + "): raise its maxmemory or free memory" + changed);
@@ -77,9 +77,7 @@ final class LoadFailures {
     }
 
     private static String sourceVersion(Manifest manifest) {
-        return manifest.source() == null || manifest.source().redisVersion() == null
-                ? ""
-                : ", written by Redis " + manifest.source().redisVersion();
+        return manifest.redisVersion() == null ? "" : ", written by Redis " + manifest.redisVersion();
     }
 
     private static BackupException connect(String message) {

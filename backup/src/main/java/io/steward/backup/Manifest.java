@@ -184,6 +184,11 @@ public record Manifest(
         return parts().stream().mapToLong(part -> part.stored().size()).sum();
     }
 
+    /** The RDB version, the newest of a set's shards: what a server loading all of it must read. */
+    public int rdbVersion() {
+        return parts().stream().mapToInt(part -> part.rdb().version()).max().orElse(0);
+    }
+
     /** The Redis version of the server the backup (its first shard, of a set) came from. */
     public String redisVersion() {
         return parts().get(0).source().redisVersion();
