@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The backup of a Sentinel group (a primary, two replicas, three Sentinels): one RDB under the group's name, copied
@@ -49,12 +51,13 @@ class SentinelGroupBackupTest {
         group.close();
     }
 
-    @Test
-    void theBackupComesFromAReplicaAndThePrimaryDoesNotFork() throws IOException {
+    @ParameterizedTest(name = "source {0}")
+    @ValueSource(strings = {"local", "replication"})
+    void theBackupComesFromAReplicaAndThePrimaryDoesNotFork(String method) throws IOException {
         RedisServer primary = group.primary();
         long forks = totalForks(primary);
 
-        JsonNode manifest = backUp("replica");
+        JsonNode manifest = backUp("replica", method);
 
         JsonNode source = manifest.get("source");
         List<String> replicas =
@@ -66,11 +69,20 @@ class SentinelGroupBackupTest {
         assertThat(manifest.get("target").asText()).isEqualTo("sessions");
         assertThat(manifest.get("keys").get("db0").asLong()).isEqualTo(201);
         assertThat(totalForks(primary)).as("the primary's total_forks").isEqualTo(forks);
+        assertThat(source.get("method").asText()).isEqualTo(method);
+        try (RedisServer empty = RedisServer.start()) {
+            Cli.Run load = LiveRestores.restore(
+                    Map.of(), dir.resolve("store"), manifest.get("id").asText(), "--to", empty.uri());
+            assertThat(load.exitCode()).as(load.err()).isZero();
+            assertThat(empty.commands().dbsize()).isEqualTo(201);
+            assertThat(empty.commands().get("session:7")).isEqualTo("user-7");
+            assertThat(empty.commands().hgetall("settings")).isEqualTo(Map.of("theme", "dark"));
+        }
     }
 
     @Test
     void withPreferPrimaryTheBackupComesFromThePrimary() throws IOException {
-        JsonNode source = backUp("primary").get("source");
+        JsonNode source = backUp("primary", "auto").get("source");
 
         assertThat(source.get("address").asText()).isEqualTo(group.primary().address());
         assertThat(source.get("role").asText()).isEqualTo("master");
@@ -91,7 +103,7 @@ class SentinelGroupBackupTest {
                             .allMatch(replica ->
                                     replica.commands().info("replication").contains("master_link_status:down")));
 
-            JsonNode source = backUp("replica").get("source");
+            JsonNode source = backUp("replica", "auto").get("source");
 
             assertThat(source.get("address").asText()).isEqualTo(group.primary().address());
             assertThat(source.get("role").asText()).isEqualTo("master");
@@ -108,8 +120,8 @@ class SentinelGroupBackupTest {
         }
     }
 
-    /** {@code backup run} of the group with {@code backup.prefer}, then the manifest it wrote. */
-    private JsonNode backUp(String prefer) throws IOException {
+    /** {@code backup run} of the group with {@code backup.prefer} and {@code backup.source}, then its manifest. */
+    private JsonNode backUp(String prefer, String method) throws IOException {
         Path store = dir.resolve("store");
         Path config = Cli.fileConfig(
                 dir,
@@ -118,7 +130,8 @@ class SentinelGroupBackupTest {
                         + "  - name: sessions\n"
                         + "    uri: \"" + group.sentinelUri() + "\"\n"
                         + "    backup:\n"
-                        + "      prefer: " + prefer + "\n");
+                        + "      prefer: " + prefer + "\n"
+                        + "      source: " + method + "\n");
         Cli.Run run = Cli.run(Map.of(), "backup", "run", "--config", config.toString(), "--target", "sessions");
         assertThat(run.exitCode()).as(run.err()).isZero();
         Path manifest = store.resolve("sessions").resolve(run.backupId()).resolve("manifest.json");
