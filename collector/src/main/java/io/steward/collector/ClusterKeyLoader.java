@@ -1,7 +1,6 @@
 package io.steward.collector;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -15,8 +14,6 @@ import java.util.List;
  * that never comes.
  */
 final class ClusterKeyLoader implements KeyLoader {
-
-    private static final int OVERHEAD = 48;
 
     private final RedisClusterClient client;
     private final StatefulRedisClusterConnection<byte[], byte[]> connection;
@@ -123,26 +120,13 @@ final class ClusterKeyLoader implements KeyLoader {
     @Override
     public void checkExists(int db, byte[] key, Runnable ifExists) {
         requireDatabaseZero(db);
-        window.add(redis.exists(key), key.length + OVERHEAD, "EXISTS", key, count -> {
-            if (count != null && count > 0) {
-                ifExists.run();
-            }
-        });
+        window.exists(redis, key, ifExists);
     }
 
     @Override
     public void restore(int db, byte[] key, long expireAtMillis, byte[] payload, boolean replace) {
         requireDatabaseZero(db);
-        RestoreArgs args = new RestoreArgs().replace(replace);
-        if (expireAtMillis > 0) {
-            args.ttl(expireAtMillis).absttl();
-        }
-        window.add(
-                redis.restore(key, payload, args),
-                key.length + payload.length + OVERHEAD,
-                "RESTORE",
-                key,
-                ok -> restored++);
+        window.restore(redis, key, expireAtMillis, payload, replace, () -> restored++);
     }
 
     private static void requireDatabaseZero(int db) {

@@ -2,6 +2,8 @@ package io.steward.collector;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RestoreArgs;
+import io.lettuce.core.api.async.RedisKeyAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -22,6 +24,8 @@ final class ReplyWindow {
 
     static final int MAX_COMMANDS = 1000;
     static final long MAX_BYTES = 8L << 20;
+    /** About what a command costs on the wire beyond its key and value. */
+    static final int OVERHEAD = 48;
 
     private final String server;
     private final Runnable flush;
@@ -55,6 +59,36 @@ final class ReplyWindow {
             flush.run();
             awaitUntil(MAX_COMMANDS / 2, MAX_BYTES / 2);
         }
+    }
+
+    /** {@code EXISTS key}; {@code ifExists} runs once its reply says the key is there. */
+    void exists(RedisKeyAsyncCommands<byte[], byte[]> redis, byte[] key, Runnable ifExists) {
+        add(redis.exists(key), key.length + OVERHEAD, "EXISTS", key, count -> {
+            if (count != null && count > 0) {
+                ifExists.run();
+            }
+        });
+    }
+
+    /**
+     * {@code RESTORE key ttl payload [ABSTTL] [REPLACE]}; {@code onRestored} runs once it answered.
+     *
+     * @param expireAtMillis when the key expires, as a Unix time in milliseconds; 0 for never
+     */
+    void restore(
+            RedisKeyAsyncCommands<byte[], byte[]> redis,
+            byte[] key,
+            long expireAtMillis,
+            byte[] payload,
+            boolean replace,
+            Runnable onRestored) {
+        RestoreArgs args = new RestoreArgs().replace(replace);
+        if (expireAtMillis > 0) {
+            args.ttl(expireAtMillis).absttl();
+        }
+        add(redis.restore(key, payload, args), key.length + payload.length + OVERHEAD, "RESTORE", key, ok -> {
+            onRestored.run();
+        });
     }
 
     /** Flushes and waits for every reply. */

@@ -1,7 +1,6 @@
 package io.steward.collector;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
@@ -13,9 +12,8 @@ import java.time.Duration;
 final class StandaloneKeyLoader implements KeyLoader {
 
     /** About what a command costs on the wire beyond its key and payload. */
-    private static final int OVERHEAD = 48;
-
     private final StatefulRedisConnection<byte[], byte[]> connection;
+
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final ReplyWindow window;
     private final RedisInfo info;
@@ -83,26 +81,13 @@ final class StandaloneKeyLoader implements KeyLoader {
     @Override
     public void checkExists(int db, byte[] key, Runnable ifExists) {
         select(db);
-        window.add(redis.exists(key), key.length + OVERHEAD, "EXISTS", key, count -> {
-            if (count != null && count > 0) {
-                ifExists.run();
-            }
-        });
+        window.exists(redis, key, ifExists);
     }
 
     @Override
     public void restore(int db, byte[] key, long expireAtMillis, byte[] payload, boolean replace) {
         select(db);
-        RestoreArgs args = new RestoreArgs().replace(replace);
-        if (expireAtMillis > 0) {
-            args.ttl(expireAtMillis).absttl();
-        }
-        window.add(
-                redis.restore(key, payload, args),
-                key.length + payload.length + OVERHEAD,
-                "RESTORE",
-                key,
-                ok -> restored++);
+        window.restore(redis, key, expireAtMillis, payload, replace, () -> restored++);
     }
 
     /**
@@ -112,7 +97,7 @@ final class StandaloneKeyLoader implements KeyLoader {
     private void select(int db) {
         if (db != selected) {
             window.sync();
-            window.add(redis.select(db), OVERHEAD, "SELECT " + db, null, ok -> {});
+            window.add(redis.select(db), ReplyWindow.OVERHEAD, "SELECT " + db, null, ok -> {});
             window.sync();
             selected = db;
         }
