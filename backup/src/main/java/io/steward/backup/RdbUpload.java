@@ -3,7 +3,9 @@ package io.steward.backup;
 import io.steward.collector.RootCause;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -80,6 +82,10 @@ final class RdbUpload {
             // Whole chunks: fewer, larger writes into zstd and the store than a socket's reads would give.
             int n = rdb.readNBytes(buffer, 0, buffer.length);
             return n == 0 ? -1 : n;
+        } catch (ClosedByInterruptException | InterruptedIOException stopped) {
+            // The agent is stopping: its store aborts the upload; the RDB itself is fine.
+            throw new BackupException(
+                    BackupFailure.STORE_ERROR, "the backup was interrupted: the agent is stopping; nothing was stored");
         } catch (IOException failure) {
             throw new SourceFailure(failure, sofar);
         }
