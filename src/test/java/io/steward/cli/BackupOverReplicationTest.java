@@ -177,6 +177,22 @@ class BackupOverReplicationTest {
     }
 
     @Test
+    void aWrongPasswordIsToldWithoutTheSecret() throws IOException {
+        redis = RedisServer.builder().password("the-right-one").start();
+        Path password = Files.writeString(dir.resolve("password"), "not-the-right-one");
+
+        Cli.Run run = backup(redis.uri(), "--password-file", password.toString());
+
+        assertThat(run.exitCode()).isEqualTo(Main.COULD_NOT_RUN);
+        assertThat(run.err())
+                .contains("authentication to " + redis.address() + " failed")
+                .doesNotContain("not-the-right-one")
+                .doesNotContain("the-right-one")
+                .doesNotContain("Exception");
+        assertThat(storedFiles()).isEmpty();
+    }
+
+    @Test
     void aUserWithoutPsyncIsToldWhichPermissionsABackupNeeds() throws IOException {
         redis = RedisServer.builder().start();
         redis.call("ACL", "SETUSER", "watcher", "on", ">watcher-secret", "-@all", "+info", "+replconf");

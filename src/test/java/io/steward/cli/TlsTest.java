@@ -67,6 +67,38 @@ class TlsTest {
     }
 
     @Test
+    void aBackupOverReplicationGoesOverTlsWithTheClientCertificate() {
+        try (RedisServer server = RedisServer.builder()
+                .tls(certificates, true)
+                .option("repl-diskless-sync-delay", "0")
+                .start()) {
+            Path store = dir.resolve("tls-store");
+
+            Cli.Run run = Cli.run(
+                    Map.of(),
+                    "backup",
+                    "run",
+                    "--redis",
+                    "rediss://127.0.0.1:" + server.port(),
+                    "--source",
+                    "replication",
+                    "--to",
+                    store.toUri().toString(),
+                    "--tls-ca-file",
+                    certificates.caCert().toString(),
+                    "--tls-cert-file",
+                    certificates.clientCert().toString(),
+                    "--tls-key-file",
+                    certificates.clientKey().toString());
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            Cli.Run verify = Cli.run(
+                    Map.of(), "backup", "verify", "--storage", store.toUri().toString(), "--latest");
+            assertThat(verify.exitCode()).as(verify.err()).isZero();
+        }
+    }
+
+    @Test
     void anUntrustedServerCertificateIsATlsFailure() {
         try (RedisServer server = RedisServer.builder().tls(certificates, false).start();
                 Agent agent = TestAgents.start(Map.of(), entry(server, null))) {
