@@ -102,15 +102,7 @@ class BackupLoadIntoServerTest {
     @Test
     void aCorruptStoredBackupChangesNothingInTheTarget() throws IOException {
         Path damaged = copy(store, dir.resolve("damaged"));
-        Path object;
-        try (Stream<Path> files = Files.walk(damaged)) {
-            object = files.filter(p -> p.getFileName().toString().equals("dump.rdb.zst"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        byte[] bytes = Files.readAllBytes(object);
-        bytes[bytes.length / 2] ^= 0x40;
-        Files.write(object, bytes);
+        Restores.damageTheStoredObject(damaged);
 
         try (RedisServer target = RedisServer.builder().enableDebugCommand().start()) {
             target.commands().set("mine", "kept");

@@ -109,15 +109,7 @@ class BackupRestoreTest {
 
     @Test
     void aStoredObjectThatNoLongerMatchesItsManifestFailsVerifyAndRestore() throws IOException {
-        Path object;
-        try (Stream<Path> files = Files.walk(store)) {
-            object = files.filter(p -> p.getFileName().toString().equals("dump.rdb.zst"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        byte[] bytes = Files.readAllBytes(object);
-        bytes[bytes.length / 2] ^= 0x40;
-        Files.write(object, bytes);
+        Restores.damageTheStoredObject(store);
 
         Cli.Run verify = cli("backup", "verify", "--storage", store.toString(), "--latest");
         assertThat(verify.exitCode()).isEqualTo(1);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.steward.testing.RedisServer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Restores a backup as a user would, into a fresh redis-server, and tells what that server then holds. */
 final class Restores {
@@ -32,6 +35,19 @@ final class Restores {
             return new Contents(
                     String.valueOf(RedisServer.call(redis, "DEBUG", "DIGEST").get(0)), Map.copyOf(keys));
         }
+    }
+
+    /** Flips a byte in the middle of the one stored object under {@code store}, as bit rot would. */
+    static void damageTheStoredObject(Path store) throws IOException {
+        Path object;
+        try (Stream<Path> files = Files.walk(store)) {
+            object = files.filter(p -> p.getFileName().toString().equals("dump.rdb.zst"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(object);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(object, bytes);
     }
 
     /** {@code steward backup restore ID --to-dir DIR}, then a redis-server started on DIR. */
