@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -82,13 +83,21 @@ final class RdbUpload {
             // Whole chunks: fewer, larger writes into zstd and the store than a socket's reads would give.
             int n = rdb.readNBytes(buffer, 0, buffer.length);
             return n == 0 ? -1 : n;
-        } catch (ClosedByInterruptException | InterruptedIOException stopped) {
-            // The agent is stopping: its store aborts the upload; the RDB itself is fine.
-            throw new BackupException(
-                    BackupFailure.STORE_ERROR, "the backup was interrupted: the agent is stopping; nothing was stored");
         } catch (IOException failure) {
+            if (interrupted(failure)) {
+                // The agent is stopping: its store aborts the upload; the RDB itself is fine.
+                throw new BackupException(
+                        BackupFailure.STORE_ERROR,
+                        "the backup was interrupted: the agent is stopping; nothing was stored");
+            }
             throw new SourceFailure(failure, sofar);
         }
+    }
+
+    /** A read cut short by the thread's interrupt; a socket's read timeout is a slow source, not that. */
+    private static boolean interrupted(IOException failure) {
+        return failure instanceof ClosedByInterruptException
+                || (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
     }
 
     /** Counts and hashes what goes into the store. */
