@@ -51,6 +51,12 @@ final class StoppableStore implements BackupStore {
         refuseWhenStopping(key);
         Writer writer = new Writer(store.create(key, expectedSize), key);
         writing.put(writer, Thread.currentThread());
+        if (stopping) {
+            // stop() ran between the check above and the registration: it did not see this writer.
+            logger.info("aborting the upload of {} to {}: {}", key, store.location(), STOPPING);
+            writer.abort();
+            throw new BackupException(BackupFailure.STORE_ERROR, STOPPING + ": " + key + " was not stored");
+        }
         return writer;
     }
 
