@@ -154,7 +154,7 @@ class ShutdownTest {
                         .isEmpty();
                 assertThat(client.listMultipartUploads(list -> list.bucket("backups"))
                                 .uploads())
-                        .as("the multipart upload was aborted")
+                        .as("the multipart upload was aborted:\n" + read(log))
                         .isEmpty();
             }
         }

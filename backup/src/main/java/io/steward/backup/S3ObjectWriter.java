@@ -12,7 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -137,6 +140,9 @@ final class S3ObjectWriter extends ObjectWriter {
         }
     }
 
+    private static final Logger logger = LoggerFactory.getLogger(S3ObjectWriter.class);
+    private static final Duration ABORT_ATTEMPT = Duration.ofSeconds(10);
+
     @Override
     public void abort() {
         if (done) {
@@ -146,11 +152,43 @@ final class S3ObjectWriter extends ObjectWriter {
         parts.forEach(part -> part.cancel(true));
         shutdownUploads();
         if (uploadId != null) {
-            try {
-                client.abortMultipartUpload(
-                        abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
-            } catch (SdkException ignored) {
-                // the store may be the reason we abort; an upload left open is invisible and prune aborts it
+            abortUpload();
+        }
+    }
+
+    /**
+     * AbortMultipartUpload on a thread of its own, waited for whatever interrupts the caller: the agent stopping
+     * interrupts the backup's thread, and the abort is the one request that must still go out. Short attempts: the
+     * connection picked may be one the store stopped answering, and a retry goes out on another.
+     */
+    private void abortUpload() {
+        FutureTask<Void> request = new FutureTask<>(
+                () -> client.abortMultipartUpload(abort -> abort.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .overrideConfiguration(config -> config.apiCallAttemptTimeout(ABORT_ATTEMPT))),
+                null);
+        DaemonThreads.named("s3-abort").newThread(request).start();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    request.get();
+                    return;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                } catch (ExecutionException failed) {
+                    // The store may be the reason we abort; an upload left open is invisible and prune aborts it.
+                    logger.warn(
+                            "could not abort the upload of {} ({}); prune aborts it later",
+                            key,
+                            RootCause.message(failed.getCause()));
+                    return;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
