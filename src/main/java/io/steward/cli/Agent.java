@@ -1,11 +1,9 @@
 package io.steward.cli;
 
 import io.steward.collector.PollOptions;
-import io.steward.collector.PollResult;
 import io.steward.collector.PollScheduler;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
-import io.steward.collector.TargetPoller;
 import io.steward.diagnostics.Diagnosis;
 import io.steward.diagnostics.DoctorMonitor;
 import io.steward.diagnostics.GroupDiagnosis;
@@ -17,7 +15,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The running agent: collector, doctor, scheduled backups, exporter and HTTP server, wired together. Closing it
@@ -76,13 +73,11 @@ public final class Agent implements AutoCloseable {
         collector.onMemberLeft(doctor::forget);
         Readiness readiness = new Readiness(targets, collector::latest, collector::groups);
         collector.addListener(readiness);
-        Function<Target, PollResult> pollOnce = target -> {
-            try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {
-                return poller.poll();
-            }
-        };
         OnDemandScrapes scrapes = new OnDemandScrapes(
-                settings.scrape().withMembers(collector::memberAt), pollOnce, exporter.registry(), clock);
+                settings.scrape().withMembers(collector::memberAt),
+                GroupSurveys.pollOnce(connector, clock),
+                exporter.registry(),
+                clock);
         InetSocketAddress listen = settings.listen();
         WebServer web;
         try {

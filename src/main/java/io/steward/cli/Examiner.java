@@ -98,7 +98,7 @@ final class Examiner {
     }
 
     private DoctorReport examineGroup(Target target) throws DoctorException, InterruptedException {
-        GroupSurvey.Result survey = GroupSurvey.of(target, this::pollOnce, clock);
+        GroupSurvey.Result survey = GroupSurvey.of(target, GroupSurveys.pollOnce(connector, clock), clock);
         Optional<Topology> topology = survey.state().topology();
         if (topology.isEmpty()) {
             String problem = target.name() + ": " + survey.state().problem();
@@ -168,12 +168,6 @@ final class Examiner {
     private Observation observe(Target target) throws DoctorException, InterruptedException {
         try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.doctor())) {
             return doctor.observe(poller::poll, sample);
-        }
-    }
-
-    private PollResult pollOnce(Target member) {
-        try (TargetPoller poller = new TargetPoller(member, connector, clock, PollOptions.oneOff())) {
-            return poller.poll();
         }
     }
 

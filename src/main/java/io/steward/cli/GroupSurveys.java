@@ -9,18 +9,23 @@ import io.steward.collector.TargetPoller;
 import java.time.Clock;
 import java.util.function.Function;
 
-/** How a backup sees a group before it copies: one survey, each member polled once through the collector. */
+/** One-off looks at targets: a poll of one server on a connection of its own, and a survey of a whole group. */
 final class GroupSurveys {
 
     private GroupSurveys() {}
 
+    /** A group seen once, each member polled once, as a backup sees it before it copies. */
     static Function<Target, GroupSurvey.Result> polledBy(RedisConnector connector, Clock clock) {
-        return group -> GroupSurvey.of(group, member -> pollOnce(member, connector, clock), clock);
+        Function<Target, PollResult> pollOnce = pollOnce(connector, clock);
+        return group -> GroupSurvey.of(group, pollOnce, clock);
     }
 
-    private static PollResult pollOnce(Target member, RedisConnector connector, Clock clock) {
-        try (TargetPoller poller = new TargetPoller(member, connector, clock, PollOptions.oneOff())) {
-            return poller.poll();
-        }
+    /** One poll of one server, on a connection opened and closed for it. */
+    static Function<Target, PollResult> pollOnce(RedisConnector connector, Clock clock) {
+        return target -> {
+            try (TargetPoller poller = new TargetPoller(target, connector, clock, PollOptions.oneOff())) {
+                return poller.poll();
+            }
+        };
     }
 }
