@@ -192,7 +192,7 @@ public final class BackupRunner {
                         "cannot read " + file + ": " + unreadable.getMessage(),
                         unreadable.getCause());
             }
-            return nodeCopy(node, saved.state(), Manifest.Source.LOCAL, null, file.toString(), upload, dataKey);
+            return nodeCopy(node, saved.state(), null, file.toString(), upload, dataKey);
         } catch (NoSuchFileException missing) {
             throw new BackupException(
                     BackupFailure.RDB_UNREADABLE,
@@ -239,14 +239,14 @@ public final class BackupRunner {
                 throw ReplicationFailures.lostDuringTransfer(node, lost);
             }
             SaveState after = Bgsave.call(node, "INFO", server::state);
-            return nodeCopy(node, after, Manifest.Source.REPLICATION, handshake, null, upload, dataKey);
+            return nodeCopy(node, after, handshake, null, upload, dataKey);
         }
     }
 
+    /** @param handshake the sync the RDB came by, or null for one read from {@code file} */
     private NodeCopy nodeCopy(
             Target node,
             SaveState state,
-            String method,
             ReplicaSync.Handshake handshake,
             String file,
             RdbUpload.Result upload,
@@ -263,7 +263,7 @@ public final class BackupRunner {
                 handshake != null
                         ? handshake.offset()
                         : state.replicationOffset().orElse(0),
-                method,
+                handshake == null ? Manifest.Source.LOCAL : Manifest.Source.REPLICATION,
                 handshake == null ? null : handshake.replicationId(),
                 null);
         return new NodeCopy(
