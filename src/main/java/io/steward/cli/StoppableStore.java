@@ -151,18 +151,11 @@ final class StoppableStore implements BackupStore {
             }
         }
 
-        /** The abort's own requests (S3's AbortMultipartUpload) must go out even from an interrupted thread. */
+        /** The store's own abort goes out whatever interrupted this thread (S3's runs on a thread of its own). */
         @Override
         public void abort() {
             writing.remove(this);
-            boolean interrupted = Thread.interrupted();
-            try {
-                writer.abort();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            writer.abort();
         }
     }
 }
