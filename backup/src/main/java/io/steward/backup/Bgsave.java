@@ -218,7 +218,8 @@ final class Bgsave {
                 new BackupException(
                         BackupFailure.REDIS_REFUSED,
                         target + " refused " + doing + " (" + detail
-                                + "): the agent's user needs +bgsave +info +config|get");
+                                + "): the agent's user needs +info, and +bgsave +config|get to back up from the"
+                                + " file (backup.source: local) or +psync +replconf to copy over replication");
             case AUTH ->
                 new BackupException(
                         BackupFailure.REDIS_CONNECT,
