@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Opens connections to targets. One Lettuce client and one small set of I/O threads serve every target.
@@ -70,7 +71,34 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     StatefulRedisConnection<String, String> connect(Target target) {
-        return clientFor(target.tls()).connect(StringCodec.UTF8, target.uri());
+        return withHandshakeRetry(() -> clientFor(target.tls()).connect(StringCodec.UTF8, target.uri()));
+    }
+
+    /**
+     * When a server answers the handshake faster than Netty reports the connection (a wrong password on loopback),
+     * Lettuce can find its handshake handler already gone and report that instead of the server's reply. The reply
+     * is what the operator needs, so such a connect is tried again; the race is rare, a repeat of it rarer.
+     */
+    private static <C> C withHandshakeRetry(Supplier<C> connect) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connect.get();
+            } catch (RuntimeException failure) {
+                if (attempt == 3 || !lostHandshake(failure)) {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    private static boolean lostHandshake(Throwable failure) {
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IllegalStateException
+                    && String.valueOf(t.getMessage()).contains("HandshakeHandler")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A session for one backup, on a connection of its own. */
@@ -154,7 +182,7 @@ public final class RedisConnector implements AutoCloseable {
     public KeyLoader openKeyLoader(Target target) {
         StatefulRedisConnection<byte[], byte[]> first;
         try {
-            first = clientFor(target.tls()).connect(ByteArrayCodec.INSTANCE, target.uri());
+            first = withHandshakeRetry(() -> clientFor(target.tls()).connect(ByteArrayCodec.INSTANCE, target.uri()));
         } catch (io.lettuce.core.RedisException failure) {
             throw KeyLoadFailure.of(target.address(), null, null, failure);
         }
