@@ -1,5 +1,6 @@
 package io.steward.collector;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>A target that fails is retried sooner than its interval at first (1 s, 2 s, 4 s, ...) and then at its
  * interval, so a blip heals quickly while a dead server is not hammered. A failing target is logged when its
  * state changes and then at most every {@link #REPEAT_WARNING} while it stays down.
+ *
+ * <p>Each target keeps a grid of due times, one interval apart, so its polls do not drift; the first polls are
+ * spread evenly over the interval, so a thousand targets started together do not reach their servers together. A
+ * poll of a target starts only after its previous one ended: a target is never polled twice at once. Polls that
+ * start more than a tenth of their interval after they were due are counted as late.
  */
 public final class PollScheduler implements AutoCloseable {
 
@@ -48,6 +53,8 @@ public final class PollScheduler implements AutoCloseable {
     private final MeterRegistry registry;
     private final Clock clock;
     private final PollOptions options;
+    private final Counter started;
+    private final Counter startedLate;
     private volatile boolean running;
 
     public PollScheduler(
@@ -57,6 +64,12 @@ public final class PollScheduler implements AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         this.options = options;
+        this.started = Counter.builder("steward.polls.started")
+                .description("Polls started, of every target")
+                .register(registry);
+        this.startedLate = Counter.builder("steward.polls.started.late")
+                .description("Polls started more than a tenth of their interval after they were due")
+                .register(registry);
         for (Target target : targets) {
             if (target.isGroup()) {
                 groups.put(target.name(), new GroupWatcher(target, Discoveries.of(target), new Members(), clock));
@@ -84,16 +97,23 @@ public final class PollScheduler implements AutoCloseable {
         List<ScheduledTarget> all = snapshotOfScheduled();
         running = true;
         groups.values().forEach(GroupWatcher::start);
-        for (ScheduledTarget target : all) {
-            schedule(target, all.size());
+        long now = System.nanoTime();
+        for (int i = 0; i < all.size(); i++) {
+            ScheduledTarget target = all.get(i);
+            target.due =
+                    now + firstPollOffset(i, all.size(), target.poller.target().pollInterval());
+            scheduleAtDue(target);
         }
     }
 
-    private void schedule(ScheduledTarget target, int among) {
-        // Spread the first polls over a fraction of the interval so many targets do not poll in lockstep.
-        long interval = target.poller.target().pollInterval().toMillis();
-        long jitter = among == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, interval / 4));
-        scheduler.schedule(() -> run(target), jitter, TimeUnit.MILLISECONDS);
+    /** The {@code index}-th of {@code count} targets first polls this far into its interval: evenly spread. */
+    static long firstPollOffset(int index, int count, Duration interval) {
+        return interval.toNanos() / count * index;
+    }
+
+    private void scheduleAtDue(ScheduledTarget target) {
+        long delay = Math.max(0, target.due - System.nanoTime());
+        scheduler.schedule(() -> run(target), delay, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -144,7 +164,8 @@ public final class PollScheduler implements AutoCloseable {
                 new TargetPoller(target, connector, clock, options), new PollMetrics(registry, target));
         scheduled.put(target.key(), added);
         if (running) {
-            scheduler.schedule(() -> run(added), 0, TimeUnit.MILLISECONDS);
+            added.due = System.nanoTime();
+            scheduleAtDue(added);
         }
     }
 
@@ -176,7 +197,12 @@ public final class PollScheduler implements AutoCloseable {
         if (scheduler.isShutdown() || target.removed) {
             return;
         }
-        long started = System.nanoTime();
+        long startedAt = System.nanoTime();
+        long interval = target.poller.target().pollInterval().toNanos();
+        started.increment();
+        if (startedAt - target.due > interval / 10) {
+            startedLate.increment();
+        }
         Duration next;
         try {
             PollResult result = target.poller.poll();
@@ -198,10 +224,25 @@ public final class PollScheduler implements AutoCloseable {
             logger.error("polling {} failed unexpectedly", target.poller.target(), unexpected);
             next = target.poller.target().pollInterval();
         }
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (!scheduler.isShutdown() && !target.removed) {
-            scheduler.schedule(() -> run(target), Math.max(0, next.toMillis() - elapsed), TimeUnit.MILLISECONDS);
+            // A poll that outlasted the wait for the next is followed at once; that next is not late: only a poll
+            // kept waiting by the agent is.
+            target.due = Math.max(nextDue(target.due, startedAt, next.toNanos(), interval), System.nanoTime());
+            scheduleAtDue(target);
         }
+    }
+
+    /**
+     * When the poll after one that was due at {@code due} and started at {@code startedAt} is due. After a whole
+     * interval it stays on the target's grid, also when this poll started a little late; a poll that started more
+     * than half an interval late moves the grid, so a target is never polled again sooner than half an interval
+     * after. A retry after a failure ({@code delay} shorter than the interval) is timed from the start.
+     */
+    static long nextDue(long due, long startedAt, long delay, long interval) {
+        if (delay < interval) {
+            return startedAt + delay;
+        }
+        return Math.max(due + delay, startedAt + interval / 2);
     }
 
     private List<PollResult> membersLatest(String group) {
@@ -232,6 +273,9 @@ public final class PollScheduler implements AutoCloseable {
         final TargetPoller poller;
         final PollMetrics metrics;
         volatile boolean removed;
+        /** {@link System#nanoTime()} when the next poll is due; read and written by the poll's own thread. */
+        volatile long due;
+
         int consecutiveFailures;
         PollFailure lastReason;
         Instant lastWarning = Instant.MIN;
