@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable {
                 clock,
                 PollOptions.agent(CONFIG_REFRESH_POLLS).inspectingEvery(DoctorMonitor.INSPECTION_INTERVAL));
         exporter.exposeTargets(() -> collector.latest().values(), collector::groups);
+        collector.addListener(exporter::prepare);
+        collector.onMemberLeft(exporter::forget);
         Diagnosis diagnosis = new Diagnosis(Rules.standard());
         DoctorMonitor doctor = new DoctorMonitor(
                 targets,

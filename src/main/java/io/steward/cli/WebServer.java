@@ -188,7 +188,10 @@ final class WebServer implements AutoCloseable {
         if (exposition.gzipped()) {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         }
-        write(exchange, 200, exposition.body());
+        exchange.sendResponseHeaders(200, exposition.length());
+        try (OutputStream out = exchange.getResponseBody()) {
+            exposition.writeTo(out);
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {

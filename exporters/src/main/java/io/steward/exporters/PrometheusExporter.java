@@ -9,6 +9,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.steward.collector.GroupState;
 import io.steward.collector.PollResult;
+import io.steward.collector.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,22 +17,37 @@ import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The one place that knows Prometheus: a Micrometer registry that the rest of the agent records its own meters
- * on, the Redis series built from poll results at scrape time, and their exposition in the text format or
- * OpenMetrics (as the client's {@code Accept} asks), gzipped for clients that accept it.
+ * on, the Redis series of the configured targets prepared as each poll ends ({@link PreparedExposition}), and their
+ * exposition in the text format or OpenMetrics (as the client's {@code Accept} asks), gzipped for clients that
+ * accept it. The agent's own meters change between polls and are few, so they are encoded per scrape and added to
+ * the prepared bytes.
  */
 public final class PrometheusExporter implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExpositionFormats formats = ExpositionFormats.init();
+    private final Map<PreparedExposition.Format, ExpositionFormatWriter> writers = Map.of(
+            PreparedExposition.Format.TEXT, formats.getPrometheusTextFormatWriter(),
+            PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter());
+    private volatile PreparedExposition prepared;
 
-    /** An exposition encoded for one client, ready to send as it is. */
-    public record Exposition(byte[] body, String contentType, boolean gzipped) {}
+    /** An exposition encoded for one client, in parts to be sent one after the other as they are. */
+    public record Exposition(List<byte[]> parts, String contentType, boolean gzipped) {
+        public long length() {
+            return parts.stream().mapToLong(part -> part.length).sum();
+        }
+
+        public void writeTo(OutputStream out) throws IOException {
+            for (byte[] part : parts) {
+                out.write(part);
+            }
+        }
+    }
 
     public PrometheusExporter(String version) {
         Gauge.builder("steward.build.info", () -> 1)
@@ -48,21 +64,53 @@ public final class PrometheusExporter implements AutoCloseable {
 
     /**
      * Exposes the latest poll results of the configured targets, labelled with {@code target} (and a group's
-     * members with {@code node}), and what the agent knows of each group.
+     * members with {@code node}), and what the agent knows of each group. Each poll should be handed to
+     * {@link #prepare} as it ends, and each member that leaves to {@link #forget}.
      */
     public void exposeTargets(
             Supplier<? extends Collection<PollResult>> latest, Supplier<? extends Collection<GroupState>> groups) {
-        registry.getPrometheusRegistry().register(new RedisMetricsCollector(latest, groups, true));
+        prepared = new PreparedExposition(latest, groups, writers);
+    }
+
+    /** Encodes a poll that just ended, so the scrapes until the next poll only send bytes. */
+    public void prepare(PollResult result) {
+        PreparedExposition targets = prepared;
+        if (targets != null) {
+            targets.prepare(result);
+        }
+    }
+
+    /** Drops what was prepared for a group's member that left. */
+    public void forget(Target member) {
+        PreparedExposition targets = prepared;
+        if (targets != null) {
+            targets.forget(member);
+        }
     }
 
     /**
-     * Everything the registry holds: the configured targets and the agent's own meters.
+     * Everything: the configured targets and the agent's own meters. Clients that accept OpenMetrics get it, all
+     * others the text format.
      *
      * @param accept the client's {@code Accept} header, or null
      * @param acceptEncoding the client's {@code Accept-Encoding} header, or null
      */
     public Exposition metrics(String accept, String acceptEncoding) {
-        return encode(registry.getPrometheusRegistry().scrape(), accept, acceptEncoding);
+        PreparedExposition.Format format = accept != null
+                        && writers.get(PreparedExposition.Format.OPENMETRICS).accepts(accept)
+                ? PreparedExposition.Format.OPENMETRICS
+                : PreparedExposition.Format.TEXT;
+        ExpositionFormatWriter writer = writers.get(format);
+        boolean gzip = acceptsGzip(acceptEncoding);
+        byte[] own = plain(writer, registry.getPrometheusRegistry().scrape());
+        PreparedExposition targets = prepared;
+        if (targets == null) {
+            return encode(writer, gzip, own);
+        }
+        PreparedExposition.Part part = targets.part(format, gzip);
+        List<byte[]> parts =
+                gzip ? List.of(part.gzip().bytes(), GzipJoin.finish(part.gzip(), own)) : List.of(part.plain(), own);
+        return new Exposition(parts, writer.getContentType(), gzip);
     }
 
     /**
@@ -71,28 +119,36 @@ public final class PrometheusExporter implements AutoCloseable {
      */
     public Exposition onDemand(
             List<PollResult> results, List<GroupState> groups, String accept, String acceptEncoding) {
-        return encode(new RedisMetricsCollector(() -> results, () -> groups, false).collect(), accept, acceptEncoding);
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        byte[] body = plain(writer, new RedisMetricsCollector(() -> results, () -> groups, false).collect());
+        return encode(writer, acceptsGzip(acceptEncoding), body);
     }
 
-    private Exposition encode(MetricSnapshots snapshots, String accept, String acceptEncoding) {
-        ExpositionFormatWriter writer = formats.findWriter(accept);
-        boolean gzip = acceptEncoding != null
-                && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        try (OutputStream out = gzip ? new FastGzip(body) : body) {
+    private static Exposition encode(ExpositionFormatWriter writer, boolean gzip, byte[] body) {
+        if (!gzip) {
+            return new Exposition(List.of(body), writer.getContentType(), false);
+        }
+        GzipJoin.HeadWriter head = new GzipJoin.HeadWriter();
+        try {
+            GzipJoin.Head empty = head.finish();
+            return new Exposition(List.of(empty.bytes(), GzipJoin.finish(empty, body)), writer.getContentType(), true);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException("writing to memory failed", impossible);
+        }
+    }
+
+    private static boolean acceptsGzip(String acceptEncoding) {
+        return acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");
+    }
+
+    private static byte[] plain(ExpositionFormatWriter writer, MetricSnapshots snapshots) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
             writer.write(out, snapshots);
         } catch (IOException impossible) {
             throw new UncheckedIOException("writing to memory failed", impossible);
         }
-        return new Exposition(body.toByteArray(), writer.getContentType(), gzip);
-    }
-
-    /** Metrics text compresses about eight times at the fastest level; higher levels cost more than they save. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 8192);
-            def.setLevel(Deflater.BEST_SPEED);
-        }
+        return out.toByteArray();
     }
 
     @Override

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Turns the latest poll results into Prometheus families at scrape time. Families are built once per new set of
- * results and reused by the scrapes until the next poll; a target that stopped answering loses its Redis series
- * with the poll that failed and keeps only {@code redis_up 0}: stale numbers are never served as current.
+ * Turns poll results into Prometheus families: all of them at once for an on-demand scrape, or one result or the
+ * groups alone for {@link PreparedExposition}. A target that stopped answering loses its Redis series with the poll
+ * that failed and keeps only {@code redis_up 0}: stale numbers are never served as current.
  */
 public final class RedisMetricsCollector implements MultiCollector {
 
@@ -37,57 +37,56 @@ public final class RedisMetricsCollector implements MultiCollector {
         this.labelWithTarget = labelWithTarget;
     }
 
-    /** The families last built and what they were built from: a scrape between two polls reuses them. */
-    private record Built(List<PollResult> from, List<GroupState> groups, MetricSnapshots families) {}
-
-    private volatile Built last = new Built(List.of(), List.of(), new MetricFamilies().build());
-
     @Override
     public MetricSnapshots collect() {
-        List<PollResult> current = List.copyOf(results.get());
-        List<GroupState> currentGroups = List.copyOf(groups.get());
-        Built built = last;
-        if (!same(built.from(), current) || !same(built.groups(), currentGroups)) {
-            built = new Built(current, currentGroups, build(current, currentGroups));
-            last = built;
-        }
-        return built.families();
-    }
-
-    private static <T> boolean same(List<T> a, List<T> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
+        return build(List.copyOf(results.get()), List.copyOf(groups.get()));
     }
 
     private MetricSnapshots build(List<PollResult> current, List<GroupState> currentGroups) {
         MetricFamilies out = new MetricFamilies();
-        for (GroupState group : currentGroups) {
-            List<PollResult> members = current.stream()
+        writeGroups(currentGroups, current, labelWithTarget, out);
+        for (PollResult result : current) {
+            write(result, labelWithTarget, out);
+        }
+        return out.build();
+    }
+
+    /** The families of one poll result alone. */
+    static MetricSnapshots familiesOf(PollResult result, boolean labelWithTarget) {
+        MetricFamilies out = new MetricFamilies();
+        write(result, labelWithTarget, out);
+        return out.build();
+    }
+
+    /** The families of the groups alone, each group's from its members among {@code results}. */
+    static MetricSnapshots groupFamilies(List<GroupState> groups, List<PollResult> results, boolean labelWithTarget) {
+        MetricFamilies out = new MetricFamilies();
+        writeGroups(groups, results, labelWithTarget, out);
+        return out.build();
+    }
+
+    private static void writeGroups(
+            List<GroupState> groups, List<PollResult> results, boolean labelWithTarget, MetricFamilies out) {
+        for (GroupState group : groups) {
+            List<PollResult> members = results.stream()
                     .filter(result -> result.target().isMember()
                             && result.target().name().equals(group.group().name()))
                     .toList();
             Labels labels = labelWithTarget ? Labels.of("target", group.group().name()) : Labels.EMPTY;
             GroupMetrics.write(group, members, labels, out);
         }
-        for (PollResult result : current) {
-            Labels labels = labels(result.target());
-            boolean up = result instanceof PollResult.Polled;
-            out.gauge("redis_up", "Information about the Redis instance", labels, up ? 1 : 0);
-            if (result instanceof PollResult.Polled polled) {
-                write(polled.snapshot(), labels, out);
-            }
-        }
-        return out.build();
     }
 
-    private Labels labels(Target target) {
+    private static void write(PollResult result, boolean labelWithTarget, MetricFamilies out) {
+        Labels labels = labels(result.target(), labelWithTarget);
+        boolean up = result instanceof PollResult.Polled;
+        out.gauge("redis_up", "Information about the Redis instance", labels, up ? 1 : 0);
+        if (result instanceof PollResult.Polled polled) {
+            write(polled.snapshot(), labels, out);
+        }
+    }
+
+    private static Labels labels(Target target, boolean labelWithTarget) {
         Labels labels = labelWithTarget ? Labels.of("target", target.name()) : Labels.EMPTY;
         return target.isMember() ? labels.add("node", target.node()) : labels;
     }
