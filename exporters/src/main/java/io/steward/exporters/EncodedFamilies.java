@@ -12,27 +12,24 @@ import java.util.Arrays;
 /**
  * The series of one source (one target's poll, or the groups) as the exposition library encodes them, cut at
  * family boundaries, so that an exposition of many sources can be joined family by family without encoding again.
- * Each family is its comment lines ({@code # HELP}, {@code # TYPE}, ...) and its sample lines; the trailing
- * {@code # EOF} of OpenMetrics is left out, as the whole exposition has one.
+ * Only the sample lines are kept here: a family's comment lines ({@code # HELP}, {@code # TYPE}, ...) are the same
+ * for every source and are kept once, by the {@link FamilyIndex}. The trailing {@code # EOF} of OpenMetrics is left
+ * out, as the whole exposition has one.
  */
 final class EncodedFamilies {
 
     private static final int[] NONE = new int[0];
 
-    private final byte[] bytes;
-    /** By family id: the family's place in the arrays below, or -1 when this source has no such family. */
-    private final int[] slotById;
+    private final byte[] samples;
+    /** By family id: where the family's samples start in {@link #samples}. */
+    private final int[] startById;
+    /** By family id: where they end, or -1 when this source has no such family. */
+    private final int[] endById;
 
-    private final int[] headerStart;
-    private final int[] sampleStart;
-    private final int[] end;
-
-    private EncodedFamilies(byte[] bytes, int[] slotById, int[] headerStart, int[] sampleStart, int[] end) {
-        this.bytes = bytes;
-        this.slotById = slotById;
-        this.headerStart = headerStart;
-        this.sampleStart = sampleStart;
-        this.end = end;
+    private EncodedFamilies(byte[] samples, int[] startById, int[] endById) {
+        this.samples = samples;
+        this.startById = startById;
+        this.endById = endById;
     }
 
     static EncodedFamilies encode(MetricSnapshots families, ExpositionFormatWriter writer, FamilyIndex index) {
@@ -89,38 +86,34 @@ final class EncodedFamilies {
         if (count > 0) {
             ends[count - 1] = line;
         }
-        int[] slotById = NONE;
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(bytes.length / 2);
+        int[] startById = NONE;
+        int[] endById = NONE;
         for (int slot = 0; slot < count; slot++) {
             if (ids[slot] < 0) {
                 throw new IllegalStateException("a family without a TYPE line in the exposition");
             }
-            if (ids[slot] >= slotById.length) {
-                int from = slotById.length;
-                slotById = Arrays.copyOf(slotById, Math.max(ids[slot] + 1, from * 2));
-                Arrays.fill(slotById, from, slotById.length, -1);
+            int id = ids[slot];
+            index.keepHeader(id, bytes, headers[slot], samples[slot]);
+            if (id >= endById.length) {
+                int from = endById.length;
+                startById = Arrays.copyOf(startById, Math.max(id + 1, from * 2));
+                endById = Arrays.copyOf(endById, startById.length);
+                Arrays.fill(endById, from, endById.length, -1);
             }
-            slotById[ids[slot]] = slot;
+            startById[id] = kept.size();
+            kept.write(bytes, samples[slot], ends[slot] - samples[slot]);
+            endById[id] = kept.size();
         }
-        return new EncodedFamilies(
-                bytes,
-                slotById,
-                Arrays.copyOf(headers, count),
-                Arrays.copyOf(samples, count),
-                Arrays.copyOf(ends, count));
+        return new EncodedFamilies(kept.toByteArray(), startById, endById);
     }
 
     boolean has(int familyId) {
-        return familyId < slotById.length && slotById[familyId] >= 0;
-    }
-
-    void writeHeader(int familyId, OutputStream out) throws IOException {
-        int slot = slotById[familyId];
-        out.write(bytes, headerStart[slot], sampleStart[slot] - headerStart[slot]);
+        return familyId < endById.length && endById[familyId] >= 0;
     }
 
     void writeSamples(int familyId, OutputStream out) throws IOException {
-        int slot = slotById[familyId];
-        out.write(bytes, sampleStart[slot], end[slot] - sampleStart[slot]);
+        out.write(samples, startById[familyId], endById[familyId] - startById[familyId]);
     }
 
     private static int nextLine(byte[] bytes, int from) {

@@ -128,14 +128,15 @@ final class PreparedExposition {
         }
     }
 
-    /** Family by family, in name order; each family's comment lines once, from the first source that has it. */
+    /** Family by family, in name order; each family's comment lines once, before the first source's samples. */
     private void write(Format format, List<EncodedFamilies> sources, OutputStream out) throws IOException {
-        for (int family : indexes.get(format).order()) {
+        FamilyIndex index = indexes.get(format);
+        for (int family : index.order()) {
             boolean headerWritten = false;
             for (EncodedFamilies source : sources) {
                 if (source.has(family)) {
                     if (!headerWritten) {
-                        source.writeHeader(family, out);
+                        out.write(index.header(family));
                         headerWritten = true;
                     }
                     source.writeSamples(family, out);
