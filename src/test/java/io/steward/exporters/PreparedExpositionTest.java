@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32;
@@ -85,17 +86,25 @@ class PreparedExpositionTest {
     }
 
     @Test
-    void aScrapeBetweenTwoPollsSendsTheBytesPreparedBeforeAndTheNextPollIsServedAtOnce() throws IOException {
-        pollAll(polled("cache-1", "redis-7.0/info-all-primary.txt"), failed("cache-2"));
-        byte[] first = exporter.metrics(null, "gzip").parts().get(0);
-        assertThat(exporter.metrics(null, "gzip").parts().get(0)).isSameAs(first);
+    void aGzipScrapeBetweenTwoPollsSendsTheBytesCompressedBeforeAndTheNextPollIsServedAtOnce() throws IOException {
+        var formats = ExpositionFormats.init();
+        PreparedExposition prepared = new PreparedExposition(
+                () -> latest,
+                List::of,
+                Map.of(
+                        PreparedExposition.Format.TEXT, formats.getPrometheusTextFormatWriter(),
+                        PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter()));
+        latest.addAll(List.of(polled("cache-1", "redis-7.0/info-all-primary.txt"), failed("cache-2")));
+        latest.forEach(prepared::prepare);
+        GzipJoin.Head first = prepared.gzip(PreparedExposition.Format.TEXT);
+        assertThat(prepared.gzip(PreparedExposition.Format.TEXT)).isSameAs(first);
 
         PollResult back = polled("cache-2", "redis-7.0/info-all-replica.txt");
         latest.set(1, back);
+        prepared.prepare(back);
+        assertThat(prepared.gzip(PreparedExposition.Format.TEXT)).isNotSameAs(first);
         exporter.prepare(back);
-        PrometheusExporter.Exposition after = exporter.metrics(null, "gzip");
-        assertThat(after.parts().get(0)).isNotSameAs(first);
-        assertThat(gunzip(after)).contains("redis_up{target=\"cache-2\"} 1.0\n");
+        assertThat(gunzip(exporter.metrics(null, "gzip"))).contains("redis_up{target=\"cache-2\"} 1.0\n");
     }
 
     @Test

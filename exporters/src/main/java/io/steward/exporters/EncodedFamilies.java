@@ -112,6 +112,10 @@ final class EncodedFamilies {
         return familyId < endById.length && endById[familyId] >= 0;
     }
 
+    int samplesLength(int familyId) {
+        return endById[familyId] - startById[familyId];
+    }
+
     void writeSamples(int familyId, OutputStream out) throws IOException {
         out.write(samples, startById[familyId], endById[familyId] - startById[familyId]);
     }

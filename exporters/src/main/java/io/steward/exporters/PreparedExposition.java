@@ -4,7 +4,6 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.steward.collector.GroupState;
 import io.steward.collector.PollResult;
 import io.steward.collector.Target;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,9 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * The Redis series of {@code /metrics}, encoded when each poll ends rather than when Prometheus asks. Each target's
- * poll is encoded once per format in use ({@link #prepare}), cut at family boundaries; a scrape joins the targets'
- * bytes family by family, and the joined exposition (plain, or gzip up to a sync flush) is kept until a poll or a
- * group changes it. A scrape between two polls then costs what sending the bytes costs.
+ * poll is encoded once per format in use ({@link #prepare}), cut at family boundaries. A plain response joins the
+ * targets' bytes family by family as it is sent: copying, no encoding. A gzip response starts with the joined bytes
+ * compressed, which are kept until a poll or a group changes them.
  */
 final class PreparedExposition {
 
@@ -31,20 +30,61 @@ final class PreparedExposition {
         OPENMETRICS
     }
 
-    /** The Redis part of one response: plain bytes, or the head of a gzip member. */
-    record Part(byte[] plain, GzipJoin.Head gzip) {}
+    /** The Redis part of a plain response: every source's families, joined as they are written. */
+    static final class Join {
+        private final FamilyIndex index;
+        private final List<EncodedFamilies> sources;
+        private final long length;
+
+        private Join(FamilyIndex index, List<EncodedFamilies> sources) {
+            this.index = index;
+            this.sources = sources;
+            long total = 0;
+            for (int family : index.order()) {
+                boolean any = false;
+                for (EncodedFamilies source : sources) {
+                    if (source.has(family)) {
+                        total += source.samplesLength(family);
+                        any = true;
+                    }
+                }
+                total += any ? index.header(family).length : 0;
+            }
+            this.length = total;
+        }
+
+        long length() {
+            return length;
+        }
+
+        /** Family by family, in name order; each family's comment lines once, before the first source's samples. */
+        void writeTo(OutputStream out) throws IOException {
+            for (int family : index.order()) {
+                boolean headerWritten = false;
+                for (EncodedFamilies source : sources) {
+                    if (source.has(family)) {
+                        if (!headerWritten) {
+                            out.write(index.header(family));
+                            headerWritten = true;
+                        }
+                        source.writeSamples(family, out);
+                    }
+                }
+            }
+        }
+    }
 
     private record Encoded(PollResult source, Map<Format, EncodedFamilies> formats) {}
 
-    /** What a format's last joined exposition was made of: the sources, compared by identity. */
-    private record Joined(List<Object> sources, byte[] plain, GzipJoin.Head gzip) {}
+    /** A gzip head and what it was made of: the sources, compared by identity. */
+    private record Compressed(List<Object> sources, GzipJoin.Head head) {}
 
     private final Supplier<? extends Collection<PollResult>> results;
     private final Supplier<? extends Collection<GroupState>> groups;
     private final Map<Format, ExpositionFormatWriter> writers;
     private final Map<Format, FamilyIndex> indexes = new EnumMap<>(Format.class);
     private final Map<Format, Object> locks = new EnumMap<>(Format.class);
-    private final Map<Format, Joined> joined = new ConcurrentHashMap<>();
+    private final Map<Format, Compressed> compressed = new ConcurrentHashMap<>();
     /** The formats a scrape has asked for: each poll is encoded in these. */
     private final Map<Format, Boolean> inUse = new ConcurrentHashMap<>();
 
@@ -77,33 +117,40 @@ final class PreparedExposition {
         byTarget.remove(target.key());
     }
 
-    /** The Redis part of a response in {@code format}, joined anew only when a poll or a group has changed it. */
-    Part part(Format format, boolean gzip) {
+    /** The Redis part of a plain response in {@code format}, as the latest polls have it. */
+    Join plain(Format format) {
+        inUse.put(format, Boolean.TRUE);
+        List<PollResult> current = List.copyOf(results.get());
+        return new Join(indexes.get(format), sources(format, current, List.copyOf(groups.get())));
+    }
+
+    /** The Redis part of a gzip response in {@code format}, compressed anew only when a poll or a group changed. */
+    GzipJoin.Head gzip(Format format) {
         inUse.put(format, Boolean.TRUE);
         synchronized (locks.get(format)) {
             List<PollResult> current = List.copyOf(results.get());
             List<GroupState> currentGroups = List.copyOf(groups.get());
-            List<Object> sources = new ArrayList<>(current.size() + currentGroups.size());
-            sources.addAll(currentGroups);
-            sources.addAll(current);
-            Joined last = joined.get(format);
-            if (last == null || !sameElements(last.sources(), sources)) {
-                last = new Joined(sources, null, null);
+            List<Object> made = new ArrayList<>(current.size() + currentGroups.size());
+            made.addAll(currentGroups);
+            made.addAll(current);
+            Compressed last = compressed.get(format);
+            if (last != null && sameElements(last.sources(), made)) {
+                return last.head();
             }
-            if ((gzip ? last.gzip() : last.plain()) == null) {
-                last = join(format, gzip, current, currentGroups, last);
-                joined.put(format, last);
+            Join join = new Join(indexes.get(format), sources(format, current, currentGroups));
+            GzipJoin.HeadWriter head = new GzipJoin.HeadWriter();
+            try {
+                join.writeTo(head);
+                GzipJoin.Head done = head.finish();
+                compressed.put(format, new Compressed(made, done));
+                return done;
+            } catch (IOException impossible) {
+                throw new UncheckedIOException("writing to memory failed", impossible);
             }
-            if (byTarget.size() > current.size()) {
-                byTarget.keySet()
-                        .retainAll(current.stream().map(r -> r.target().key()).collect(Collectors.toSet()));
-            }
-            return new Part(last.plain(), gzip ? last.gzip() : null);
         }
     }
 
-    private Joined join(
-            Format format, boolean gzip, List<PollResult> current, List<GroupState> currentGroups, Joined last) {
+    private List<EncodedFamilies> sources(Format format, List<PollResult> current, List<GroupState> currentGroups) {
         List<EncodedFamilies> sources = new ArrayList<>(current.size() + 1);
         if (!currentGroups.isEmpty()) {
             sources.add(EncodedFamilies.encode(
@@ -114,35 +161,11 @@ final class PreparedExposition {
         for (PollResult result : current) {
             sources.add(encodedFor(result, format));
         }
-        try {
-            if (gzip) {
-                GzipJoin.HeadWriter head = new GzipJoin.HeadWriter();
-                write(format, sources, head);
-                return new Joined(last.sources(), last.plain(), head.finish());
-            }
-            ByteArrayOutputStream plain = new ByteArrayOutputStream(64 * 1024);
-            write(format, sources, plain);
-            return new Joined(last.sources(), plain.toByteArray(), last.gzip());
-        } catch (IOException impossible) {
-            throw new UncheckedIOException("writing to memory failed", impossible);
+        if (byTarget.size() > current.size()) {
+            byTarget.keySet()
+                    .retainAll(current.stream().map(r -> r.target().key()).collect(Collectors.toSet()));
         }
-    }
-
-    /** Family by family, in name order; each family's comment lines once, before the first source's samples. */
-    private void write(Format format, List<EncodedFamilies> sources, OutputStream out) throws IOException {
-        FamilyIndex index = indexes.get(format);
-        for (int family : index.order()) {
-            boolean headerWritten = false;
-            for (EncodedFamilies source : sources) {
-                if (source.has(family)) {
-                    if (!headerWritten) {
-                        out.write(index.header(family));
-                        headerWritten = true;
-                    }
-                    source.writeSamples(family, out);
-                }
-            }
-        }
+        return sources;
     }
 
     /** The prepared encoding of a result, made now when its poll ended before the format was first asked for. */

@@ -36,17 +36,16 @@ public final class PrometheusExporter implements AutoCloseable {
             PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter());
     private volatile PreparedExposition prepared;
 
-    /** An exposition encoded for one client, in parts to be sent one after the other as they are. */
-    public record Exposition(List<byte[]> parts, String contentType, boolean gzipped) {
-        public long length() {
-            return parts.stream().mapToLong(part -> part.length).sum();
-        }
-
+    /** An exposition encoded for one client, written to it as it is: its Redis part is copied, not encoded. */
+    public record Exposition(long length, Body body, String contentType, boolean gzipped) {
         public void writeTo(OutputStream out) throws IOException {
-            for (byte[] part : parts) {
-                out.write(part);
-            }
+            body.writeTo(out);
         }
+    }
+
+    /** Writes an exposition's bytes. */
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     public PrometheusExporter(String version) {
@@ -107,10 +106,27 @@ public final class PrometheusExporter implements AutoCloseable {
         if (targets == null) {
             return encode(writer, gzip, own);
         }
-        PreparedExposition.Part part = targets.part(format, gzip);
-        List<byte[]> parts =
-                gzip ? List.of(part.gzip().bytes(), GzipJoin.finish(part.gzip(), own)) : List.of(part.plain(), own);
-        return new Exposition(parts, writer.getContentType(), gzip);
+        if (gzip) {
+            GzipJoin.Head head = targets.gzip(format);
+            byte[] tail = GzipJoin.finish(head, own);
+            return new Exposition(
+                    head.bytes().length + tail.length,
+                    out -> {
+                        out.write(head.bytes());
+                        out.write(tail);
+                    },
+                    writer.getContentType(),
+                    true);
+        }
+        PreparedExposition.Join join = targets.plain(format);
+        return new Exposition(
+                join.length() + own.length,
+                out -> {
+                    join.writeTo(out);
+                    out.write(own);
+                },
+                writer.getContentType(),
+                false);
     }
 
     /**
@@ -126,12 +142,19 @@ public final class PrometheusExporter implements AutoCloseable {
 
     private static Exposition encode(ExpositionFormatWriter writer, boolean gzip, byte[] body) {
         if (!gzip) {
-            return new Exposition(List.of(body), writer.getContentType(), false);
+            return new Exposition(body.length, out -> out.write(body), writer.getContentType(), false);
         }
-        GzipJoin.HeadWriter head = new GzipJoin.HeadWriter();
         try {
-            GzipJoin.Head empty = head.finish();
-            return new Exposition(List.of(empty.bytes(), GzipJoin.finish(empty, body)), writer.getContentType(), true);
+            GzipJoin.Head empty = new GzipJoin.HeadWriter().finish();
+            byte[] tail = GzipJoin.finish(empty, body);
+            return new Exposition(
+                    empty.bytes().length + tail.length,
+                    out -> {
+                        out.write(empty.bytes());
+                        out.write(tail);
+                    },
+                    writer.getContentType(),
+                    true);
         } catch (IOException impossible) {
             throw new UncheckedIOException("writing to memory failed", impossible);
         }
