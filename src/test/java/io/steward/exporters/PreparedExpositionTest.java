@@ -93,7 +93,9 @@ class PreparedExpositionTest {
                 List::of,
                 Map.of(
                         PreparedExposition.Format.TEXT, formats.getPrometheusTextFormatWriter(),
-                        PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter()));
+                        PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter()),
+                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                2);
         latest.addAll(List.of(polled("cache-1", "redis-7.0/info-all-primary.txt"), failed("cache-2")));
         latest.forEach(prepared::prepare);
         GzipJoin.Head first = prepared.gzip(PreparedExposition.Format.TEXT);
@@ -118,7 +120,7 @@ class PreparedExpositionTest {
     }
 
     @Test
-    void resumedCrcEqualsTheCrcOfTheWholeInput() {
+    void joinedCrcEqualsTheCrcOfTheWholeInput() {
         Random random = new Random(7);
         for (int round = 0; round < 200; round++) {
             byte[] head = new byte[random.nextInt(3000)];
@@ -128,10 +130,25 @@ class PreparedExpositionTest {
             CRC32 whole = new CRC32();
             whole.update(head);
             whole.update(tail);
-            CRC32 ofHead = new CRC32();
-            ofHead.update(head);
-            assertThat(GzipJoin.resume(ofHead.getValue(), tail)).isEqualTo(whole.getValue());
+            assertThat(GzipJoin.combine(crc(head), crc(tail), tail.length)).isEqualTo(whole.getValue());
         }
+    }
+
+    @Test
+    void aLargeExpositionCompressedInPiecesDecodesToThePlainOne() throws IOException {
+        for (int i = 0; i < 60; i++) {
+            latest.add(polled("cache-" + i, "redis-7.0/info-all-primary.txt"));
+        }
+        latest.forEach(exporter::prepare);
+        String plain = body(exporter.metrics(null, null));
+        assertThat(plain.length()).as("large enough to be compressed in pieces").isGreaterThan(1 << 20);
+        assertThat(gunzip(exporter.metrics(null, "gzip"))).isEqualTo(plain);
+    }
+
+    private static long crc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     private void pollAll(PollResult... results) {

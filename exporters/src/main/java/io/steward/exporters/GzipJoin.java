@@ -3,38 +3,38 @@ package io.steward.exporters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * One gzip member made of a part compressed in advance and a part compressed per response. The prepared part is a
- * gzip header and deflate blocks ended by a sync flush (byte-aligned, not final), so fresh deflate blocks can follow
- * it: their back-references only reach into their own data. The trailer's CRC-32 covers both parts; the JDK's
- * {@link CRC32} cannot resume from a saved value, so the fresh part's bytes are folded into the prepared CRC here.
+ * One gzip member joined from pieces compressed apart: in parallel, or in advance of the piece that ends it. Each
+ * piece but the last is deflate blocks ended by a sync flush (byte-aligned, not final), so any deflate blocks may
+ * follow it: their back-references only reach into their own data. The trailer's CRC-32 covers all pieces; it is
+ * joined from the pieces' CRCs (the JDK's {@link CRC32} cannot resume from a saved value).
  *
  * <p>Metrics text compresses about eight times at the fastest level; higher levels cost more than they save.
  */
 final class GzipJoin {
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
-    private static final int[] TABLE = table();
+    private static final int GF2_DIM = 32;
 
     /** The compressed head of a member, with what its trailer needs of the plain bytes. */
     record Head(byte[] bytes, long crc, long plainLength) {}
 
-    /** A writer of the prepared part: plain bytes in, a {@link Head} out. */
-    static final class HeadWriter extends OutputStream {
+    /** A compressed piece of a member, not its last. */
+    record Piece(byte[] compressed, long crc, long plainLength) {}
+
+    /** A writer of one piece: plain bytes in, a {@link Piece} out. */
+    static final class PieceWriter extends OutputStream {
         private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-        private final CheckedOutputStream out;
+        private final CheckedOutputStream out =
+                new CheckedOutputStream(new DeflaterOutputStream(compressed, deflater, 64 * 1024, true), new CRC32());
         private long length;
-
-        HeadWriter() {
-            compressed.writeBytes(HEADER);
-            out = new CheckedOutputStream(new DeflaterOutputStream(compressed, deflater, 64 * 1024, true), new CRC32());
-        }
 
         @Override
         public void write(int b) throws IOException {
@@ -48,14 +48,29 @@ final class GzipJoin {
             length += len;
         }
 
-        Head finish() throws IOException {
-            out.flush(); // a sync flush: the blocks so far end on a byte boundary, the last of them not final
+        Piece finish() throws IOException {
+            out.flush(); // a sync flush: the blocks end on a byte boundary, the last of them not final
             deflater.end();
-            return new Head(compressed.toByteArray(), out.getChecksum().getValue(), length);
+            return new Piece(compressed.toByteArray(), out.getChecksum().getValue(), length);
         }
     }
 
     private GzipJoin() {}
+
+    /** The start of a member: the gzip header, then the pieces in order. */
+    static Head head(List<Piece> pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER.length
+                + pieces.stream().mapToInt(p -> p.compressed().length).sum());
+        out.writeBytes(HEADER);
+        long crc = 0;
+        long length = 0;
+        for (Piece piece : pieces) {
+            out.writeBytes(piece.compressed());
+            crc = combine(crc, piece.crc(), piece.plainLength());
+            length += piece.plainLength();
+        }
+        return new Head(out.toByteArray(), crc, length);
+    }
 
     /** The rest of the member after {@code head}: {@code tail} compressed, the final block, the trailer. */
     static byte[] finish(Head head, byte[] tail) {
@@ -68,38 +83,75 @@ final class GzipJoin {
         } finally {
             deflater.end();
         }
-        long crc = resume(head.crc(), tail);
-        long length = head.plainLength() + tail.length;
-        writeIntLittleEndian(out, crc);
-        writeIntLittleEndian(out, length);
+        CRC32 ofTail = new CRC32();
+        ofTail.update(tail);
+        writeIntLittleEndian(out, combine(head.crc(), ofTail.getValue(), tail.length));
+        writeIntLittleEndian(out, head.plainLength() + tail.length);
         return out.toByteArray();
     }
 
-    /** The CRC-32 of the bytes whose CRC-32 is {@code crc} followed by {@code more}. */
-    static long resume(long crc, byte[] more) {
-        int c = ~(int) crc;
-        for (byte b : more) {
-            c = TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+    /**
+     * The CRC-32 of two byte strings one after the other, from the CRC-32 of each and the length of the second:
+     * the first CRC is carried through as many zero bytes as the second has (a linear map over GF(2), applied by
+     * repeated squaring), then the second is added.
+     */
+    static long combine(long crc1, long crc2, long length2) {
+        if (length2 <= 0) {
+            return crc1;
         }
-        return ~c & 0xffffffffL;
+        int[] even = new int[GF2_DIM];
+        int[] odd = new int[GF2_DIM];
+        odd[0] = 0xedb88320; // the operator for one zero bit
+        int row = 1;
+        for (int n = 1; n < GF2_DIM; n++) {
+            odd[n] = row;
+            row <<= 1;
+        }
+        square(even, odd); // two zero bits
+        square(odd, even); // four
+        long crc = crc1;
+        long length = length2;
+        do {
+            square(even, odd); // the first time eight zero bits: one zero byte
+            if ((length & 1) != 0) {
+                crc = times(even, crc);
+            }
+            length >>>= 1;
+            if (length == 0) {
+                break;
+            }
+            square(odd, even);
+            if ((length & 1) != 0) {
+                crc = times(odd, crc);
+            }
+            length >>>= 1;
+        } while (length != 0);
+        return (crc ^ crc2) & 0xffffffffL;
+    }
+
+    private static long times(int[] matrix, long vector) {
+        long sum = 0;
+        int i = 0;
+        long v = vector & 0xffffffffL;
+        while (v != 0) {
+            if ((v & 1) != 0) {
+                sum ^= matrix[i] & 0xffffffffL;
+            }
+            v >>>= 1;
+            i++;
+        }
+        return sum;
+    }
+
+    private static void square(int[] square, int[] matrix) {
+        for (int n = 0; n < GF2_DIM; n++) {
+            square[n] = (int) times(matrix, matrix[n] & 0xffffffffL);
+        }
     }
 
     private static void writeIntLittleEndian(ByteArrayOutputStream out, long value) {
         for (int i = 0; i < 4; i++) {
             out.write((int) (value >>> (8 * i)) & 0xff);
         }
-    }
-
-    /** The byte-wise table of the gzip polynomial, reflected (0xEDB88320). */
-    private static int[] table() {
-        int[] table = new int[256];
-        for (int n = 0; n < 256; n++) {
-            int c = n;
-            for (int k = 0; k < 8; k++) {
-                c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
-            }
-            table[n] = c;
-        }
-        return table;
     }
 }

@@ -6,13 +6,17 @@ import io.steward.collector.PollResult;
 import io.steward.collector.Target;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -33,33 +37,42 @@ final class PreparedExposition {
     /** The Redis part of a plain response: every source's families, joined as they are written. */
     static final class Join {
         private final FamilyIndex index;
+        private final int[] order;
         private final List<EncodedFamilies> sources;
-        private final long length;
+        /** By position in {@link #order}: the bytes written before that family. */
+        private final long[] before;
 
         private Join(FamilyIndex index, List<EncodedFamilies> sources) {
             this.index = index;
+            this.order = index.order();
             this.sources = sources;
-            long total = 0;
-            for (int family : index.order()) {
+            this.before = new long[order.length + 1];
+            for (int at = 0; at < order.length; at++) {
+                int family = order[at];
+                long bytes = 0;
                 boolean any = false;
                 for (EncodedFamilies source : sources) {
                     if (source.has(family)) {
-                        total += source.samplesLength(family);
+                        bytes += source.samplesLength(family);
                         any = true;
                     }
                 }
-                total += any ? index.header(family).length : 0;
+                before[at + 1] = before[at] + (any ? bytes + index.header(family).length : 0);
             }
-            this.length = total;
         }
 
         long length() {
-            return length;
+            return before[order.length];
         }
 
-        /** Family by family, in name order; each family's comment lines once, before the first source's samples. */
         void writeTo(OutputStream out) throws IOException {
-            for (int family : index.order()) {
+            writeTo(out, 0, order.length);
+        }
+
+        /** Families {@code [from, to)} in name order; each one's comment lines once, before its first samples. */
+        void writeTo(OutputStream out, int from, int to) throws IOException {
+            for (int at = from; at < to; at++) {
+                int family = order[at];
                 boolean headerWritten = false;
                 for (EncodedFamilies source : sources) {
                     if (source.has(family)) {
@@ -71,6 +84,19 @@ final class PreparedExposition {
                     }
                 }
             }
+        }
+
+        /** Where to cut the families into at most {@code pieces} runs of about equal bytes: the runs' ends. */
+        List<Integer> cuts(int pieces) {
+            List<Integer> ends = new ArrayList<>();
+            long share = Math.max(1, length() / pieces);
+            for (int at = 1; at < order.length; at++) {
+                if (before[at] >= share * (ends.size() + 1) && ends.size() < pieces - 1) {
+                    ends.add(at);
+                }
+            }
+            ends.add(order.length);
+            return ends;
         }
     }
 
@@ -89,11 +115,20 @@ final class PreparedExposition {
     private final Map<Format, Boolean> inUse = new ConcurrentHashMap<>();
 
     private final Map<String, Encoded> byTarget = new ConcurrentHashMap<>();
+    private final ExecutorService compressors;
+    private final int compressingThreads;
+
+    /** Below this, one thread compresses: a second would cost more to start than it saves. */
+    private static final long PARALLEL_FROM_BYTES = 1 << 20;
 
     PreparedExposition(
             Supplier<? extends Collection<PollResult>> results,
             Supplier<? extends Collection<GroupState>> groups,
-            Map<Format, ExpositionFormatWriter> writers) {
+            Map<Format, ExpositionFormatWriter> writers,
+            ExecutorService compressors,
+            int compressingThreads) {
+        this.compressors = compressors;
+        this.compressingThreads = compressingThreads;
         this.results = results;
         this.groups = groups;
         this.writers = writers;
@@ -138,15 +173,50 @@ final class PreparedExposition {
                 return last.head();
             }
             Join join = new Join(indexes.get(format), sources(format, current, currentGroups));
-            GzipJoin.HeadWriter head = new GzipJoin.HeadWriter();
+            GzipJoin.Head head = GzipJoin.head(compress(join));
+            compressed.put(format, new Compressed(made, head));
+            return head;
+        }
+    }
+
+    /**
+     * The joined families compressed in pieces, one per compressing thread when there is enough to share: a large
+     * exposition is compressed in a fraction of the time one thread would take.
+     */
+    private List<GzipJoin.Piece> compress(Join join) {
+        int pieces = join.length() < PARALLEL_FROM_BYTES ? 1 : compressingThreads;
+        List<Integer> ends = join.cuts(pieces);
+        List<Future<GzipJoin.Piece>> futures = new ArrayList<>(ends.size());
+        int from = 0;
+        for (int end : ends) {
+            int start = from;
+            Callable<GzipJoin.Piece> piece = () -> {
+                GzipJoin.PieceWriter writer = new GzipJoin.PieceWriter();
+                join.writeTo(writer, start, end);
+                return writer.finish();
+            };
+            futures.add(ends.size() == 1 ? CompletableFuture.completedFuture(call(piece)) : compressors.submit(piece));
+            from = end;
+        }
+        List<GzipJoin.Piece> done = new ArrayList<>(futures.size());
+        for (Future<GzipJoin.Piece> future : futures) {
             try {
-                join.writeTo(head);
-                GzipJoin.Head done = head.finish();
-                compressed.put(format, new Compressed(made, done));
-                return done;
-            } catch (IOException impossible) {
-                throw new UncheckedIOException("writing to memory failed", impossible);
+                done.add(future.get());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while compressing /metrics", interrupted);
+            } catch (ExecutionException failed) {
+                throw new IllegalStateException("compressing /metrics failed", failed.getCause());
             }
+        }
+        return done;
+    }
+
+    private static GzipJoin.Piece call(Callable<GzipJoin.Piece> piece) {
+        try {
+            return piece.call();
+        } catch (Exception impossible) {
+            throw new IllegalStateException("compressing /metrics failed", impossible);
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +37,16 @@ public final class PrometheusExporter implements AutoCloseable {
             PreparedExposition.Format.TEXT, formats.getPrometheusTextFormatWriter(),
             PreparedExposition.Format.OPENMETRICS, formats.getOpenMetricsTextFormatWriter());
     private volatile PreparedExposition prepared;
+
+    /** Threads that compress a large exposition in pieces; started only when one is that large. */
+    private static final int COMPRESSING_THREADS =
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    private final ExecutorService compressors = Executors.newFixedThreadPool(COMPRESSING_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "steward-gzip");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** An exposition encoded for one client, written to it as it is: its Redis part is copied, not encoded. */
     public record Exposition(long length, Body body, String contentType, boolean gzipped) {
@@ -68,7 +80,7 @@ public final class PrometheusExporter implements AutoCloseable {
      */
     public void exposeTargets(
             Supplier<? extends Collection<PollResult>> latest, Supplier<? extends Collection<GroupState>> groups) {
-        prepared = new PreparedExposition(latest, groups, writers);
+        prepared = new PreparedExposition(latest, groups, writers, compressors, COMPRESSING_THREADS);
     }
 
     /** Encodes a poll that just ended, so the scrapes until the next poll only send bytes. */
@@ -144,20 +156,16 @@ public final class PrometheusExporter implements AutoCloseable {
         if (!gzip) {
             return new Exposition(body.length, out -> out.write(body), writer.getContentType(), false);
         }
-        try {
-            GzipJoin.Head empty = new GzipJoin.HeadWriter().finish();
-            byte[] tail = GzipJoin.finish(empty, body);
-            return new Exposition(
-                    empty.bytes().length + tail.length,
-                    out -> {
-                        out.write(empty.bytes());
-                        out.write(tail);
-                    },
-                    writer.getContentType(),
-                    true);
-        } catch (IOException impossible) {
-            throw new UncheckedIOException("writing to memory failed", impossible);
-        }
+        GzipJoin.Head empty = GzipJoin.head(List.of());
+        byte[] tail = GzipJoin.finish(empty, body);
+        return new Exposition(
+                empty.bytes().length + tail.length,
+                out -> {
+                    out.write(empty.bytes());
+                    out.write(tail);
+                },
+                writer.getContentType(),
+                true);
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {
@@ -176,6 +184,7 @@ public final class PrometheusExporter implements AutoCloseable {
 
     @Override
     public void close() {
+        compressors.shutdownNow();
         registry.close();
     }
 }
