@@ -13,11 +13,14 @@ scraper, /proc readers and report helpers.
 """
 
 import argparse
+import http.client
+import os
 import re
 import subprocess
 import sys
 import threading
 import time
+from urllib.parse import urlsplit
 
 from measure import (CLK_TCK, Redis, Scraper, cpu_ticks, jcmd, load_results, median, percentile,
                      proc_status_kb, samples, save_results, section, table, up_counts)
@@ -41,11 +44,48 @@ POLLS_LATE = "steward_polls_started_late_total"
 # ---------------------------------------------------------------- the agent's side
 
 def scrape_once(scraper):
-    """One scrape; a kept-alive connection the agent closed meanwhile is opened again once, as Prometheus does."""
+    """One scrape; a kept-alive connection the agent closed meanwhile is opened again once, as Prometheus does
+    (a scrape that timed out is not tried again)."""
+    began = time.monotonic()
     result = scraper.get()
-    if result is None:
+    if result is None and time.monotonic() - began < 1:
         result = scraper.get()
     return result
+
+
+def ready(url):
+    """(ready, first line) of the agent's /-/ready: ready once every target was polled successfully; it is far
+    cheaper than a full /metrics, so waiting on it does not load the agent while its targets start."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", "/-/ready")
+        response = conn.getresponse()
+        first = response.read().decode(errors="replace").split("\n", 1)[0]
+        return response.status == 200 and first.startswith("ready"), first
+    except OSError as failure:
+        return False, str(failure)
+    finally:
+        conn.close()
+
+
+def wait_ready(url, timeout):
+    started = time.monotonic()
+    state = ""
+    while time.monotonic() - started < timeout:
+        ok, state = ready(url)
+        if ok:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started, state
+
+
+def oom_errors(log):
+    """OutOfMemoryError lines in the agent's log: a heap too small for its targets."""
+    if not log or not os.path.exists(log):
+        return 0
+    with open(log, errors="replace") as f:
+        return sum(1 for line in f if "OutOfMemoryError" in line)
 
 
 SCRAPE_TIMEOUT_S = 30  # a full /metrics of 1,000 targets is tens of MB of text
@@ -62,18 +102,22 @@ def poll_counters(text):
     if text is None:
         return None
     values = {}
-    for name, labels, value in samples(text):
-        if name in (POLLS_STARTED, POLLS_LATE) and not labels:
-            values[name] = value
+    for name, _, value in samples(text):
+        if name in (POLLS_STARTED, POLLS_LATE):  # summed, should they ever carry labels
+            values[name] = values.get(name, 0.0) + value
     if POLLS_STARTED not in values:
         return None
     return values[POLLS_STARTED], values.get(POLLS_LATE, 0.0)
 
 
 def jvm_memory_after_gc(pid):
-    """Heap in use right after a full GC (`jcmd GC.run`, then `GC.heap_info`), and the heap's committed size."""
-    jcmd(pid, "GC.run")
-    text = jcmd(pid, "GC.heap_info")
+    """Heap in use right after a full GC (`jcmd GC.run`, then `GC.heap_info`), and the heap's committed size;
+    None for each when the JVM does not answer in time."""
+    try:
+        jcmd(pid, "GC.run")
+        text = jcmd(pid, "GC.heap_info")
+    except subprocess.TimeoutExpired:
+        return None, None, None
     used = committed = 0
     for line in text.splitlines():
         if "Metaspace" in line or "class space" in line:
@@ -90,6 +134,13 @@ def jvm_memory_after_gc(pid):
         committed = sum(row.get(k, 0) for k in ("S0C", "S1C", "EC", "OC"))
     metaspace = re.search(r"Metaspace\s+used (\d+)K", text)
     return used / 1024, committed / 1024, (int(metaspace.group(1)) / 1024 if metaspace else 0.0)
+
+
+def heap_line(heap, committed, metaspace):
+    if heap is None:
+        return "  heap after GC: n/a (jcmd got no answer in 30 s)"
+    return (f"  heap after GC (jcmd GC.run, GC.heap_info): {heap:.1f} MB used of {committed:.1f} MB committed; "
+            f"metaspace {metaspace:.1f} MB")
 
 
 def mb(pid, key):
@@ -196,21 +247,14 @@ def poll_gaps(ticks, servers, interval):
 def cmd_baseline(args):
     """Phase 0: the agent with one target, for the memory it takes with (almost) nothing to watch."""
     section(f"Phase 0: the agent with 1 target ({args.interval:g} s poll interval), the baseline")
-    text = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        text = metrics_text(args.url) or ""
-        if up_counts(text)[0] >= 1:
-            break
-        time.sleep(0.5)
-    print(f"  redis_up 1 for {up_counts(text)[0]} of 1 target; waiting {args.settle:.0f} s more")
+    took, state = wait_ready(args.url, 60)
+    print(f"  /-/ready after {took:.1f} s: {state}; waiting {args.settle:.0f} s more")
     time.sleep(args.settle)
     rss = mb(args.pid, "VmRSS")
     heap, committed, metaspace = jvm_memory_after_gc(args.pid)
     hwm = mb(args.pid, "VmHWM")
     print(f"  RSS {rss:.1f} MB (VmHWM {hwm:.1f} MB), {proc_status_kb(args.pid, 'Threads')} threads")
-    print(f"  heap after GC (jcmd GC.run, GC.heap_info): {heap:.1f} MB used of {committed:.1f} MB committed; "
-          f"metaspace {metaspace:.1f} MB")
+    print(heap_line(heap, committed, metaspace))
     save_results(args.results, {"phase0": {"targets": 1, "rss_mb": rss, "hwm_mb": hwm, "heap_after_gc_mb": heap,
                                            "heap_committed_mb": committed, "metaspace_mb": metaspace}})
 
@@ -233,24 +277,22 @@ def measure_phase(args):
     sampler.start()  # from the agent's first seconds, so its start is seen too
     started = time.monotonic()
 
-    # Up: every target redis_up 1.
-    up, text = 0, ""
-    while time.monotonic() - started < args.up_timeout:
-        text = metrics_text(args.url) or ""
-        up = up_counts(text)[0]
-        if up >= targets:
-            break
-        time.sleep(0.5)
-    up_after = time.monotonic() - started
-    print(f"  {up}/{targets} targets redis_up 1 after {up_after:.1f} s; warm-up {args.warmup:.0f} s "
-          f"(scraped every {args.scrape_every:g} s meanwhile, as Prometheus would)")
+    # Up: every target polled once, by /-/ready.
+    up_after, state = wait_ready(args.url, args.up_timeout)
+    print(f"  /-/ready after {up_after:.1f} s: {state}")
+    print(f"  warm-up {args.warmup:.0f} s (/metrics scraped every {args.scrape_every:g} s meanwhile, as Prometheus "
+          f"would)")
     start_tick = sampler.now_tick()
 
     scrapers = {style: Scraper(args.url, timeout=SCRAPE_TIMEOUT_S, headers=headers) for style, headers in STYLES}
 
-    def scrape_both(into):
+    failed = {"window": 0, "back": 0}
+
+    def scrape_both(into, stage=None):
         for style, _ in STYLES:
             result = scrape_once(scrapers[style])
+            if result is None and stage:
+                failed[stage] += 1
             if result is not None and into is not None:
                 took, wire, body = result
                 into[style].append((took * 1000, wire, len(body)))
@@ -274,7 +316,7 @@ def measure_phase(args):
             rss.append(mb(args.pid, "VmRSS"))
             next_rss += args.rss_every
         if now >= next_scrape:
-            scrape_both(scrapes)
+            scrape_both(scrapes, "window")
             next_scrape += args.scrape_every
         time.sleep(max(0.0, min(next_rss, next_scrape, t0 + args.window) - time.monotonic()))
     ticks1, t1 = cpu_ticks(args.pid), time.monotonic()
@@ -288,7 +330,9 @@ def measure_phase(args):
     # After the window: back-to-back scrapes, the targets' own series, memory after a GC.
     back = {style: [] for style, _ in STYLES}
     for _ in range(args.scrapes):
-        scrape_both(back)
+        scrape_both(back, "back")
+        if failed["back"] >= 2:  # an agent that cannot answer: do not wait on it 50 times
+            break
     text = metrics_text(args.url) or ""
     time.sleep(1.1)
     sampler.stop()
@@ -301,6 +345,9 @@ def measure_phase(args):
     by_tick = {t[0]: t for t in ticks}
     window = [by_tick[k] for k in range(window_tick0, window_tick1 + 1) if k in by_tick]
     start_ticks = [t for t in ticks if t[0] <= max(5, round(args.interval)) + 2]  # the first interval after launch
+    if len(window) < 2:
+        print(f"  ! the Redis sampler has no ticks in the window ({sampler.errors} failed)", file=sys.stderr)
+        return 1
     rates = info_rates(window, servers)
     polls_redis = sum(window[-1][2][s][0] - window[0][2][s][0] for s in range(servers)) - servers * (len(window) - 1)
     redis_elapsed = window[-1][1] - window[0][1]
@@ -308,11 +355,14 @@ def measure_phase(args):
     even = args.per_server / args.interval
 
     print(f"\n  agent CPU over the window: {cpu_pct:.1f} % of one core ({ticks1 - ticks0} ticks in {elapsed:.1f} s;"
-          f" the window holds {sum(len(v) for v in scrapes.values())} scrapes of /metrics, as Prometheus'd make)")
+          f"\n   it includes {sum(len(v) for v in scrapes.values())} full scrapes of /metrics: both styles every "
+          f"{args.scrape_every:g} s, twice what one Prometheus would make)")
     print(f"  RSS (VmRSS every {args.rss_every:g} s): max {max(rss):.1f} MB, last {rss_end:.1f} MB; "
           f"VmHWM {hwm:.1f} MB; {threads} threads")
-    print(f"  heap after GC (jcmd GC.run, GC.heap_info): {heap:.1f} MB used of {committed:.1f} MB committed; "
-          f"metaspace {metaspace:.1f} MB")
+    print(heap_line(heap, committed, metaspace))
+    ooms = oom_errors(args.log)
+    if ooms:
+        print(f"  ! the agent ran out of heap: {ooms} OutOfMemoryError line(s) in its log")
 
     on_time = None
     if counters0 is None or counters1 is None:
@@ -330,6 +380,8 @@ def measure_phase(args):
 
     # Spread: INFO calls per server per second.
     flat = [r for server in rates for r in server]
+    if not rss:
+        rss = [rss_end]
     maxes = [max(server) for server in rates if server]
     medians = [median(server) for server in rates if server]
     print(f"\n  INFO calls per redis-server per second over the window (even spread: {args.per_server} targets / "
@@ -389,7 +441,8 @@ def measure_phase(args):
             lat[f"{'window' if data is scrapes else 'back_to_back'}_{style}"] = {
                 "n": len(ms), "median_ms": median(ms), "p90_ms": percentile(ms, 90), "max_ms": max(ms),
                 "wire_bytes": values[-1][1], "body_bytes": values[-1][2]}
-    print(f"  full /metrics scrape ({targets} targets); prometheus = OpenMetrics + gzip, plain = text, no gzip")
+    print(f"  full /metrics scrape ({targets} targets); prometheus = OpenMetrics + gzip, plain = text, no gzip; "
+          f"failed: {failed['window']} in the window, {failed['back']} back to back")
     table(["scrapes", "style", "n", "median ms", "p90 ms", "max ms", "wire KiB", "body KiB"], rows, indent="    ")
 
     up, down, reported = up_counts(text)
@@ -418,10 +471,15 @@ def measure_phase(args):
         "polls_redis": polls_redis, "polls_due": due, "info_per_s_even": even,
         "info_per_s_median": median(flat), "info_per_s_p99": percentile(flat, 99), "info_per_s_max": max(flat),
         "info_per_s_start_max": start_max, "interval_profile": profile, "profile_busiest_x": profile_busiest,
-        "connections": conns, "gaps_within_share": gap_share, "scrapes": lat,
+        "connections": conns, "gaps_within_share": gap_share, "scrapes": lat, "scrape_failures": failed,
+        "oom_errors": ooms,
         "up": up, "poll_errors": errors, "series": series,
         "poll_duration_median_ms": median(durations) if durations else None,
         "poll_duration_max_ms": max(durations) if durations else None}})
+
+
+def num(value):
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def cmd_summary(args):
@@ -463,9 +521,11 @@ def cmd_summary(args):
                          "<= 1.5x", verdict(p["profile_busiest_x"] <= 1.5)])
         rows.append([f"{tag}: targets redis_up 1", f"{p['up']} / {p['targets']}", "all",
                      verdict(p["up"] == p["targets"])])
+        rows.append([f"{tag}: OutOfMemoryError in the agent's log", str(p["oom_errors"]), "0",
+                     verdict(p["oom_errors"] == 0)])
         if not goals:
             info.append([f"{tag}: agent CPU", f"{p['cpu_pct']:.1f} % of a core"])
-            info.append([f"{tag}: RSS max / heap after GC", f"{p['rss_max_mb']:.1f} / {p['heap_after_gc_mb']:.1f} MB"])
+            info.append([f"{tag}: RSS max / heap after GC", f"{p['rss_max_mb']:.1f} / {num(p['heap_after_gc_mb'])} MB"])
         scrape = p["scrapes"].get("back_to_back_prometheus")
         if scrape:
             info.append([f"{tag}: /metrics back to back, median / max",
@@ -478,8 +538,8 @@ def cmd_summary(args):
         if p["window_s"] < 299:
             info.append([f"{tag}: window", f"{p['window_s']:.0f} s (shorter than the issue's 5 minutes)"])
     if base:
-        info.append(["1 target: RSS / heap after GC", f"{base['rss_mb']:.1f} / {base['heap_after_gc_mb']:.1f} MB"])
-        if p1 and "failed" not in p1:
+        info.append(["1 target: RSS / heap after GC", f"{base['rss_mb']:.1f} / {num(base['heap_after_gc_mb'])} MB"])
+        if p1 and "failed" not in p1 and None not in (p1["heap_after_gc_mb"], base["heap_after_gc_mb"]):
             per = (p1["heap_after_gc_mb"] - base["heap_after_gc_mb"]) * 1024 / (p1["targets"] - 1)
             info.append([f"heap per target ({p1['targets']} vs 1, after GC)", f"{per:.1f} KiB"])
             save_results(args.results, {"heap_per_target_kib": per})
@@ -514,6 +574,7 @@ def main():
     p.add_argument("--rss-every", type=float, default=5)
     p.add_argument("--scrapes", type=int, default=50)
     p.add_argument("--up-timeout", type=float, default=120)
+    p.add_argument("--log", help="the agent's stderr, searched for OutOfMemoryError")
     p.set_defaults(func=cmd_phase)
 
     p = sub.add_parser("summary")
