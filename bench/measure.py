@@ -232,9 +232,10 @@ def print_commands(total, polls, who):
 class Scraper:
     """Scrapes one URL over a kept-alive connection, as Prometheus does, reconnecting after an error."""
 
-    def __init__(self, url, timeout=10, keep_alive=True, quiet=False):
+    def __init__(self, url, timeout=10, keep_alive=True, quiet=False, headers=None):
         parts = urlsplit(url)
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path or "/"
+        self.headers = SCRAPE_HEADERS if headers is None else headers
         self.timeout = timeout
         self.keep_alive = keep_alive
         self.quiet = quiet
@@ -247,7 +248,7 @@ class Scraper:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         start = time.perf_counter()
         try:
-            self.conn.request("GET", self.path, headers=SCRAPE_HEADERS)
+            self.conn.request("GET", self.path, headers=self.headers)
             response = self.conn.getresponse()
             body = response.read()
             took = time.perf_counter() - start
