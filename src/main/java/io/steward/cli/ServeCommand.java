@@ -22,8 +22,6 @@ import picocli.CommandLine.Option;
         })
 final class ServeCommand implements Callable<Integer> {
 
-    private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
-
     private final Map<String, String> env;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (env STEWARD_CONFIG).")
@@ -82,6 +80,9 @@ final class ServeCommand implements Callable<Integer> {
     /** Runs until SIGTERM or SIGINT, then stops in order and exits 0. */
     @Override
     public Integer call() throws InterruptedException {
+        // Not a static field: picocli makes every command to run any one of them, even `--help`, and the first
+        // logger starts the logging, which costs a command that logs nothing a twentieth of a second.
+        Logger logger = LoggerFactory.getLogger(ServeCommand.class);
         AgentSettings settings = settings();
         try (StopSignals signals = StopSignals.install()) {
             Agent agent = Agent.start(settings);
