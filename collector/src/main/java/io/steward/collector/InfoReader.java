@@ -9,7 +9,6 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Asks one server for INFO in the richest form it takes, and as cheaply as that allows.
@@ -48,7 +47,12 @@ final class InfoReader {
     private boolean lightAccepted;
     private boolean lightRefused;
     private boolean lastSentLight;
-    private Map<String, Map<String, String>> slowSections = Map.of();
+    /** The sections a light reply leaves out, taken from the last full one. */
+    private static final String[] SLOW_SECTIONS = {"latencystats", "modules"};
+
+    private final InfoParser parser = new InfoParser();
+    /** The last full reply, whose slow sections complete the light ones. */
+    private RedisInfo lastFull;
 
     InfoReader(Duration timeout) {
         this.timeout = timeout;
@@ -90,7 +94,7 @@ final class InfoReader {
             lightRefused = true;
             return readFull(commands, sendFull(commands));
         }
-        return InfoParser.parse(text).withSections(slowSections);
+        return parser.merge(parser.read(text), lastFull, SLOW_SECTIONS);
     }
 
     private RedisInfo readFull(RedisAsyncCommands<String, String> commands, RedisFuture<String> first)
@@ -108,8 +112,8 @@ final class InfoReader {
                 text = null;
             }
             if (looksLikeInfo(text)) {
-                RedisInfo info = InfoParser.parse(text);
-                slowSections = Map.of("latencystats", info.section("latencystats"), "modules", info.section("modules"));
+                RedisInfo info = parser.read(text);
+                lastFull = info;
                 lightAccepted = form == 0 && !lightRefused && acceptsSeveralSections(info);
                 return info;
             }
