@@ -14,21 +14,24 @@ final class InfoLayout {
     private final int[] sectionEnds;
 
     private final String[] fields;
-    /** Open addressing over {@link #fields}: field index + 1, 0 for a free slot; the first of a repeated name wins. */
-    private final int[] slots;
+    /** Open addressing over {@link #fields}: field index + 1, 0 for a free slot; the first of a repeated name wins. A char, since no INFO has anywhere near 65535 fields. */
+    private final char[] slots;
 
     InfoLayout(String[] sections, int[] sectionEnds, String[] fields) {
+        if (fields.length >= Character.MAX_VALUE) {
+            throw new IllegalArgumentException("an INFO reply of " + fields.length + " fields");
+        }
         this.sections = sections;
         this.sectionEnds = sectionEnds;
         this.fields = fields;
-        this.slots = new int[Integer.highestOneBit(Math.max(4, fields.length * 2 - 1)) << 1];
+        this.slots = new char[Integer.highestOneBit(Math.max(4, fields.length * 2 - 1)) << 1];
         for (int i = 0; i < fields.length; i++) {
             int slot = firstSlot(fields[i]);
             while (slots[slot] != 0 && !fields[slots[slot] - 1].equals(fields[i])) {
                 slot = (slot + 1) & (slots.length - 1);
             }
             if (slots[slot] == 0) {
-                slots[slot] = i + 1;
+                slots[slot] = (char) (i + 1);
             }
         }
     }

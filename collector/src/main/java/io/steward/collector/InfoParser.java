@@ -27,6 +27,19 @@ public final class InfoParser {
 
     /** A reply of the server whose replies this parser reads. */
     RedisInfo read(String text) {
+        return RedisInfo.of(sections(text), layouts);
+    }
+
+    /** A light reply, with the named sections of the last full one in place of its own. */
+    RedisInfo readCompletedBy(String text, RedisInfo full, String[] slowSections) {
+        Map<String, Map<String, String>> sections = sections(text);
+        for (String name : slowSections) {
+            sections.put(name, full.section(name));
+        }
+        return RedisInfo.of(sections, layouts);
+    }
+
+    private static Map<String, Map<String, String>> sections(String text) {
         Map<String, Map<String, String>> sections = new LinkedHashMap<>();
         Map<String, String> current = sections.computeIfAbsent("default", k -> new LinkedHashMap<>());
         for (String rawLine : text.split("\n")) {
@@ -54,12 +67,7 @@ public final class InfoParser {
         if (sections.get("default").isEmpty()) {
             sections.remove("default");
         }
-        return RedisInfo.of(sections, layouts);
-    }
-
-    /** {@code info} with the named sections of {@code other}: a light reply completed by the last full one. */
-    RedisInfo merge(RedisInfo info, RedisInfo other, String[] sections) {
-        return info.withSectionsOf(other, sections, layouts);
+        return sections;
     }
 
     /**

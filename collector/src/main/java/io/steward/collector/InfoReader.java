@@ -94,7 +94,7 @@ final class InfoReader {
             lightRefused = true;
             return readFull(commands, sendFull(commands));
         }
-        return parser.merge(parser.read(text), lastFull, SLOW_SECTIONS);
+        return parser.readCompletedBy(text, lastFull, SLOW_SECTIONS);
     }
 
     private RedisInfo readFull(RedisAsyncCommands<String, String> commands, RedisFuture<String> first)

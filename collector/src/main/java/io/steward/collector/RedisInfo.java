@@ -67,15 +67,6 @@ public final class RedisInfo {
         return Collections.unmodifiableMap(sections);
     }
 
-    /** This INFO with the named sections of another (empty ones when it has none), in place of its own of that name. */
-    RedisInfo withSectionsOf(RedisInfo other, String[] names, InfoLayouts layouts) {
-        Map<String, Map<String, String>> merged = new LinkedHashMap<>(sections());
-        for (String name : names) {
-            merged.put(name, other.section(name));
-        }
-        return of(merged, layouts);
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof RedisInfo info
