@@ -6,7 +6,7 @@ import java.util.Deque;
 /**
  * The layouts of one server's recent INFO replies, owned by the parser of that server's replies: a reply of a shape
  * seen before takes the same layout, and a new shape takes the names it shares with the recent ones from them, so
- * the field names are held once however many replies are kept.
+ * the field names are held once however many replies are kept, and once for all targets.
  */
 final class InfoLayouts {
 
@@ -35,15 +35,25 @@ final class InfoLayouts {
         return layout;
     }
 
+    /**
+     * A name the recent layouts know is taken from them; any other is the JVM's one copy of it ({@link
+     * String#intern}), so the targets of a fleet, which see the same few hundred names, hold each name once between
+     * them. The names are Redis's own vocabulary (fields, commands, error prefixes, databases), so their number is
+     * bounded, and an interned name no layout uses any more is collected.
+     */
     private void canonicalize(String[] names) {
         for (int i = 0; i < names.length; i++) {
-            for (InfoLayout layout : recent) {
-                String known = layout.canonical(names[i]);
-                if (known != null) {
-                    names[i] = known;
-                    break;
-                }
+            names[i] = canonical(names[i]);
+        }
+    }
+
+    private String canonical(String name) {
+        for (InfoLayout layout : recent) {
+            String known = layout.canonical(name);
+            if (known != null) {
+                return known;
             }
         }
+        return name.intern();
     }
 }
