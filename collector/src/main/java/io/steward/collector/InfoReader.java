@@ -40,6 +40,8 @@ final class InfoReader {
     };
     /** The full forms tried in turn; null is plain {@code INFO} without an argument. */
     private static final List<String> FULL_FORMS = Arrays.asList("everything", "all", null);
+    /** The sections a light reply leaves out, taken from the last full one. */
+    private static final String[] SLOW_SECTIONS = {"latencystats", "modules"};
 
     private final Duration timeout;
     private int form;
@@ -47,9 +49,6 @@ final class InfoReader {
     private boolean lightAccepted;
     private boolean lightRefused;
     private boolean lastSentLight;
-    /** The sections a light reply leaves out, taken from the last full one. */
-    private static final String[] SLOW_SECTIONS = {"latencystats", "modules"};
-
     private final InfoParser parser = new InfoParser();
     /** The last full reply, whose slow sections complete the light ones. */
     private RedisInfo lastFull;
