@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         AgentSettings settings = settings();
         try (StopSignals signals = StopSignals.install()) {
             Agent agent = Agent.start(settings);
-            logger.info("polling {} target(s): {}", settings.targets().size(), settings.targets());
+            logger.info("polling {} target(s): {}", settings.targets().size(), listed(settings.targets()));
             logger.info("steward stopping on {}", signals.await());
             agent.close();
         }
@@ -115,4 +116,14 @@ final class ServeCommand implements Callable<Integer> {
                 backups,
                 settings.scrapePolicy(scrapeAllow, all, commandTimeout));
     }
+
+    /** The first {@value #LISTED} targets, and how many more: a fleet's list would be one line of many kilobytes. */
+    static String listed(List<?> targets) {
+        String first = targets.stream().limit(LISTED).map(String::valueOf).collect(Collectors.joining(", "));
+        return targets.size() <= LISTED
+                ? "[" + first + "]"
+                : "[" + first + ", and " + (targets.size() - LISTED) + " more]";
+    }
+
+    private static final int LISTED = 10;
 }

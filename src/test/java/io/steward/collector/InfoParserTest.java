@@ -126,4 +126,34 @@ class InfoParserTest {
         RedisInfo info = InfoParser.parse("# Modules\nmodule:name=search,ver=20809\nmodule:name=ReJSON,ver=20607\n");
         assertThat(info.section("modules")).hasSize(2);
     }
+
+    @Test
+    void repliesOfOneServerHoldTheirFieldNamesOnceAndKeepTheirOwnValues() {
+        InfoParser parser = new InfoParser();
+        RedisInfo first = parser.read("# Server\r\nredis_version:7.0.15\r\n# Stats\r\ntotal_commands_processed:10\r\n");
+        RedisInfo second =
+                parser.read("# Server\r\nredis_version:7.0.15\r\n# Stats\r\ntotal_commands_processed:12\r\n");
+        RedisInfo grown = parser.read(
+                "# Server\r\nredis_version:7.0.15\r\n# Stats\r\ntotal_commands_processed:15\r\nexpired_keys:1\r\n");
+
+        assertThat(first.number("total_commands_processed")).hasValue(10);
+        assertThat(second.number("total_commands_processed")).hasValue(12);
+        assertThat(grown.number("expired_keys")).hasValue(1);
+        assertThat(nameOf(second, "stats")).isSameAs(nameOf(first, "stats"));
+        assertThat(nameOf(grown, "stats")).isSameAs(nameOf(first, "stats"));
+        assertThat(second.section("stats")).isEqualTo(Map.of("total_commands_processed", "12"));
+    }
+
+    @Test
+    void aFieldRepeatedInALaterSectionIsFoundThereAndFirstByName() {
+        RedisInfo info = InfoParser.parse("# One\r\nx:1\r\n# Two\r\ny:2\r\nx:3\r\n");
+
+        assertThat(info.text("x", "")).isEqualTo("1");
+        assertThat(info.section("two")).containsEntry("x", "3").containsEntry("y", "2");
+        assertThat(info.section("one")).doesNotContainKey("y");
+    }
+
+    private static String nameOf(RedisInfo info, String section) {
+        return info.section(section).keySet().iterator().next();
+    }
 }

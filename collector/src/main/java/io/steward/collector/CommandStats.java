@@ -1,5 +1,7 @@
 package io.steward.collector;
 
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -47,6 +49,16 @@ public record CommandStats(
 
     /** A line whose numbers do not parse is left out, as if the server had not sent it. */
     static CommandStats from(RedisInfo info) {
+        return from(info, new CommandStats(Map.of(), Map.of(), Map.of()));
+    }
+
+    /**
+     * As {@link #from(RedisInfo)}, sharing with {@code earlier} (the target's previous statistics) every name and
+     * every figure that did not change: most commands are not called between two polls, and the percentiles stand
+     * between full INFO replies, so a target's kept snapshots hold them once.
+     */
+    static CommandStats from(RedisInfo info, CommandStats earlier) {
+        Earlier<Command> earlierCommands = new Earlier<>(earlier.commands);
         Map<String, Command> commands = new LinkedHashMap<>();
         info.section("commandstats").forEach((field, value) -> {
             if (field.startsWith(CMDSTAT)) {
@@ -54,7 +66,8 @@ public record CommandStats(
                 OptionalLong calls = Numbers.wholeNumber(stats.get("calls"));
                 OptionalDouble usec = Numbers.number(stats.get("usec"));
                 if (calls.isPresent() && usec.isPresent()) {
-                    commands.put(
+                    earlierCommands.put(
+                            commands,
                             field.substring(CMDSTAT.length()),
                             new Command(
                                     calls.getAsLong(),
@@ -64,17 +77,19 @@ public record CommandStats(
                 }
             }
         });
+        Earlier<Long> earlierErrors = new Earlier<>(earlier.errors);
         Map<String, Long> errors = new LinkedHashMap<>();
         info.section("errorstats").forEach((field, value) -> {
             if (field.startsWith(ERRORSTAT)) {
                 Numbers.wholeNumber(InfoParser.nested(value).get("count"))
-                        .ifPresent(count -> errors.put(field.substring(ERRORSTAT.length()), count));
+                        .ifPresent(count -> earlierErrors.put(errors, field.substring(ERRORSTAT.length()), count));
             }
         });
+        Earlier<Map<Double, Double>> earlierLatency = new Earlier<>(earlier.latency);
         Map<String, Map<Double, Double>> latency = new LinkedHashMap<>();
         info.section("latencystats").forEach((field, value) -> {
             if (field.startsWith(PERCENTILES)) {
-                latency.put(field.substring(PERCENTILES.length()), quantiles(InfoParser.nested(value)));
+                earlierLatency.put(latency, field.substring(PERCENTILES.length()), quantiles(InfoParser.nested(value)));
             }
         });
         return new CommandStats(commands, errors, latency);
@@ -92,5 +107,49 @@ public record CommandStats(
             }
         });
         return quantiles;
+    }
+
+    /**
+     * An earlier map, walked in its order as the new one is filled in the server's (usually the same) order: an entry
+     * sent again takes the earlier key, and the earlier value when it is equal.
+     */
+    private static final class Earlier<V> {
+        private final Map<String, V> map;
+        private final Iterator<Map.Entry<String, V>> entries;
+        private Map.Entry<String, V> next;
+        private Map<String, Map.Entry<String, V>> byName;
+
+        Earlier(Map<String, V> map) {
+            this.map = map;
+            this.entries = map.entrySet().iterator();
+            advance();
+        }
+
+        void put(Map<String, V> into, String name, V value) {
+            Map.Entry<String, V> earlier = find(name);
+            if (earlier == null) {
+                into.put(name, value);
+            } else {
+                into.put(earlier.getKey(), earlier.getValue().equals(value) ? earlier.getValue() : value);
+            }
+        }
+
+        private Map.Entry<String, V> find(String name) {
+            if (next != null && next.getKey().equals(name)) {
+                Map.Entry<String, V> found = next;
+                advance();
+                return found;
+            }
+            if (byName == null) {
+                // The server's order changed (a command called for the first time): look names up from now on.
+                byName = new HashMap<>();
+                map.entrySet().forEach(entry -> byName.put(entry.getKey(), entry));
+            }
+            return byName.get(name);
+        }
+
+        private void advance() {
+            next = entries.hasNext() ? entries.next() : null;
+        }
     }
 }

@@ -10,12 +10,36 @@ import java.util.Map;
  * <p>Every field is kept, known or not, so a newer server never breaks the parser; values stay text
  * until a consumer asks for a number. Lines before the first section header land in section
  * {@code "default"}.
+ *
+ * <p>A parser of one server's replies, held by its poller, lays out every reply of a shape it has seen like the
+ * earlier ones ({@link InfoLayouts}); {@link #parse} is for a reply read once.
  */
 public final class InfoParser {
 
-    private InfoParser() {}
+    private final InfoLayouts layouts = new InfoLayouts();
 
+    InfoParser() {}
+
+    /** One reply, on its own. */
     public static RedisInfo parse(String text) {
+        return new InfoParser().read(text);
+    }
+
+    /** A reply of the server whose replies this parser reads. */
+    RedisInfo read(String text) {
+        return RedisInfo.of(sections(text), layouts);
+    }
+
+    /** A light reply, with the named sections of the last full one in place of its own. */
+    RedisInfo readCompletedBy(String text, RedisInfo full, String[] slowSections) {
+        Map<String, Map<String, String>> sections = sections(text);
+        for (String name : slowSections) {
+            sections.put(name, full.section(name));
+        }
+        return RedisInfo.of(sections, layouts);
+    }
+
+    private static Map<String, Map<String, String>> sections(String text) {
         Map<String, Map<String, String>> sections = new LinkedHashMap<>();
         Map<String, String> current = sections.computeIfAbsent("default", k -> new LinkedHashMap<>());
         for (String rawLine : text.split("\n")) {
@@ -43,7 +67,7 @@ public final class InfoParser {
         if (sections.get("default").isEmpty()) {
             sections.remove("default");
         }
-        return RedisInfo.adopt(sections);
+        return sections;
     }
 
     /**

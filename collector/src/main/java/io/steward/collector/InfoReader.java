@@ -9,7 +9,6 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Asks one server for INFO in the richest form it takes, and as cheaply as that allows.
@@ -41,6 +40,8 @@ final class InfoReader {
     };
     /** The full forms tried in turn; null is plain {@code INFO} without an argument. */
     private static final List<String> FULL_FORMS = Arrays.asList("everything", "all", null);
+    /** The sections a light reply leaves out, taken from the last full one. */
+    private static final String[] SLOW_SECTIONS = {"latencystats", "modules"};
 
     private final Duration timeout;
     private int form;
@@ -48,7 +49,9 @@ final class InfoReader {
     private boolean lightAccepted;
     private boolean lightRefused;
     private boolean lastSentLight;
-    private Map<String, Map<String, String>> slowSections = Map.of();
+    private final InfoParser parser = new InfoParser();
+    /** The last full reply, whose slow sections complete the light ones. */
+    private RedisInfo lastFull;
 
     InfoReader(Duration timeout) {
         this.timeout = timeout;
@@ -90,7 +93,7 @@ final class InfoReader {
             lightRefused = true;
             return readFull(commands, sendFull(commands));
         }
-        return InfoParser.parse(text).withSections(slowSections);
+        return parser.readCompletedBy(text, lastFull, SLOW_SECTIONS);
     }
 
     private RedisInfo readFull(RedisAsyncCommands<String, String> commands, RedisFuture<String> first)
@@ -108,8 +111,8 @@ final class InfoReader {
                 text = null;
             }
             if (looksLikeInfo(text)) {
-                RedisInfo info = InfoParser.parse(text);
-                slowSections = Map.of("latencystats", info.section("latencystats"), "modules", info.section("modules"));
+                RedisInfo info = parser.read(text);
+                lastFull = info;
                 lightAccepted = form == 0 && !lightRefused && acceptsSeveralSections(info);
                 return info;
             }

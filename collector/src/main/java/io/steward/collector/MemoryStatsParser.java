@@ -37,19 +37,27 @@ public final class MemoryStatsParser {
     private static Map<String, Object> pairs(Object reply) {
         Map<String, Object> pairs = new LinkedHashMap<>();
         if (reply instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> pairs.put(text(k), v));
+            map.forEach((k, v) -> pairs.put(name(k), v));
         } else if (reply instanceof List<?> list) {
             List<?> items = new ArrayList<>(list);
             if (items.size() % 2 != 0) {
                 throw new IllegalArgumentException("MEMORY STATS reply has an odd number of elements: " + items.size());
             }
             for (int i = 0; i < items.size(); i += 2) {
-                pairs.put(text(items.get(i)), items.get(i + 1));
+                pairs.put(name(items.get(i)), items.get(i + 1));
             }
         } else {
             throw new IllegalArgumentException("MEMORY STATS reply is neither an array nor a map: " + reply);
         }
         return pairs;
+    }
+
+    /**
+     * A field's name, as the JVM's one copy of it: the names are Redis's own few dozen ({@code peak.allocated},
+     * {@code db.0}, ...), and an agent keeps a reply of every target.
+     */
+    private static String name(Object value) {
+        return text(value).intern();
     }
 
     private static OptionalDouble number(Object value) {

@@ -2,6 +2,7 @@ package io.steward.collector;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +66,22 @@ public record ServerConfig(Map<String, String> values) {
     public record SavePoint(long seconds, long changes) {}
 
     public ServerConfig {
-        values = Map.copyOf(values);
+        values = shared(values);
+    }
+
+    /**
+     * The values keyed by the names in {@link #PARAMETERS} themselves, and the usual {@code yes} and {@code no} as
+     * constants: an agent keeps a configuration of every target, and each reply would otherwise bring its own copies.
+     */
+    private static Map<String, String> shared(Map<String, String> values) {
+        Map<String, String> copy = new HashMap<>();
+        values.forEach((name, value) -> {
+            int known = PARAMETERS.indexOf(name);
+            copy.put(
+                    known < 0 ? name : PARAMETERS.get(known),
+                    value.equals("yes") ? "yes" : value.equals("no") ? "no" : value);
+        });
+        return Map.copyOf(copy);
     }
 
     public Optional<String> get(String parameter) {

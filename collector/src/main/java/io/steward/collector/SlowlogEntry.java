@@ -16,10 +16,13 @@ public record SlowlogEntry(long id, Instant time, long durationMicros, String co
         List<SlowlogEntry> entries = new ArrayList<>();
         for (Object row : reply) {
             if (row instanceof List<?> cells && cells.size() >= 4) {
+                // A doctor keeps 128 entries of every target: a command's name (one of a few hundred) is held once,
+                // and so is the empty name of a client that has none.
                 String command = cells.get(3) instanceof List<?> args && !args.isEmpty()
-                        ? String.valueOf(args.get(0)).toUpperCase(Locale.ROOT)
+                        ? String.valueOf(args.get(0)).toUpperCase(Locale.ROOT).intern()
                         : "?";
                 String client = cells.size() >= 6 ? String.valueOf(cells.get(5)) : "";
+                client = client.isEmpty() ? "" : client;
                 entries.add(new SlowlogEntry(
                         LatencyEvent.asLong(cells.get(0)),
                         Instant.ofEpochSecond(LatencyEvent.asLong(cells.get(1))),

@@ -107,6 +107,7 @@ public record Snapshot(
                 Reading.unavailable("SENTINEL MASTERS not read");
         private Reading<SentinelConfig> sentinelConfig = Reading.unavailable("SENTINEL CONFIG GET not read");
         private Inspection inspection = Inspection.none("not inspected");
+        private CommandStats earlierCommands;
 
         private Builder(Target target, Instant time, RedisInfo info) {
             this.target = target;
@@ -165,6 +166,12 @@ public record Snapshot(
             return this;
         }
 
+        /** The target's previous statistics, whose unchanged names and figures the new ones share. */
+        Builder commandsAfter(CommandStats earlier) {
+            this.earlierCommands = earlier;
+            return this;
+        }
+
         public Snapshot build() {
             return new Snapshot(
                     target,
@@ -173,7 +180,7 @@ public record Snapshot(
                     info,
                     Keyspace.from(info),
                     Replication.from(info),
-                    CommandStats.from(info),
+                    earlierCommands == null ? CommandStats.from(info) : CommandStats.from(info, earlierCommands),
                     memoryStats,
                     latencyEvents,
                     slowlog,

@@ -56,6 +56,8 @@ public final class TargetPoller implements AutoCloseable {
     private long pollsOnConnection;
     private RedisInfo knownInfo;
     private boolean configOneByOne;
+    /** The last snapshot's, for the next one to share what did not change. */
+    private CommandStats lastCommands;
 
     public TargetPoller(Target target, RedisConnector connector, Clock clock, PollOptions options) {
         this.target = target;
@@ -208,8 +210,9 @@ public final class TargetPoller implements AutoCloseable {
         Reading<SlowlogSummary> slowlog = slowlogLength
                 .reading()
                 .map(length -> SlowlogSummary.of(length, slowlogNewest.reading().orElse(List.of())));
-        return Snapshot.builder(target, time, info.reading().orElse(null))
+        Snapshot snapshot = Snapshot.builder(target, time, info.reading().orElse(null))
                 .pollDuration(took)
+                .commandsAfter(lastCommands)
                 .memoryStats(memoryStats.reading())
                 .latencyEvents(latency.reading())
                 .slowlog(slowlog)
@@ -220,6 +223,8 @@ public final class TargetPoller implements AutoCloseable {
                 .sentinelConfig(sentinelConfig.reading())
                 .inspection(inspection == null ? Inspection.none("the doctor is off") : inspection.reading())
                 .build();
+        lastCommands = snapshot.commands();
+        return snapshot;
     }
 
     private static boolean inClusterMode(RedisInfo known) {

@@ -156,7 +156,10 @@ public final class DoctorMonitor implements AutoCloseable {
             Observation observation = Observation.of(earlier, latest).limitedBy(memoryLimits);
             Report report = diagnosis.examine(observation, latest.time());
             publish(doctor, latest.target(), report.findings());
-            doctor.observation = observation;
+            // Only a group's rules read it again; a target of its own keeps no more than its baseline.
+            if (latest.target().isMember()) {
+                doctor.observation = observation;
+            }
             doctor.status = new DoctorStatus.Diagnosed(report);
             doctor.lastRunSeconds.set(latest.time().toEpochMilli() / 1e3);
         } catch (RuntimeException bug) {
@@ -250,7 +253,7 @@ public final class DoctorMonitor implements AutoCloseable {
         final AtomicReference<Double> lastRunSeconds = new AtomicReference<>(Double.NaN);
         Gauge lastRun;
         volatile DoctorStatus status = new DoctorStatus.Pending();
-        /** The latest diagnosis's observation, which its group's rules read. */
+        /** A group member's latest observation, which its group's rules read; null for a target of its own. */
         volatile Observation observation;
 
         private Snapshot baseline;
