@@ -74,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
                             + " default " + Settings.DEFAULT_DOCTOR_INTERVAL + ").")
     String doctorInterval;
 
+    @Option(
+            names = "--heap-needed",
+            hidden = true,
+            description = "Print the heap the configured targets need, as -Xmx takes it, and exit (for bin/steward).")
+    boolean heapNeeded;
+
     ServeCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -83,8 +89,23 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // Not a static field: picocli makes every command to run any one of them, even `--help`, and the first
         // logger starts the logging, which costs a command that logs nothing a twentieth of a second.
-        Logger logger = LoggerFactory.getLogger(ServeCommand.class);
         AgentSettings settings = settings();
+        HeapNeed need = HeapNeed.of(settings.targets());
+        if (heapNeeded) {
+            System.out.println(need.asJvmSize());
+            return 0;
+        }
+        Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        if (heapMb < need.megabytes() * 9 / 10) {
+            logger.warn(
+                    "{} polled server(s) need about {} MB of heap and this JVM may use {} MB: it may run out of"
+                            + " memory (bin/steward sizes the heap for the config; else give -Xmx{} or more)",
+                    need.polled(),
+                    need.megabytes(),
+                    heapMb,
+                    need.asJvmSize());
+        }
         try (StopSignals signals = StopSignals.install()) {
             Agent agent = Agent.start(settings);
             logger.info("polling {} target(s): {}", settings.targets().size(), listed(settings.targets()));

@@ -1,7 +1,6 @@
 package io.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.steward.testing.FreePort;
 import io.steward.testing.RedisServer;
@@ -13,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -164,20 +162,56 @@ class LauncherTest {
     }
 
     @Test
-    void anArchiveMadeByAnotherJavaIsIgnoredSilently() throws IOException {
-        Optional<Path> other = otherJava();
-        assumeThat(other).as("a second JDK 17+ under /usr/lib/jvm").isPresent();
-        Path copy = Files.copy(jar, dir.resolve("steward.jar"));
-        Run built = run(
-                List.of(CDS.toString(), copy.toString()),
-                Map.of("JAVA_HOME", other.get().toString()));
-        assertThat(built.exitCode()).as(built.err()).isZero();
-        assertThat(dir.resolve("steward.jsa")).isNotEmptyFile();
+    void anArchiveMadeForTheJarElsewhereIsIgnoredSilently() throws IOException {
+        Path built = Files.createDirectories(dir.resolve("built")).resolve("steward.jar");
+        Files.copy(jar, built);
+        Run made = run(List.of(CDS.toString(), built.toString()), Map.of());
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        Path moved = Files.createDirectories(dir.resolve("moved")).resolve("steward.jar");
+        Files.copy(built, moved);
+        Files.copy(built.resolveSibling("steward.jsa"), moved.resolveSibling("steward.jsa"));
 
-        Run run = steward(Map.of("STEWARD_JAR", copy.toString()), "version");
+        Run run = steward(Map.of("STEWARD_JAR", moved.toString()), "version");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("steward " + BuildInfo.version() + " (Java " + Runtime.version());
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void sizesTheAgentsHeapForTheTargetsOfItsConfig() throws Exception {
+        try (RedisServer redis =
+                RedisServer.builder().option("maxclients", "1000").start()) {
+            String targets = IntStream.range(0, 400)
+                    .mapToObj(i -> "  - name: t" + i + "\n    uri: " + redis.uri() + "\n")
+                    .reduce("targets:\n", String::concat);
+            Path config = Files.writeString(dir.resolve("steward.yaml"), targets);
+            int port = FreePort.find();
+            Process agent = start(
+                    List.of(
+                            LAUNCHER.toString(),
+                            "serve",
+                            "--config",
+                            config.toString(),
+                            "--web.listen-address",
+                            "127.0.0.1:" + port),
+                    Map.of("STEWARD_JAR", jar.toString()));
+            try {
+                awaitLine(agent, "polling 400 target(s)");
+                String commandLine = Files.readString(Path.of("/proc", String.valueOf(agent.pid()), "cmdline"));
+                String expected = "-Xmx" + new HeapNeed(400, 0).asJvmSize();
+                assertThat(commandLine.split("\0")).contains(expected).doesNotContain("-Xmx64m");
+                org.awaitility.Awaitility.await()
+                        .atMost(PATIENCE)
+                        .until(() -> io.steward.testing.Http.get("http://127.0.0.1:" + port + "/-/ready")
+                                        .statusCode()
+                                == 200);
+                assertThat(err(agent)).doesNotContain("may run out of memory");
+            } finally {
+                agent.destroy();
+                agent.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                agent.destroyForcibly().waitFor();
+            }
+        }
     }
 
     @Test
@@ -312,40 +346,6 @@ class LauncherTest {
     }
 
     /** A JDK 17 or later under /usr/lib/jvm other than the one running the tests. */
-    private static Optional<Path> otherJava() throws IOException {
-        Path running = Path.of(System.getProperty("java.home")).toRealPath();
-        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
-            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
-                    .filter(home -> !realPath(home).equals(running))
-                    .filter(home -> major(home) >= 17
-                            && major(home) != Runtime.version().feature())
-                    .findFirst();
-        } catch (java.nio.file.NoSuchFileException none) {
-            return Optional.empty();
-        }
-    }
-
-    private static int major(Path home) {
-        try {
-            return Files.readAllLines(home.resolve("release")).stream()
-                    .filter(line -> line.startsWith("JAVA_VERSION="))
-                    .map(line -> line.replaceAll("JAVA_VERSION=\"(\\d+).*", "$1"))
-                    .mapToInt(Integer::parseInt)
-                    .findFirst()
-                    .orElse(0);
-        } catch (IOException | NumberFormatException unreadable) {
-            return 0;
-        }
-    }
-
-    private static Path realPath(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (IOException failure) {
-            throw new UncheckedIOException(failure);
-        }
-    }
-
     private static Path which(String tool) {
         return Stream.of(System.getenv("PATH").split(":"))
                 .map(entry -> Path.of(entry, tool))
