@@ -40,10 +40,23 @@ public final class Main implements Runnable {
         // (what Prometheus uses) waits about 40 ms on every scrape for Nagle's algorithm and delayed ACKs. The server
         // reads this property once, when the first server of the process is made, and offers no other way to set it:
         // it is set here, once, before any command runs.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        setUnlessGiven("sun.net.httpserver.nodelay", "true");
+        // Netty and Lettuce each record Flight Recorder events when the JDK has it: that loads the recorder's
+        // hundred-odd classes into every run, though the events are only seen by someone recording. A run that wants
+        // them sets the properties to true.
+        setUnlessGiven("io.netty.jfr.enabled", "false");
+        setUnlessGiven("io.lettuce.core.jfr", "false");
+        // Netty's pooling allocators keep megabytes of direct memory in chunks and per-thread caches; the agent reads
+        // a few small replies per target and poll, for which allocating each buffer and freeing it after use costs
+        // no measurable CPU even for a thousand targets.
+        setUnlessGiven("io.netty.allocator.type", "unpooled");
         System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    private static void setUnlessGiven(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** The command line with its error handling: a user's mistake is one line on stderr, never a stack trace. */

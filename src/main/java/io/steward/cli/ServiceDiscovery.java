@@ -18,12 +18,20 @@ import java.util.function.Supplier;
  */
 final class ServiceDiscovery {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Supplier<List<GroupState>> groups;
+
+    /** Made on the first answer, so an agent nobody discovers through loads none of Jackson's classes. */
+    private ObjectMapper json;
 
     ServiceDiscovery(Supplier<List<GroupState>> groups) {
         this.groups = groups;
+    }
+
+    private synchronized ObjectMapper json() {
+        if (json == null) {
+            json = new ObjectMapper();
+        }
+        return json;
     }
 
     /** The JSON array Prometheus' {@code http_sd_configs} reads. */
@@ -46,7 +54,7 @@ final class ServiceDiscovery {
             }
         }
         try {
-            return JSON.writeValueAsString(entries) + "\n";
+            return json().writeValueAsString(entries) + "\n";
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("cannot write the discovery answer", impossible);
         }

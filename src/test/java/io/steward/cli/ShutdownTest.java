@@ -47,7 +47,6 @@ class ShutdownTest {
                 "-XX:+UseSerialGC",
                 "-Xmx128m",
                 "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=logback.xml",
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName(),

@@ -1,7 +1,5 @@
 package io.steward.backup;
 
-import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,9 +9,6 @@ import java.util.Locale;
 public enum Compression {
     ZSTD("zstd", ".zst"),
     NONE("none", "");
-
-    /** zstd's default level: several hundred MB/s per core, a good ratio on RDB files. */
-    private static final int ZSTD_LEVEL = 3;
 
     private final String label;
     private final String suffix;
@@ -60,16 +55,10 @@ public enum Compression {
                 flush();
             }
         };
-        if (this == NONE) {
-            return shielded;
-        }
-        ZstdOutputStream zstd = new ZstdOutputStream(shielded, ZSTD_LEVEL);
-        // One worker thread compresses while the caller reads and checksums the next chunk.
-        zstd.setWorkers(1);
-        return zstd;
+        return this == NONE ? shielded : ZstdStreams.compress(shielded);
     }
 
     InputStream decompress(InputStream in) throws IOException {
-        return this == NONE ? in : new ZstdInputStream(in);
+        return this == NONE ? in : ZstdStreams.decompress(in);
     }
 }

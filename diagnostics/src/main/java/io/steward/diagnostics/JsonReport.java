@@ -19,7 +19,18 @@ import java.util.List;
  */
 public final class JsonReport {
 
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Made on the first report: an agent that is never asked for one then loads none of Jackson's several hundred
+     * classes (most of them stay loaded for the life of the process).
+     */
+    private ObjectMapper mapper;
+
+    private synchronized ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        }
+        return mapper;
+    }
 
     public String render(Report report) {
         return write(tree(report));
@@ -33,7 +44,7 @@ public final class JsonReport {
         if (reports.size() == 1) {
             return write(tree(reports.get(0)));
         }
-        ArrayNode all = mapper.createArrayNode();
+        ArrayNode all = mapper().createArrayNode();
         reports.forEach(report -> all.add(tree(report)));
         return write(all);
     }
@@ -43,7 +54,7 @@ public final class JsonReport {
     }
 
     private ObjectNode tree(GroupReport report) {
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = mapper().createObjectNode();
         root.put("schemaVersion", Report.SCHEMA_VERSION);
         root.put("target", report.target());
         root.put("address", report.address());
@@ -72,7 +83,7 @@ public final class JsonReport {
     }
 
     private ObjectNode tree(Report report) {
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = mapper().createObjectNode();
         root.put("schemaVersion", Report.SCHEMA_VERSION);
         root.put("target", report.target());
         root.put("address", report.address());
@@ -115,7 +126,7 @@ public final class JsonReport {
 
     private String write(Object tree) {
         try {
-            return mapper.writeValueAsString(tree) + "\n";
+            return mapper().writeValueAsString(tree) + "\n";
         } catch (JsonProcessingException impossible) {
             throw new UncheckedIOException(impossible);
         }
