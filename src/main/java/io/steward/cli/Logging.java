@@ -2,17 +2,11 @@ package io.steward.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.LayoutBase;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -20,14 +14,14 @@ import org.slf4j.Logger;
  * How steward logs, set up in code rather than by a {@code logback.xml}: reading XML loads Logback's configuration
  * machinery and the JDK's XML parser, several hundred classes kept for the life of every process. Logs go to stderr
  * (stdout carries only a command's output, so {@code steward ... | jq} always works) at {@code STEWARD_LOG_LEVEL}
- * (a system property or the environment; INFO by default), one line each: {@code 2026-01-02T03:04:05.678Z INFO
- * ServeCommand - message}, and the stack trace of an exception below it. The line is written by hand rather than by
- * a Logback pattern, whose parser and converters are a hundred more classes. A {@code -Dlogback.configurationFile}
- * still wins: then Logback reads that file as usual.
+ * (a system property or the environment; INFO by default). A {@code -Dlogback.configurationFile} still wins: then
+ * Logback reads that file as usual.
  *
  * <p>Logback finds this class through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
  */
 public final class Logging extends ContextAwareBase implements Configurator {
+
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
 
     /**
      * Libraries kept at WARN: at DEBUG, Lettuce logs whole replies (CONFIG GET, INFO) and the AWS SDK's HTTP client
@@ -47,12 +41,9 @@ public final class Logging extends ContextAwareBase implements Configurator {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        Line line = new Line();
-        line.setContext(context);
-        line.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setLayout(line);
+        encoder.setPattern(PATTERN);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
@@ -72,33 +63,5 @@ public final class Logging extends ContextAwareBase implements Configurator {
     private static String level() {
         String level = System.getProperty("STEWARD_LOG_LEVEL");
         return level != null ? level : System.getenv("STEWARD_LOG_LEVEL");
-    }
-
-    /** What the pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n} writes. */
-    static final class Line extends LayoutBase<ILoggingEvent> {
-
-        private final DateTimeFormatter time =
-                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault());
-
-        @Override
-        public String doLayout(ILoggingEvent event) {
-            String logger = event.getLoggerName();
-            String level = event.getLevel().toString();
-            StringBuilder line = new StringBuilder(128)
-                    .append(time.format(Instant.ofEpochMilli(event.getTimeStamp())))
-                    .append(' ')
-                    .append(level)
-                    .append(" ".repeat(Math.max(0, 5 - level.length())))
-                    .append(' ')
-                    .append(logger, logger.lastIndexOf('.') + 1, logger.length())
-                    .append(" - ")
-                    .append(event.getFormattedMessage())
-                    .append(System.lineSeparator());
-            IThrowableProxy failure = event.getThrowableProxy();
-            if (failure != null) {
-                line.append(ThrowableProxyUtil.asString(failure)).append(System.lineSeparator());
-            }
-            return line.toString();
-        }
     }
 }
