@@ -67,6 +67,13 @@ class PollSchedulerTest {
     }
 
     @Test
+    void spreadsTheEntriesOfOneServerOverTheIntervalByTakingTurnsWithTheOtherServers() {
+        List<String> entries = List.of("a:1", "a:2", "a:3", "b:1", "b:2", "c:1");
+        assertThat(PollScheduler.interleaved(entries, entry -> entry.substring(0, 1)))
+                .containsExactly("a:1", "b:1", "c:1", "a:2", "b:2", "a:3");
+    }
+
+    @Test
     void keepsATargetOnItsGridWhenAPollStartsALittleLate() {
         long interval = seconds(15);
         assertThat(PollScheduler.nextDue(seconds(100), seconds(100), interval, interval))

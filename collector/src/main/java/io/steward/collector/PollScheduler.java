@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,12 +100,38 @@ public final class PollScheduler implements AutoCloseable {
         running = true;
         groups.values().forEach(GroupWatcher::start);
         long now = System.nanoTime();
-        for (int i = 0; i < all.size(); i++) {
-            ScheduledTarget target = all.get(i);
-            target.due =
-                    now + firstPollOffset(i, all.size(), target.poller.target().pollInterval());
+        List<ScheduledTarget> spread = interleavedByServer(all);
+        for (int i = 0; i < spread.size(); i++) {
+            ScheduledTarget target = spread.get(i);
+            target.due = now
+                    + firstPollOffset(i, spread.size(), target.poller.target().pollInterval());
             scheduleAtDue(target);
         }
+    }
+
+    /**
+     * The targets in the order their first polls are spread in: one of each server's in turn, so many entries for
+     * one server (its databases, its users) are spread over the whole interval too, not polled one after another.
+     */
+    private static List<ScheduledTarget> interleavedByServer(List<ScheduledTarget> targets) {
+        return interleaved(targets, target -> target.poller.target().address());
+    }
+
+    /** One item of each key in turn, in the order the keys first appear, until none is left. */
+    static <T> List<T> interleaved(List<T> items, Function<T, String> key) {
+        Map<String, ArrayDeque<T>> byKey = new LinkedHashMap<>();
+        for (T item : items) {
+            byKey.computeIfAbsent(key.apply(item), k -> new ArrayDeque<>()).add(item);
+        }
+        List<T> interleaved = new ArrayList<>(items.size());
+        while (interleaved.size() < items.size()) {
+            for (ArrayDeque<T> ofKey : byKey.values()) {
+                if (!ofKey.isEmpty()) {
+                    interleaved.add(ofKey.poll());
+                }
+            }
+        }
+        return interleaved;
     }
 
     /** The {@code index}-th of {@code count} targets first polls this far into its interval: evenly spread. */
