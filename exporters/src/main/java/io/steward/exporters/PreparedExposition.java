@@ -111,8 +111,14 @@ final class PreparedExposition {
     private final Map<Format, FamilyIndex> indexes = new EnumMap<>(Format.class);
     private final Map<Format, Object> locks = new EnumMap<>(Format.class);
     private final Map<Format, Compressed> compressed = new ConcurrentHashMap<>();
-    /** The formats a scrape has asked for: each poll is encoded in these. */
-    private final Map<Format, Boolean> inUse = new ConcurrentHashMap<>();
+    /**
+     * When each format was last asked for ({@link System#nanoTime()}): each poll is encoded in those asked for within
+     * {@link #FORMAT_KEPT}, so a one-off scrape in another format than Prometheus's does not double what every target
+     * holds for good.
+     */
+    private final Map<Format, Long> lastAsked = new ConcurrentHashMap<>();
+
+    private static final long FORMAT_KEPT = java.time.Duration.ofMinutes(10).toNanos();
 
     private final Map<String, Encoded> byTarget = new ConcurrentHashMap<>();
     private final ExecutorService compressors;
@@ -141,9 +147,12 @@ final class PreparedExposition {
     /** Encodes a poll that just ended in every format in use, on the poller's thread. */
     void prepare(PollResult result) {
         Map<Format, EncodedFamilies> encoded = new EnumMap<>(Format.class);
-        for (Format format : inUse.keySet()) {
-            encoded.put(format, encode(result, format));
-        }
+        long now = System.nanoTime();
+        lastAsked.forEach((format, asked) -> {
+            if (now - asked < FORMAT_KEPT) {
+                encoded.put(format, encode(result, format));
+            }
+        });
         byTarget.put(result.target().key(), new Encoded(result, encoded));
     }
 
@@ -154,14 +163,14 @@ final class PreparedExposition {
 
     /** The Redis part of a plain response in {@code format}, as the latest polls have it. */
     Join plain(Format format) {
-        inUse.put(format, Boolean.TRUE);
+        lastAsked.put(format, System.nanoTime());
         List<PollResult> current = List.copyOf(results.get());
         return new Join(indexes.get(format), sources(format, current, List.copyOf(groups.get())));
     }
 
     /** The Redis part of a gzip response in {@code format}, compressed anew only when a poll or a group changed. */
     GzipJoin.Head gzip(Format format) {
-        inUse.put(format, Boolean.TRUE);
+        lastAsked.put(format, System.nanoTime());
         synchronized (locks.get(format)) {
             List<PollResult> current = List.copyOf(results.get());
             List<GroupState> currentGroups = List.copyOf(groups.get());
