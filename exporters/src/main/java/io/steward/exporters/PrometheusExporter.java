@@ -119,16 +119,7 @@ public final class PrometheusExporter implements AutoCloseable {
             return encode(writer, gzip, own);
         }
         if (gzip) {
-            GzipJoin.Head head = targets.gzip(format);
-            byte[] tail = GzipJoin.finish(head, own);
-            return new Exposition(
-                    head.bytes().length + tail.length,
-                    out -> {
-                        out.write(head.bytes());
-                        out.write(tail);
-                    },
-                    writer.getContentType(),
-                    true);
+            return gzipped(writer, targets.gzip(format), own);
         }
         PreparedExposition.Join join = targets.plain(format);
         return new Exposition(
@@ -156,13 +147,17 @@ public final class PrometheusExporter implements AutoCloseable {
         if (!gzip) {
             return new Exposition(body.length, out -> out.write(body), writer.getContentType(), false);
         }
-        GzipJoin.Head empty = GzipJoin.head(List.of());
-        byte[] tail = GzipJoin.finish(empty, body);
+        return gzipped(writer, GzipJoin.head(List.of()), body);
+    }
+
+    /** One gzip member: the head as it is, then {@code tail} compressed and the trailer. */
+    private static Exposition gzipped(ExpositionFormatWriter writer, GzipJoin.Head head, byte[] tail) {
+        byte[] rest = GzipJoin.finish(head, tail);
         return new Exposition(
-                empty.bytes().length + tail.length,
+                head.bytes().length + rest.length,
                 out -> {
-                    out.write(empty.bytes());
-                    out.write(tail);
+                    out.write(head.bytes());
+                    out.write(rest);
                 },
                 writer.getContentType(),
                 true);
