@@ -6,13 +6,13 @@ import io.steward.collector.PollResult;
 import io.steward.collector.Target;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -118,7 +118,7 @@ final class PreparedExposition {
      */
     private final Map<Format, Long> lastAsked = new ConcurrentHashMap<>();
 
-    private static final long FORMAT_KEPT = java.time.Duration.ofMinutes(10).toNanos();
+    private static final long FORMAT_KEPT = Duration.ofMinutes(10).toNanos();
 
     private final Map<String, Encoded> byTarget = new ConcurrentHashMap<>();
     private final ExecutorService compressors;
@@ -193,18 +193,15 @@ final class PreparedExposition {
      * exposition is compressed in a fraction of the time one thread would take.
      */
     private List<GzipJoin.Piece> compress(Join join) {
-        int pieces = join.length() < PARALLEL_FROM_BYTES ? 1 : compressingThreads;
-        List<Integer> ends = join.cuts(pieces);
+        List<Integer> ends = join.cuts(join.length() < PARALLEL_FROM_BYTES ? 1 : compressingThreads);
+        if (ends.size() == 1) {
+            return List.of(piece(join, 0, ends.get(0)));
+        }
         List<Future<GzipJoin.Piece>> futures = new ArrayList<>(ends.size());
         int from = 0;
         for (int end : ends) {
             int start = from;
-            Callable<GzipJoin.Piece> piece = () -> {
-                GzipJoin.PieceWriter writer = new GzipJoin.PieceWriter();
-                join.writeTo(writer, start, end);
-                return writer.finish();
-            };
-            futures.add(ends.size() == 1 ? CompletableFuture.completedFuture(call(piece)) : compressors.submit(piece));
+            futures.add(compressors.submit(() -> piece(join, start, end)));
             from = end;
         }
         List<GzipJoin.Piece> done = new ArrayList<>(futures.size());
@@ -221,11 +218,14 @@ final class PreparedExposition {
         return done;
     }
 
-    private static GzipJoin.Piece call(Callable<GzipJoin.Piece> piece) {
+    /** Families {@code [from, to)} of the join, compressed. */
+    private static GzipJoin.Piece piece(Join join, int from, int to) {
+        GzipJoin.PieceWriter writer = new GzipJoin.PieceWriter();
         try {
-            return piece.call();
-        } catch (Exception impossible) {
-            throw new IllegalStateException("compressing /metrics failed", impossible);
+            join.writeTo(writer, from, to);
+            return writer.finish();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException("compressing in memory failed", impossible);
         }
     }
 
