@@ -87,14 +87,14 @@ final class ServeCommand implements Callable<Integer> {
     /** Runs until SIGTERM or SIGINT, then stops in order and exits 0. */
     @Override
     public Integer call() throws InterruptedException {
-        // Not a static field: picocli makes every command to run any one of them, even `--help`, and the first
-        // logger starts the logging, which costs a command that logs nothing a twentieth of a second.
         AgentSettings settings = settings();
         HeapNeed need = HeapNeed.of(settings.targets());
         if (heapNeeded) {
             System.out.println(need.asJvmSize());
             return 0;
         }
+        // Not a static field: picocli makes every command to run any one of them, even `--help`, and the first
+        // logger starts the logging, which costs a command that logs nothing a twentieth of a second.
         Logger logger = LoggerFactory.getLogger(ServeCommand.class);
         long heapMb = Runtime.getRuntime().maxMemory() >> 20;
         if (heapMb < need.megabytes() * 9 / 10) {
