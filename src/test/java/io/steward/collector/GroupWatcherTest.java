@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,21 @@ class GroupWatcherTest {
     private static Topology topology(Member... members) {
         List<Member> list = List.of(members);
         return () -> list;
+    }
+
+    private static Topology atEpoch(long epoch, Member... members) {
+        List<Member> list = List.of(members);
+        return new Topology() {
+            @Override
+            public List<Member> members() {
+                return list;
+            }
+
+            @Override
+            public OptionalLong epoch() {
+                return OptionalLong.of(epoch);
+            }
+        };
     }
 
     private static Member primary(String node) {
@@ -108,6 +124,29 @@ class GroupWatcherTest {
         watcher.update(answered());
         assertThat(watcher.state().failovers()).isEqualTo(1);
         assertThat(added).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anEarlierPrimaryShownAgainWithinOneEpochIsNoSecondFailover() {
+        watcher.start();
+        String a = "127.0.0.1:6380";
+        String b = "127.0.0.2:6380";
+        next.set(Discovery.Outcome.of(atEpoch(1, primary(a), replica(b))));
+        watcher.update(answered());
+        next.set(Discovery.Outcome.of(atEpoch(2, replica(a), primary(b))));
+        watcher.update(answered());
+        assertThat(watcher.state().failovers()).isEqualTo(1);
+        // A lagging Sentinel tips the count back to the old primary, then catches up: the epoch stayed.
+        next.set(Discovery.Outcome.of(atEpoch(2, primary(a), replica(b))));
+        watcher.update(answered());
+        next.set(Discovery.Outcome.of(atEpoch(2, replica(a), primary(b))));
+        watcher.update(answered());
+        assertThat(watcher.state().failovers()).isEqualTo(1);
+        next.set(Discovery.Outcome.of(atEpoch(3, primary(a), replica(b))));
+        watcher.update(answered());
+        assertThat(watcher.state().failovers())
+                .as("a failover back raises the epoch")
+                .isEqualTo(2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -196,6 +197,11 @@ public final class ClusterTopology implements Topology {
     /** The highest {@code cluster_current_epoch} any member reports: it grows with every failover. */
     public long currentEpoch() {
         return currentEpoch;
+    }
+
+    @Override
+    public OptionalLong epoch() {
+        return OptionalLong.of(currentEpoch);
     }
 
     private static List<Shard> shardsOf(List<Node> nodes) {

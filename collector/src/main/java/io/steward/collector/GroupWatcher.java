@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class GroupWatcher {
     private final Map<String, Target> members = new LinkedHashMap<>();
     private final Map<String, Role> roleOf = new HashMap<>();
     private long failovers;
+    private OptionalLong epochAtLastFailover = OptionalLong.empty();
     private volatile GroupState state;
 
     GroupWatcher(Target group, Discovery discovery, Membership membership, Clock clock) {
@@ -118,21 +120,42 @@ final class GroupWatcher {
                 });
     }
 
-    /** A failover promotes a replica: a node the topology called a replica is a primary now. */
+    /**
+     * A failover promotes a replica: a node the topology called a replica is a primary now. Where the topology has an
+     * epoch, promotions count up to the epoch's rise since the last failover counted: while a Sentinel's or a node's
+     * view lags, a group can show its earlier primary again for a moment, which is no failover.
+     */
     private void countFailovers(Topology topology) {
+        OptionalLong epoch = topology.epoch();
+        if (epochAtLastFailover.isEmpty()) {
+            epochAtLastFailover = epoch;
+        }
+        long allowed = epoch.isPresent() && epochAtLastFailover.isPresent()
+                ? epoch.getAsLong() - epochAtLastFailover.getAsLong()
+                : Long.MAX_VALUE;
+        long counted = 0;
         for (Member member : topology.members()) {
             if (member.kind() != Member.Kind.DATA || member.role() == Role.UNKNOWN) {
                 continue;
             }
             Role before = roleOf.put(member.node(), member.role());
-            if (before == Role.REPLICA && member.role() == Role.PRIMARY) {
-                failovers++;
-                logger.warn(
-                        "group {}: failover: {} was promoted to primary{}",
-                        group.name(),
-                        member.node(),
-                        member.shard().isEmpty() ? "" : " (shard " + member.shard() + ")");
+            if (before != Role.REPLICA || member.role() != Role.PRIMARY) {
+                continue;
             }
+            if (counted >= allowed) {
+                logger.debug("group {}: {} shown as primary again within one epoch", group.name(), member.node());
+                continue;
+            }
+            counted++;
+            failovers++;
+            logger.warn(
+                    "group {}: failover: {} was promoted to primary{}",
+                    group.name(),
+                    member.node(),
+                    member.shard().isEmpty() ? "" : " (shard " + member.shard() + ")");
+        }
+        if (counted > 0) {
+            epochAtLastFailover = epoch;
         }
     }
 

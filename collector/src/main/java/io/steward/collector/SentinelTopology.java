@@ -173,6 +173,11 @@ public record SentinelTopology(String masterName, List<View> views) implements T
                 .max();
     }
 
+    @Override
+    public OptionalLong epoch() {
+        return configEpoch();
+    }
+
     /** The replicas' {@code host:port} the Sentinels list, the primary left out (a Sentinel that lags may list it). */
     public Set<String> replicaAddresses() {
         String primary = primaryAddress().orElse("");
