@@ -9,7 +9,6 @@ import io.steward.backup.BackupStore;
 import io.steward.backup.Manifest;
 import io.steward.collector.RedisConnector;
 import io.steward.collector.Target;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +86,8 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
         BackupSettings settings = resolved.backups(to, storageFlagName(), configured);
         int exitCode = 0;
         try (BackupStore store = settings.openStore();
-                RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
+                RedisConnector connector = new RedisConnector(REDIS_TIMEOUT);
+                BackupLocks locks = BackupLocks.of(settings.scheduleStore())) {
             // The metrics of a one-off backup go nowhere: the agent's /metrics reports its scheduled backups.
             Clock clock = Clock.systemUTC();
             BackupRunner runner = new BackupRunner(
@@ -97,7 +97,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                     settings.compression(),
                     new BackupMetrics(new SimpleMeterRegistry()),
                     clock,
-                    Path.of(System.getProperty("java.io.tmpdir")),
+                    locks.lock(),
                     BuildInfo.version());
             for (Target each : chosen) {
                 long start = System.nanoTime();

@@ -6,6 +6,7 @@ import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
 import io.steward.backup.RetentionPolicy;
 import io.steward.backup.S3Settings;
+import io.steward.backup.ScheduleStore;
 import io.steward.backup.StorageUrl;
 import io.steward.collector.Target;
 import java.net.URI;
@@ -30,7 +31,8 @@ record BackupSettings(
         Compression compression,
         Optional<RetentionPolicy> retention,
         List<BackupScheduler.Scheduled> schedules,
-        Map<String, BackupOptions> options) {
+        Map<String, BackupOptions> options,
+        ScheduleStore scheduleStore) {
 
     /**
      * @param url where backups go, and {@code where} the name it was given by (flag, variable or key)
@@ -38,11 +40,7 @@ record BackupSettings(
      */
     static BackupSettings of(ConfigFile file, Map<String, String> env, String url, String where, List<Target> targets) {
         StewardConfig config = file.values();
-        if (config.scheduler().store() != null && !config.scheduler().store().equals("memory")) {
-            throw new ConfigException(
-                    file.at("scheduler.store") + ": '" + config.scheduler().store()
-                            + "' is not supported; only memory is (each agent keeps its own schedule)");
-        }
+        ScheduleStore scheduleStore = ScheduleSettings.of(config.scheduler(), file, env);
         StewardConfig.Storage storage = config.storage();
         StorageUrl storageUrl;
         try {
@@ -83,7 +81,8 @@ record BackupSettings(
                 compression,
                 retention(config.retention(), file),
                 List.copyOf(schedules),
-                Map.copyOf(options));
+                Map.copyOf(options),
+                scheduleStore);
     }
 
     private static BackupOptions options(StewardConfig.Backup backup, ConfigFile file, String at) {

@@ -3,29 +3,49 @@ package io.steward.cli;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.steward.backup.BackupCatalog;
 import io.steward.backup.BackupException;
+import io.steward.backup.BackupLock;
 import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupScheduler;
+import io.steward.backup.DatabaseBackupLock;
+import io.steward.backup.FileBackupLock;
 import io.steward.backup.Manifest;
+import io.steward.backup.Progress;
 import io.steward.backup.Pruner;
+import io.steward.backup.ScheduleDatabase;
+import io.steward.backup.ScheduleStore;
+import io.steward.backup.SchedulerMetrics;
 import io.steward.collector.RedisConnector;
+import io.steward.collector.Target;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The backups {@code steward serve} takes on schedule: store, metrics, runner and scheduler, stopped together. */
+/**
+ * The backups (and drills) {@code steward serve} runs on schedule: store, metrics, runner and scheduler, stopped
+ * together. A shared schedule whose database cannot be used at start is tried again in the background while the agent
+ * goes on polling.
+ */
 final class ScheduledBackups implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(ScheduledBackups.class);
 
     private final StoppableStore store;
-    private final BackupScheduler scheduler;
+    private final Optional<ScheduleDatabase> database;
+    private final SharedScheduleStarter starter;
 
-    private ScheduledBackups(StoppableStore store, BackupScheduler scheduler) {
+    private ScheduledBackups(StoppableStore store, Optional<ScheduleDatabase> database, SharedScheduleStarter starter) {
         this.store = store;
-        this.scheduler = scheduler;
+        this.database = database;
+        this.starter = starter;
     }
 
     static ScheduledBackups start(
@@ -37,21 +57,14 @@ final class ScheduledBackups implements AutoCloseable {
             metrics.register(scheduled.target().name());
             metrics.scheduled(
                     scheduled.target().name(), BackupScheduler.longestInterval(scheduled.cron(), clock.instant()));
-            try {
-                // After a restart the metrics start from the newest backup already stored, not from "never".
-                Optional<Manifest> newest = catalog
-                        .list(Optional.of(scheduled.target().name()))
-                        .stream()
-                        .findFirst();
-                newest.ifPresent(metrics::restoreFrom);
-            } catch (BackupException unreachable) {
-                logger.warn(
-                        "cannot read the backups of {} in {}: {}",
-                        scheduled.target(),
-                        store.location(),
-                        unreachable.getMessage());
-            }
+            newest(catalog, scheduled.target(), store).ifPresent(metrics::restoreFrom);
         }
+        Optional<ScheduleDatabase> database = settings.scheduleStore() instanceof ScheduleStore.Jdbc jdbc
+                ? Optional.of(ScheduleDatabase.open(
+                        jdbc, BackupScheduler.threads(settings.schedules().size()) + 3))
+                : Optional.empty();
+        BackupLock lock = database.<BackupLock>map(DatabaseBackupLock::new)
+                .orElseGet(() -> new FileBackupLock(Path.of(System.getProperty("java.io.tmpdir"))));
         BackupRunner runner = new BackupRunner(
                 connector::openSaveControl,
                 GroupSurveys.polledBy(connector, clock),
@@ -59,12 +72,99 @@ final class ScheduledBackups implements AutoCloseable {
                 settings.compression(),
                 metrics,
                 clock,
-                Path.of(System.getProperty("java.io.tmpdir")),
+                lock,
                 BuildInfo.version());
         Optional<Pruner> pruner = settings.retention().map(policy -> new Pruner(store, policy, clock));
-        BackupScheduler scheduler = new BackupScheduler(settings.schedules(), runner, catalog, pruner, clock);
-        scheduler.start();
-        return new ScheduledBackups(store, scheduler);
+        List<BackupScheduler.Work> work = new ArrayList<>();
+        for (BackupScheduler.Scheduled scheduled : settings.schedules()) {
+            work.add(new BackupScheduler.Work(
+                    BackupScheduler.BACKUP,
+                    scheduled.target().name(),
+                    scheduled.cron(),
+                    () -> backUpAndPrune(runner, pruner, scheduled)));
+        }
+        String instance = AgentInstance.id();
+        SchedulerMetrics schedulerMetrics =
+                new SchedulerMetrics(registry, database.isPresent() ? "jdbc" : "memory", instance);
+        CatchUp catchUp = new CatchUp(catalog, settings.schedules(), clock);
+        if (database.isEmpty()) {
+            BackupScheduler scheduler = BackupScheduler.inMemory(work, schedulerMetrics);
+            catchUp.after(scheduler, scheduler.schedule());
+            scheduler.start();
+            return new ScheduledBackups(store, database, SharedScheduleStarter.started(scheduler));
+        }
+        SharedScheduleStarter starter = SharedScheduleStarter.start(
+                () -> BackupScheduler.shared(work, database.get(), instance, schedulerMetrics),
+                catchUp::after,
+                schedulerMetrics,
+                database.get().store());
+        return new ScheduledBackups(store, database, starter);
+    }
+
+    private static void backUpAndPrune(
+            BackupRunner runner, Optional<Pruner> prune, BackupScheduler.Scheduled scheduled) {
+        Target target = scheduled.target();
+        try {
+            runner.run(target, scheduled.options(), Progress.NONE);
+        } catch (BackupException failure) {
+            logger.warn(
+                    "scheduled backup of {} failed ({}): {}",
+                    target,
+                    failure.reason().label(),
+                    failure.getMessage());
+            return;
+        }
+        prune.ifPresent(pruner -> {
+            try {
+                pruner.execute(pruner.plan(Optional.of(target.name())));
+            } catch (BackupException failure) {
+                logger.warn("pruning the backups of {} failed: {}", target, failure.getMessage());
+            }
+        });
+    }
+
+    private static Optional<Manifest> newest(BackupCatalog catalog, Target target, StoppableStore store) {
+        try {
+            // After a restart the metrics start from the newest backup already stored, not from "never".
+            return catalog.list(Optional.of(target.name())).stream().findFirst();
+        } catch (BackupException unreachable) {
+            logger.warn("cannot read the backups of {} in {}: {}", target, store.location(), unreachable.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One backup now for each target new to the schedule whose newest backup is older than the last time its schedule
+     * should have fired: the agent was not running. (A schedule that was already there, shared, catches up by itself.)
+     */
+    private record CatchUp(BackupCatalog catalog, List<BackupScheduler.Scheduled> schedules, Clock clock) {
+        void after(BackupScheduler scheduler, List<BackupScheduler.Work> created) {
+            Date now = Date.from(clock.instant());
+            for (BackupScheduler.Work work : created) {
+                if (!work.kind().equals(BackupScheduler.BACKUP)) {
+                    continue;
+                }
+                try {
+                    Optional<Manifest> newest =
+                            catalog.list(Optional.of(work.target())).stream().findFirst();
+                    if (newest.isEmpty()) {
+                        continue;
+                    }
+                    Date missed = new CronExpression(work.cron())
+                            .getTimeAfter(Date.from(newest.get().started()));
+                    if (missed != null && missed.before(now)) {
+                        logger.info(
+                                "the backup of {} due at {} was missed; taking it now",
+                                work.target(),
+                                missed.toInstant());
+                        scheduler.fireNow(work);
+                    }
+                } catch (BackupException | ParseException failure) {
+                    logger.warn(
+                            "cannot tell whether a backup of {} was missed: {}", work.target(), failure.getMessage());
+                }
+            }
+        }
     }
 
     /** Aborts the backup being written, if any, and lets no other begin: the agent is stopping. */
@@ -75,7 +175,11 @@ final class ScheduledBackups implements AutoCloseable {
     /** Waits for a running backup to end (after {@link #abort}, at once) and closes the store. */
     @Override
     public void close() {
-        scheduler.close();
+        starter.close();
+        database.ifPresent(ScheduleDatabase::close);
         store.close();
     }
+
+    /** How long the agent waits before it tries an unusable schedule database again, at most. */
+    static final Duration MOST_PATIENT_RETRY = Duration.ofMinutes(1);
 }

@@ -14,7 +14,7 @@ public record StewardConfig(
         targets = targets == null ? List.of() : List.copyOf(targets);
         doctor = doctor == null ? new Doctor(null) : doctor;
         storage = storage == null ? new Storage(null, null, null) : storage;
-        scheduler = scheduler == null ? new Scheduler(null) : scheduler;
+        scheduler = scheduler == null ? new Scheduler(null, null) : scheduler;
     }
 
     public static StewardConfig empty() {
@@ -140,6 +140,18 @@ public record StewardConfig(
     /** {@code retention:} how many backups to keep per target. */
     public record Retention(Integer keepLast, Integer keepDaily, Integer keepWeekly, Integer keepMonthly) {}
 
-    /** {@code scheduler:} where the backup schedule lives; only {@code memory} so far. */
-    public record Scheduler(String store) {}
+    /**
+     * {@code scheduler:} where the schedule of backups and drills lives: {@code memory} (each agent its own) or {@code
+     * jdbc} (shared by the agents using one PostgreSQL database, each job run by one of them).
+     */
+    public record Scheduler(String store, Jdbc jdbc) {}
+
+    /** {@code scheduler.jdbc:} the database of a shared schedule. */
+    public record Jdbc(
+            String url,
+            String username,
+            String passwordFile,
+            String passwordEnv,
+            String tablePrefix,
+            String checkinInterval) {}
 }

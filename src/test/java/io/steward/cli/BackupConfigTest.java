@@ -76,14 +76,66 @@ class BackupConfigTest {
     }
 
     @Test
-    void onlyTheMemorySchedulerStoreExists() throws IOException {
+    void aSharedScheduleNeedsAPostgresUrl() throws IOException {
         Cli.Run run = run(
                 "backup",
                 "list",
                 "--config",
                 config("scheduler:\n  store: jdbc\n").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("scheduler.store: 'jdbc' is not supported; only memory is");
+        assertThat(run.err())
+                .contains("scheduler.jdbc.url: is required with scheduler.store: jdbc")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnknownSchedulerStoreIsNamed() throws IOException {
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("scheduler:\n  store: redis\n").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("scheduler.store: 'redis' is not memory or jdbc");
+    }
+
+    @Test
+    void aTablePrefixThatIsNoSqlNameIsRefused() throws IOException {
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("scheduler:\n  store: jdbc\n  jdbc:\n    url: jdbc:postgresql://127.0.0.1:5432/x\n"
+                                + "    table-prefix: \"qrtz; drop table x\"\n")
+                        .toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("scheduler.jdbc.table-prefix: 'qrtz; drop table x' is not a table prefix");
+    }
+
+    @Test
+    void aPasswordInTheJdbcUrlIsRefused() throws IOException {
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("scheduler:\n  store: jdbc\n  jdbc:\n"
+                                + "    url: jdbc:postgresql://127.0.0.1:5432/x?user=a&password=hunter2\n")
+                        .toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("scheduler.jdbc.url: holds a password").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnknownKeyUnderJdbcIsAnError() throws IOException {
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                config("scheduler:\n  store: jdbc\n  jdbc:\n    url: jdbc:postgresql://127.0.0.1:5432/x\n"
+                                + "    pasword-file: /etc/x\n")
+                        .toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("pasword-file");
     }
 
     @Test

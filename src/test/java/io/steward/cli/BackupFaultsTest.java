@@ -12,6 +12,7 @@ import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
+import io.steward.backup.FileBackupLock;
 import io.steward.backup.FileStore;
 import io.steward.backup.ObjectWriter;
 import io.steward.backup.Progress;
@@ -95,7 +96,7 @@ class BackupFaultsTest {
                 Compression.ZSTD,
                 new BackupMetrics(registry),
                 Clock.systemUTC(),
-                dir,
+                new FileBackupLock(dir),
                 "test");
     }
 

@@ -12,6 +12,7 @@ import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.Compression;
+import io.steward.backup.FileBackupLock;
 import io.steward.backup.FileStore;
 import io.steward.backup.Progress;
 import io.steward.collector.RedisConnector;
@@ -75,7 +76,7 @@ class BackupOverReplicationTest {
                 Compression.ZSTD,
                 new BackupMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC(),
-                dir,
+                new FileBackupLock(dir),
                 "test");
     }
 

@@ -10,6 +10,7 @@ import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.Compression;
+import io.steward.backup.FileBackupLock;
 import io.steward.backup.FileStore;
 import io.steward.backup.Manifest;
 import io.steward.backup.Progress;
@@ -110,7 +111,7 @@ class BackupScheduleTest {
                             Compression.ZSTD,
                             new BackupMetrics(new SimpleMeterRegistry()),
                             Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)),
-                            dir,
+                            new FileBackupLock(dir),
                             "test")
                     .run(
                             new Target("cache", RedisURI.create(redis.uri()), Duration.ofSeconds(15)),

@@ -11,6 +11,7 @@ import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.Compression;
+import io.steward.backup.FileBackupLock;
 import io.steward.backup.FileStore;
 import io.steward.backup.Progress;
 import io.steward.collector.RedisConnector;
@@ -57,7 +58,7 @@ class ClusterFailoverDuringBackupTest {
                     Compression.ZSTD,
                     new BackupMetrics(registry),
                     Clock.systemUTC(),
-                    dir,
+                    new FileBackupLock(dir),
                     "test");
             Target shop = TargetUri.parse(cluster.seedUri())
                     .cluster(

@@ -37,6 +37,8 @@ public enum BackupFailure {
     FAILOVER("failover", false),
     /** Another backup of the same target is running. */
     BUSY("busy", false),
+    /** The database that holds the backup locks of agents sharing a schedule could not be reached. */
+    LOCK_UNAVAILABLE("lock_unavailable", true),
     /**
      * The restore directory cannot be written, or the file exists and --force was not given; or the server to load
      * into refuses the backup before anything changed (keys exist without --replace, databases a cluster lacks, a

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Of a Sentinel group, the copy comes from the member {@link MemberChoice} picks (a replica in good standing, by
  * default); of a Cluster, a backup is a set of one RDB per shard ({@link ClusterBackup}).
  *
- * <p>One backup per Redis at a time, across processes too: see {@link ServerLock}.
+ * <p>One backup per Redis at a time, across processes too: see {@link BackupLock}.
  */
 public final class BackupRunner {
 
@@ -57,12 +57,12 @@ public final class BackupRunner {
     private final Compression compression;
     private final BackupMetrics metrics;
     private final Clock clock;
-    private final ServerLock locks;
+    private final BackupLock locks;
     private final String agentVersion;
 
     /**
      * @param survey one look at a group target's members, polled once each
-     * @param lockDir where the per-server lock files live (the temp directory)
+     * @param locks keeps two backups of one server from running at once
      */
     public BackupRunner(
             SaveControl.Opener redis,
@@ -71,7 +71,7 @@ public final class BackupRunner {
             Compression compression,
             BackupMetrics metrics,
             Clock clock,
-            Path lockDir,
+            BackupLock locks,
             String agentVersion) {
         this.redis = redis;
         this.survey = survey;
@@ -79,7 +79,7 @@ public final class BackupRunner {
         this.compression = compression;
         this.metrics = metrics;
         this.clock = clock;
-        this.locks = new ServerLock(lockDir);
+        this.locks = locks;
         this.agentVersion = agentVersion;
         this.clusters = new ClusterBackup(survey, this::copy, store, compression, clock, agentVersion);
     }
@@ -161,7 +161,7 @@ public final class BackupRunner {
     NodeCopy copy(Target node, String dataKey, BackupOptions options, Progress progress) {
         try (SaveControl server = open(node)) {
             SaveState before = Bgsave.call(node, "INFO", server::state);
-            try (ServerLock.Held lock = locks.hold(node, before.runId())) {
+            try (BackupLock.Held lock = locks.hold(node, before.runId())) {
                 boolean local = SourceChoice.local(options.source(), node, server);
                 return local
                         ? copyFile(node, server, dataKey, options, progress)

@@ -1,20 +1,27 @@
 package io.steward.backup;
 
 import io.steward.collector.Target;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -25,59 +32,125 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.listeners.TriggerListenerSupport;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each target's backups on its Quartz cron schedule inside {@code steward serve}, then prunes that target.
+ * Runs each target's scheduled work (backups, restore drills) on its Quartz cron schedule inside {@code steward serve}.
  *
  * <ul>
- *   <li>Jobs live in memory (RAMJobStore). A job never runs twice at once ({@link DisallowConcurrentExecution});
- *       the runner's per-server lock also keeps a manual {@code backup run} from overlapping.
- *   <li>Misfires (the agent paused, or a backup ran past the next fire time) fire once, then the schedule goes
- *       on: one catch-up, never a burst.
- *   <li>Downtime: at start, a target whose newest backup is older than the last time its schedule should have
- *       fired gets one catch-up backup at once.
+ *   <li>In memory (RAMJobStore) each agent keeps its own schedule. Shared ({@link ScheduleStore.Jdbc}), the agents
+ *       using one database run Quartz's clustered JDBC job store: each fire runs on exactly one of them, and a job
+ *       that was running on an agent that died is run again by another ({@code requestsRecovery}).
+ *   <li>A job never runs twice at once ({@link DisallowConcurrentExecution}, across agents too); the backup lock also
+ *       keeps a manual {@code backup run} from overlapping.
+ *   <li>Misfires (every agent down, or a job that ran past its next fire time) fire once, then the schedule goes on:
+ *       one catch-up, never a burst, and never one per agent.
  * </ul>
  */
 public final class BackupScheduler implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(BackupScheduler.class);
 
+    /** The Quartz scheduler name every agent sharing a schedule uses: the table prefix tells deployments apart. */
+    private static final String SHARED_NAME = "redis-steward";
+
+    public static final String BACKUP = "backup";
+    public static final String DRILL = "drill";
+
     /** A target with its cron expression and how it is backed up. */
     public record Scheduled(Target target, String cron, BackupOptions options) {}
 
-    private final Scheduler scheduler;
-    private final Map<String, Scheduled> jobs;
-
-    /** @param prune applied to a target after each of its scheduled backups, when retention is configured */
-    public BackupScheduler(
-            List<Scheduled> scheduled,
-            BackupRunner runner,
-            BackupCatalog catalog,
-            Optional<Pruner> prune,
-            Clock clock) {
-        this.jobs = scheduled.stream().collect(Collectors.toMap(s -> s.target().name(), Function.identity()));
-        try {
-            this.scheduler = new StdSchedulerFactory(properties(scheduled.size())).getScheduler();
-            scheduler.setJobFactory((bundle, ignored) ->
-                    new BackupJob(jobs.get(bundle.getJobDetail().getKey().getName()), runner, prune));
-            for (Scheduled entry : scheduled) {
-                JobDetail job = JobBuilder.newJob(BackupJob.class)
-                        .withIdentity(entry.target().name(), "backup")
-                        .build();
-                Trigger trigger = TriggerBuilder.newTrigger()
-                        .withIdentity(entry.target().name(), "backup")
-                        .withSchedule(CronScheduleBuilder.cronSchedule(entry.cron())
-                                .withMisfireHandlingInstructionFireAndProceed())
-                        .build();
-                scheduler.scheduleJob(job, trigger);
-            }
-        } catch (SchedulerException failure) {
-            throw new IllegalStateException("cannot set up the backup schedule: " + failure.getMessage(), failure);
+    /**
+     * One kind of scheduled work for one target.
+     *
+     * @param kind {@link #BACKUP} or {@link #DRILL}: the job's group
+     * @param action what to do; it reports its own failures
+     */
+    public record Work(String kind, String target, String cron, Runnable action) {
+        JobKey key() {
+            return JobKey.jobKey(target, kind);
         }
-        catchUp(catalog, clock);
+
+        TriggerKey triggerKey() {
+            return TriggerKey.triggerKey(target, kind);
+        }
+    }
+
+    private final Scheduler scheduler;
+    private final Map<JobKey, Work> work;
+    private final SchedulerMetrics metrics;
+    private final Optional<ScheduleDatabase> database;
+    private final ScheduledExecutorService census;
+
+    private BackupScheduler(
+            List<Work> work, Properties properties, Optional<ScheduleDatabase> database, SchedulerMetrics metrics) {
+        this.work = work.stream().collect(Collectors.toMap(Work::key, Function.identity()));
+        this.metrics = metrics;
+        this.database = database;
+        try {
+            this.scheduler = new StdSchedulerFactory(properties).getScheduler();
+            // Quartz keeps schedulers in a process-wide registry by name, and agents sharing a schedule share a name:
+            // each agent keeps its own scheduler to itself.
+            SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
+            scheduler.setJobFactory((bundle, ignored) ->
+                    new ScheduledJob(this.work.get(bundle.getJobDetail().getKey()), metrics));
+            scheduler.getListenerManager().addTriggerListener(new Misfires(metrics));
+        } catch (SchedulerException failure) {
+            throw new IllegalStateException("cannot set up the scheduler: " + failure.getMessage(), failure);
+        }
+        this.census = database.isPresent()
+                ? Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "steward-schedule-census");
+                    thread.setDaemon(true);
+                    return thread;
+                })
+                : null;
+        work.forEach(each -> metrics.register(each.kind(), each.target()));
+    }
+
+    /** This agent's own schedule. */
+    public static BackupScheduler inMemory(List<Work> work, SchedulerMetrics metrics) {
+        Properties properties = common(work.size());
+        properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "steward-" + UUID.randomUUID());
+        properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        return new BackupScheduler(work, properties, Optional.empty(), metrics);
+    }
+
+    /**
+     * A schedule shared through the database: its tables are created when missing, and checked.
+     *
+     * @param instance this agent's id among those sharing the schedule, unique to this process
+     * @throws ScheduleDatabaseException when the database cannot be used now
+     */
+    public static BackupScheduler shared(
+            List<Work> work, ScheduleDatabase database, String instance, SchedulerMetrics metrics) {
+        database.prepareSchema();
+        ScheduleStore.Jdbc store = database.store();
+        String source = "steward-schedule-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(source, new PooledConnections(database));
+        Properties properties = common(work.size());
+        properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, SHARED_NAME);
+        properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, instance);
+        properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        properties.setProperty(
+                "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        properties.setProperty("org.quartz.jobStore.dataSource", source);
+        properties.setProperty("org.quartz.jobStore.tablePrefix", store.tablePrefix());
+        properties.setProperty("org.quartz.jobStore.isClustered", "true");
+        properties.setProperty(
+                "org.quartz.jobStore.clusterCheckinInterval",
+                String.valueOf(store.checkinInterval().toMillis()));
+        properties.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        properties.setProperty("org.quartz.jobStore.dbRetryInterval", "5000");
+        return new BackupScheduler(work, properties, Optional.of(database), metrics);
     }
 
     /**
@@ -114,104 +187,228 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts every job on the schedule: in a shared schedule, a job already there with the same cron is left as it is
+     * (its next fire and any misfire stay the agents' shared state), one with another cron is rescheduled, and jobs
+     * of targets no longer configured are removed: the shared schedule follows the config of the agent started last.
+     *
+     * @return the work whose trigger this call created, new to the schedule
+     * @throws ScheduleDatabaseException when a shared schedule's database cannot be used now
+     */
+    public List<Work> schedule() {
+        List<Work> created = new ArrayList<>();
+        try {
+            for (Work each : work.values()) {
+                Trigger existing = scheduler.getTrigger(each.triggerKey());
+                if (existing instanceof CronTrigger cron
+                        && cron.getCronExpression().equals(each.cron())) {
+                    continue;
+                }
+                JobDetail job = JobBuilder.newJob(ScheduledJob.class)
+                        .withIdentity(each.key())
+                        .requestRecovery(true)
+                        .build();
+                Trigger trigger = TriggerBuilder.newTrigger()
+                        .withIdentity(each.triggerKey())
+                        .forJob(job)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(each.cron())
+                                .withMisfireHandlingInstructionFireAndProceed())
+                        .build();
+                scheduler.scheduleJob(job, Set.of(trigger), true);
+                if (existing == null) {
+                    created.add(each);
+                } else {
+                    logger.info("{} of {}: schedule changed to '{}'", each.kind(), each.target(), each.cron());
+                }
+            }
+            for (String kind : List.of(BACKUP, DRILL)) {
+                for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(kind))) {
+                    if (!work.containsKey(key)) {
+                        logger.info("{} of {}: no longer configured, taken off the schedule", kind, key.getName());
+                        scheduler.deleteJob(key);
+                    }
+                }
+            }
+        } catch (SchedulerException failure) {
+            throw unusable(failure);
+        }
+        return created;
+    }
+
+    /** Starts running the schedule; in a shared one, also counts the agents that share it, now and then. */
     public void start() {
         try {
             scheduler.start();
-            for (Scheduled entry : jobs.values()) {
+            for (Work each : work.values()) {
+                Trigger trigger = scheduler.getTrigger(each.triggerKey());
                 logger.info(
-                        "backups of {} scheduled by '{}', next at {}",
-                        entry.target(),
-                        entry.cron(),
-                        scheduler
-                                .getTrigger(org.quartz.TriggerKey.triggerKey(
-                                        entry.target().name(), "backup"))
-                                .getNextFireTime()
-                                .toInstant());
+                        "{} of {} scheduled by '{}', next at {}",
+                        each.kind(),
+                        each.target(),
+                        each.cron(),
+                        trigger == null || trigger.getNextFireTime() == null
+                                ? "?"
+                                : trigger.getNextFireTime().toInstant());
             }
         } catch (SchedulerException failure) {
-            throw new IllegalStateException("cannot start the backup scheduler: " + failure.getMessage(), failure);
+            throw unusable(failure);
+        }
+        metrics.up(true);
+        metrics.members(1);
+        database.ifPresent(shared -> {
+            Duration every = shared.store().checkinInterval();
+            census.scheduleWithFixedDelay(() -> countMembers(shared), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Runs the work once now, on whichever agent sharing the schedule takes it: a catch-up after downtime. */
+    public void fireNow(Work each) {
+        try {
+            scheduler.triggerJob(each.key());
+        } catch (SchedulerException failure) {
+            logger.warn("cannot run the missed {} of {} now: {}", each.kind(), each.target(), failure.getMessage());
         }
     }
 
-    /** One backup now for each target whose schedule fired while the agent was not running. */
-    private void catchUp(BackupCatalog catalog, Clock clock) {
-        Date now = Date.from(clock.instant());
-        for (Scheduled entry : jobs.values()) {
-            try {
-                Optional<Manifest> newest = catalog
-                        .list(Optional.of(entry.target().name()))
-                        .stream()
-                        .findFirst();
-                if (newest.isEmpty()) {
-                    continue;
-                }
-                Date missed = new CronExpression(entry.cron())
-                        .getTimeAfter(Date.from(newest.get().started()));
-                if (missed != null && missed.before(now)) {
-                    logger.info(
-                            "the backup of {} due at {} was missed; taking it now", entry.target(), missed.toInstant());
-                    scheduler.triggerJob(JobKey.jobKey(entry.target().name(), "backup"));
-                }
-            } catch (BackupException | ParseException | SchedulerException failure) {
-                logger.warn("cannot tell whether a backup of {} was missed: {}", entry.target(), failure.getMessage());
+    private volatile String lastCensusProblem = "";
+
+    private void countMembers(ScheduleDatabase shared) {
+        try {
+            // A member checks in every interval; one silent for two is about to be taken for dead.
+            metrics.members(
+                    shared.members(SHARED_NAME, shared.store().checkinInterval().multipliedBy(2)));
+            metrics.up(true);
+            if (!lastCensusProblem.isEmpty()) {
+                logger.info(
+                        "the schedule database {} answers again", shared.store().where());
+                lastCensusProblem = "";
             }
+        } catch (ScheduleDatabaseException failure) {
+            metrics.up(false);
+            if (!failure.getMessage().equals(lastCensusProblem)) {
+                logger.warn("{}; scheduled backups and drills wait until it is back", failure.getMessage());
+                lastCensusProblem = failure.getMessage();
+            }
+        } catch (RuntimeException unexpected) {
+            logger.warn("cannot count the agents sharing the schedule: {}", unexpected.toString());
         }
     }
 
-    private static Properties properties(int jobs) {
+    private RuntimeException unusable(SchedulerException failure) {
+        if (database.isPresent()) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql) {
+                    return database.get().failure(sql);
+                }
+            }
+            return new ScheduleDatabaseException(
+                    ScheduleDatabaseException.Kind.UNREACHABLE,
+                    "the shared schedule in " + database.get().store().where() + " cannot be used: "
+                            + failure.getMessage());
+        }
+        return new IllegalStateException("the scheduler failed: " + failure.getMessage(), failure);
+    }
+
+    private static Properties common(int jobs) {
         Properties properties = new Properties();
-        // Quartz keeps schedulers in a process-wide registry by name: each agent gets its own.
-        properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "steward-backup-" + UUID.randomUUID());
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        properties.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Math.max(1, Math.min(jobs, 4))));
+        properties.setProperty("org.quartz.threadPool.threadCount", String.valueOf(threads(jobs)));
         properties.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
-        properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         properties.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         return properties;
     }
 
+    /** Quartz's worker threads: one per job up to four. */
+    public static int threads(int jobs) {
+        return Math.max(1, Math.min(jobs, 4));
+    }
+
     @Override
     public void close() {
+        if (census != null) {
+            census.shutdownNow();
+        }
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException failure) {
-            logger.warn("backup scheduler did not stop cleanly: {}", failure.getMessage());
+            logger.warn("scheduler did not stop cleanly: {}", failure.getMessage());
         }
     }
 
-    /** One scheduled backup of one target, then its prune. Failures are counted by the runner and logged here. */
+    /**
+     * One scheduled run of one target's work. The class is named in a shared schedule's tables; the work itself comes
+     * from this agent's config, by the job's key.
+     */
     @DisallowConcurrentExecution
-    static final class BackupJob implements Job {
-        private final Scheduled scheduled;
-        private final BackupRunner runner;
-        private final Optional<Pruner> prune;
+    static final class ScheduledJob implements Job {
+        private final Work work;
+        private final SchedulerMetrics metrics;
 
-        BackupJob(Scheduled scheduled, BackupRunner runner, Optional<Pruner> prune) {
-            this.scheduled = scheduled;
-            this.runner = runner;
-            this.prune = prune;
+        ScheduledJob(Work work, SchedulerMetrics metrics) {
+            this.work = work;
+            this.metrics = metrics;
         }
 
         @Override
         public void execute(JobExecutionContext context) {
-            Target target = scheduled.target();
-            try {
-                runner.run(target, scheduled.options(), Progress.NONE);
-            } catch (BackupException failure) {
+            JobKey key = context.getJobDetail().getKey();
+            if (work == null) {
                 logger.warn(
-                        "scheduled backup of {} failed ({}): {}",
-                        target,
-                        failure.reason().label(),
-                        failure.getMessage());
+                        "the schedule holds {} of {}, which this agent's config does not: give every agent sharing"
+                                + " the schedule the same config",
+                        key.getGroup(),
+                        key.getName());
                 return;
             }
-            prune.ifPresent(pruner -> {
-                try {
-                    pruner.execute(pruner.plan(Optional.of(target.name())));
-                } catch (BackupException failure) {
-                    logger.warn("pruning the backups of {} failed: {}", target, failure.getMessage());
-                }
-            });
+            if (context.isRecovering()) {
+                logger.info(
+                        "{} of {}: taken over from an agent that stopped while running it", work.kind(), work.target());
+            }
+            metrics.ran(work.kind(), work.target(), context.isRecovering());
+            work.action().run();
+        }
+    }
+
+    /** Counts the fires a scheduler found missed, on whichever agent found them. */
+    private static final class Misfires extends TriggerListenerSupport {
+        private final SchedulerMetrics metrics;
+
+        Misfires(SchedulerMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public String getName() {
+            return "steward-misfires";
+        }
+
+        @Override
+        public void triggerMisfired(Trigger trigger) {
+            TriggerKey key = trigger.getKey();
+            logger.info(
+                    "{} of {} missed its fire at {}; caught up once",
+                    key.getGroup(),
+                    key.getName(),
+                    trigger.getPreviousFireTime());
+            metrics.misfired(key.getGroup(), key.getName());
+        }
+    }
+
+    /** Quartz's job store takes its connections from the agent's pool. */
+    private record PooledConnections(ScheduleDatabase database) implements ConnectionProvider {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return database.pool().getConnection();
+        }
+
+        @Override
+        public void shutdown() {
+            // the pool is the agent's, closed with the scheduler's database
+        }
+
+        @Override
+        public void initialize() {
+            // nothing to set up: the pool exists already
         }
     }
 }

@@ -10,23 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One backup per Redis at a time, across processes too. A server is known by its {@code run_id} and by its resolved
- * address, so {@code localhost:6379} and {@code 127.0.0.1:6379} are one server, and so are two names of a server
- * behind a proxy. A lock file for each is held for the whole backup.
+ * The backup lock of agents on one host: a lock file for each name of the server in a directory they share (the temp
+ * directory), held for the whole backup.
  */
-final class ServerLock {
+public final class FileBackupLock implements BackupLock {
 
     private final Path dir;
 
-    ServerLock(Path dir) {
+    public FileBackupLock(Path dir) {
         this.dir = dir;
     }
 
-    /** The locks of one server, released together. */
-    static final class Held implements AutoCloseable {
+    private static final class Files implements Held {
         private final List<FileChannel> channels;
 
-        private Held(List<FileChannel> channels) {
+        private Files(List<FileChannel> channels) {
             this.channels = channels;
         }
 
@@ -42,21 +40,16 @@ final class ServerLock {
         }
     }
 
-    /** @param runId the server's {@code run_id}, empty when it does not tell */
-    Held hold(Target target, String runId) {
-        List<String> names = new ArrayList<>();
-        names.add("address-" + BackupLayout.targetDir(target.resolvedAddress()));
-        if (!runId.isEmpty()) {
-            names.add("run-" + BackupLayout.targetDir(runId));
-        }
+    @Override
+    public Held hold(Target target, String runId) {
         List<FileChannel> held = new ArrayList<>();
         try {
-            for (String name : names) {
+            for (String name : BackupLock.names(target, runId)) {
                 held.add(take(dir.resolve("redis-steward-backup-" + name + ".lock"), target));
             }
-            return new Held(held);
+            return new Files(held);
         } catch (RuntimeException busy) {
-            new Held(held).close();
+            new Files(held).close();
             throw busy;
         }
     }
