@@ -54,6 +54,13 @@ public final class Logging extends ContextAwareBase implements Configurator {
         for (String library : QUIET) {
             context.getLogger(library).setLevel(Level.WARN);
         }
+        // The shared schedule's connection pool warns of every connection a database restart ended; the agent says
+        // once that the database is away, and when it is back.
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
+        DatabaseOutageFilter outages = new DatabaseOutageFilter();
+        outages.setContext(context);
+        outages.start();
+        context.addTurboFilter(outages);
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level(), Level.INFO));
         root.addAppender(stderr);

@@ -81,7 +81,7 @@ final class ScheduledBackups implements AutoCloseable {
                     BackupScheduler.BACKUP,
                     scheduled.target().name(),
                     scheduled.cron(),
-                    () -> backUpAndPrune(runner, pruner, scheduled)));
+                    fire -> backUpAndPrune(runner, pruner, scheduled, fire)));
         }
         String instance = AgentInstance.id();
         SchedulerMetrics schedulerMetrics =
@@ -102,10 +102,13 @@ final class ScheduledBackups implements AutoCloseable {
     }
 
     private static void backUpAndPrune(
-            BackupRunner runner, Optional<Pruner> prune, BackupScheduler.Scheduled scheduled) {
+            BackupRunner runner,
+            Optional<Pruner> prune,
+            BackupScheduler.Scheduled scheduled,
+            BackupScheduler.Fire fire) {
         Target target = scheduled.target();
         try {
-            runner.run(target, scheduled.options(), Progress.NONE);
+            runner.run(target, scheduled.options(), Progress.NONE, Optional.of(fire.manifestEntry()));
         } catch (BackupException failure) {
             logger.warn(
                     "scheduled backup of {} failed ({}): {}",

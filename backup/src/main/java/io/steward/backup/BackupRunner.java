@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,11 @@ public final class BackupRunner {
     }
 
     public Manifest run(Target target, BackupOptions options, Progress progress) {
+        return run(target, options, progress, Optional.empty());
+    }
+
+    /** @param fire the scheduled fire this backup is taken for, recorded in its manifest */
+    public Manifest run(Target target, BackupOptions options, Progress progress, Optional<Manifest.Scheduled> fire) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         metrics.started(target.name());
@@ -93,8 +99,8 @@ public final class BackupRunner {
             store.checkWritable();
             String id = BackupLayout.newId(started);
             Manifest manifest = target.group() instanceof Group.Cluster
-                    ? clusters.take(target, id, started, options, progress)
-                    : single(target, id, started, options, progress);
+                    ? clusters.take(target, id, started, options, progress, fire)
+                    : single(target, id, started, options, progress, fire);
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             metrics.succeeded(target.name(), manifest.finished(), took, manifest.rdbSize());
             logger.info(
@@ -124,12 +130,18 @@ public final class BackupRunner {
     }
 
     /** One RDB: of a server, or of the member of a Sentinel group that {@link MemberChoice} picks. */
-    private Manifest single(Target target, String id, Instant started, BackupOptions options, Progress progress) {
+    private Manifest single(
+            Target target,
+            String id,
+            Instant started,
+            BackupOptions options,
+            Progress progress,
+            Optional<Manifest.Scheduled> fire) {
         String dataKey = BackupLayout.key(target.name(), id, compression.objectName());
         NodeCopy copy = target.isGroup()
                 ? copyFromSentinelGroup(target, dataKey, options, progress)
                 : copy(target, dataKey, options, progress);
-        Manifest manifest = manifest(target, id, started, copy);
+        Manifest manifest = manifest(target, id, started, copy).scheduledFor(fire);
         try {
             store.createSmall(BackupLayout.key(target.name(), id, Manifest.FILE_NAME), manifest.toJson());
         } catch (BackupException failure) {

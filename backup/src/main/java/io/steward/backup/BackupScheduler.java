@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.quartz.CronExpression;
@@ -69,12 +70,26 @@ public final class BackupScheduler implements AutoCloseable {
     public record Scheduled(Target target, String cron, BackupOptions options) {}
 
     /**
+     * One fire of a schedule, as the agent that runs it sees it.
+     *
+     * @param due when the schedule was due
+     * @param agent the id of the agent running it
+     * @param recovered whether it is run again because the agent that ran it stopped
+     */
+    public record Fire(Instant due, String agent, boolean recovered) {
+        /** As a backup's manifest records it. */
+        public Manifest.Scheduled manifestEntry() {
+            return new Manifest.Scheduled(due.toString(), agent, recovered);
+        }
+    }
+
+    /**
      * One kind of scheduled work for one target.
      *
      * @param kind {@link #BACKUP} or {@link #DRILL}: the job's group
-     * @param action what to do; it reports its own failures
+     * @param action what to do for a fire; it reports its own failures
      */
-    public record Work(String kind, String target, String cron, Runnable action) {
+    public record Work(String kind, String target, String cron, Consumer<Fire> action) {
         JobKey key() {
             return JobKey.jobKey(target, kind);
         }
@@ -365,7 +380,20 @@ public final class BackupScheduler implements AutoCloseable {
                         "{} of {}: taken over from an agent that stopped while running it", work.kind(), work.target());
             }
             metrics.ran(work.kind(), work.target(), context.isRecovering());
-            work.action().run();
+            Instant due = context.getScheduledFireTime().toInstant();
+            String original = context.getMergedJobDataMap()
+                    .getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS);
+            if (context.isRecovering() && original != null) {
+                // A recovery runs under a trigger of its own: the fire it makes up for is the one that failed.
+                due = Instant.ofEpochMilli(Long.parseLong(original));
+            }
+            String agent;
+            try {
+                agent = context.getScheduler().getSchedulerInstanceId();
+            } catch (SchedulerException unnamed) {
+                agent = "";
+            }
+            work.action().accept(new Fire(due, agent, context.isRecovering()));
         }
     }
 

@@ -89,7 +89,13 @@ final class ClusterBackup {
         this.agentVersion = agentVersion;
     }
 
-    Manifest take(Target cluster, String id, Instant started, BackupOptions options, Progress progress) {
+    Manifest take(
+            Target cluster,
+            String id,
+            Instant started,
+            BackupOptions options,
+            Progress progress,
+            Optional<Manifest.Scheduled> fire) {
         SurveyedGroup before = SurveyedGroup.of(cluster, survey.apply(cluster));
         ClusterTopology topology = clusterTopology(cluster, before);
         refuseMovingSlots(cluster, topology, options);
@@ -132,7 +138,8 @@ final class ClusterBackup {
                     copy.keys(),
                     shard.openSlots()));
         }
-        Manifest manifest = Manifest.ofSet(id, cluster.name(), started, clock.instant(), shards, agentVersion);
+        Manifest manifest = Manifest.ofSet(id, cluster.name(), started, clock.instant(), shards, agentVersion)
+                .scheduledFor(fire);
         try {
             store.createSmall(BackupLayout.key(cluster.name(), id, Manifest.FILE_NAME), manifest.toJson());
         } catch (BackupException failure) {

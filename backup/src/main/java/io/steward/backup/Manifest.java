@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code manifest.json}: what one backup holds and how to check it. It is written last, after the data objects,
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param keys keys per database ({@code db0} -> count) from {@code INFO keyspace} when the save finished; of a set,
  *     the shards' summed
  * @param shards of a backup set, every shard; absent for one RDB
+ * @param scheduled of a scheduled backup, the fire it was taken for and the agent that took it; absent for one taken
+ *     by {@code backup run}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -35,7 +38,8 @@ public record Manifest(
         Stored stored,
         Map<String, Long> keys,
         String agentVersion,
-        List<Shard> shards) {
+        List<Shard> shards,
+        Scheduled scheduled) {
 
     /** The schema of a backup of one RDB. */
     public static final int SCHEMA_VERSION = 1;
@@ -78,6 +82,15 @@ public record Manifest(
             return new Source(address, redisVersion, runId, role, replicationOffset, method, replicationId, reason);
         }
     }
+
+    /**
+     * The scheduled fire a backup was taken for.
+     *
+     * @param fireTime when the schedule was due (ISO-8601): one backup per fire, whichever agent takes it
+     * @param agent the id of the agent that took it, among those sharing the schedule
+     * @param recovered whether it was taken over from an agent that stopped while taking it
+     */
+    public record Scheduled(String fireTime, String agent, boolean recovered) {}
 
     /** The RDB as Redis wrote it; {@code file} is where it was read from, null for one taken over replication. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -136,7 +149,25 @@ public record Manifest(
             Stored stored,
             Map<String, Long> keys,
             String agentVersion) {
-        this(schemaVersion, id, target, startedAt, finishedAt, source, rdb, stored, keys, agentVersion, null);
+        this(schemaVersion, id, target, startedAt, finishedAt, source, rdb, stored, keys, agentVersion, null, null);
+    }
+
+    /** The same backup, recorded as taken for a scheduled fire (or as is for none). */
+    Manifest scheduledFor(Optional<Scheduled> fire) {
+        return fire.map(given -> new Manifest(
+                        schemaVersion,
+                        id,
+                        target,
+                        startedAt,
+                        finishedAt,
+                        source,
+                        rdb,
+                        stored,
+                        keys,
+                        agentVersion,
+                        shards,
+                        given))
+                .orElse(this);
     }
 
     /** A Cluster's backup set: one RDB per shard. */
@@ -155,7 +186,8 @@ public record Manifest(
                 null,
                 keys,
                 agentVersion,
-                List.copyOf(shards));
+                List.copyOf(shards),
+                null);
     }
 
     /** Whether this is a Cluster's backup set rather than one RDB. */
