@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.steward.dashboards.Dashboards;
+import io.steward.testing.AlertRules;
 import io.steward.testing.PrometheusServer;
 import io.steward.testing.RedisServer;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -439,15 +437,7 @@ class DashboardsEndToEndTest {
                 .orElse(0);
     }
 
-    private static Map<String, String> alertExpressions() throws IOException {
-        JsonNode rules = new ObjectMapper(new YAMLFactory())
-                .readTree(Path.of("dashboards/prometheus/alerts.yml").toFile());
-        Map<String, String> expressions = new HashMap<>();
-        for (JsonNode group : rules.path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-                expressions.put(rule.path("alert").asText(), rule.path("expr").asText());
-            }
-        }
-        return expressions;
+    private static Map<String, String> alertExpressions() {
+        return AlertRules.expressions();
     }
 }

@@ -90,7 +90,7 @@ class SharedScheduleTest {
                 await().atMost(PATIENCE).until(() -> backups().size() >= 2);
                 String metrics = metrics(agent);
                 assertThat(Metrics.value(metrics, "steward_scheduler_up")).hasValue(1.0);
-                assertThat(metrics).containsPattern("steward_scheduler_info\\{instance=\"[^\"]+\",store=\"jdbc\"} 1");
+                assertThat(metrics).containsPattern("steward_scheduler_info\\{agent=\"[^\"]+\",store=\"jdbc\"} 1");
                 assertThat(Metrics.value(metrics, "steward_scheduler_jobs_run_total{kind=\"backup\",target=\"cache\"}"))
                         .hasValueSatisfying(ran -> assertThat(ran).isGreaterThanOrEqualTo(2.0));
             }

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The scheduler of backups and drills as each agent sees it: {@code steward_scheduler_info{store,instance}}, {@code
+ * The scheduler of backups and drills as each agent sees it: {@code steward_scheduler_info{store,agent}}, {@code
  * steward_scheduler_up} (0 while the shared schedule's database cannot be used), {@code steward_scheduler_members}
  * (agents sharing the schedule that checked in lately), and per job kind and target {@code
  * steward_scheduler_jobs_run_total} (run by this agent), {@code steward_scheduler_jobs_recovered_total} (of those,
@@ -18,12 +18,12 @@ public final class SchedulerMetrics {
     private final AtomicInteger up = new AtomicInteger();
     private final AtomicInteger members = new AtomicInteger();
 
-    public SchedulerMetrics(MeterRegistry registry, String store, String instance) {
+    public SchedulerMetrics(MeterRegistry registry, String store, String agent) {
         this.registry = registry;
         Gauge.builder("steward.scheduler.info", () -> 1)
                 .description("The agent's scheduler of backups and drills: where its schedule lives, its instance id")
                 .tag("store", store)
-                .tag("instance", instance)
+                .tag("agent", agent)
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("steward.scheduler.up", up, AtomicInteger::get)
