@@ -216,6 +216,28 @@ class BackupDrillTest {
     }
 
     @Test
+    void aRedisServerOlderThanTheBackupRefusesItAndTheDrillNamesBothVersions() throws IOException {
+        Path copy = copyOfTheStore();
+        // As Redis 7.2 writes it: RDB version 11, which the redis-server 7.0 of these tests cannot read.
+        ForgedBackups.withRdbVersion(copy, "shop", id, 11);
+        assertThat(Cli.run(Map.of(), "backup", "verify", "--storage", copy.toString(), id)
+                        .exitCode())
+                .isZero();
+
+        Cli.Run run = drill("--storage", copy.toString(), id, "--redis-server", redisServerOnPath());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.out())
+                .contains("FAILED (load): redis-server 7.0.")
+                .contains("refused backup " + id + " of shop (RDB version 11) and exited: Can't handle RDB format"
+                        + " version 11");
+        assertThat(entries(scratch)).isEmpty();
+
+        Cli.Run parsed = drill("--storage", copy.toString(), id, "--redis-server", "none");
+        assertThat(parsed.exitCode()).as(parsed.out()).isZero();
+    }
+
+    @Test
     void aTargetWithoutBackupsFailsAsNoBackup() {
         Cli.Run run = drill("--config", config.toString(), "--target", "nobody");
         assertThat(run.exitCode()).isEqualTo(1);

@@ -211,7 +211,8 @@ public final class RestoreDrill {
             Optional<Path> redisServer,
             Progress progress,
             long before) {
-        String what = manifest.isSet() ? part.name() + " of backup set " + manifest.id() : "backup " + manifest.id();
+        String what = (manifest.isSet() ? part.name() + " of backup set " + manifest.id() : "backup " + manifest.id())
+                + " of " + manifest.target();
         try {
             if (part.rdb().version() > RdbKeys.NEWEST_VERSION) {
                 throw new DrillFailed(
@@ -225,7 +226,7 @@ public final class RestoreDrill {
                 try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
                     readKeys(rdb, rdb, null, tally, what);
                 }
-                return compare(part, what + " of " + manifest.target(), expected, tally, null);
+                return compare(part, what, expected, tally, null);
             }
             Path dir = scratchDirectory();
             try {
@@ -245,7 +246,7 @@ public final class RestoreDrill {
                         databases(expected, tally),
                         what,
                         part.rdb().version());
-                return compare(part, what + " of " + manifest.target(), expected, tally, loaded);
+                return compare(part, what, expected, tally, loaded);
             } finally {
                 deleteRecursively(dir);
             }

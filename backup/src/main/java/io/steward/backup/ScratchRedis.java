@@ -193,8 +193,8 @@ final class ScratchRedis {
                 "redis-server " + version + " (" + binary + ") refused " + what + " (RDB version " + rdbVersion
                         + ") and exited: " + lastWarnings(log)
                         + (log.contains("RDB format version")
-                                ? "; drill it with a redis-server as new as the one that took the backup (give"
-                                        + " its path as redis-server)"
+                                ? "; drill it with a redis-server as new as the one the backup was taken from"
+                                        + " (--redis-server PATH, or backup.drill.redis-server)"
                                 : ""));
     }
 
