@@ -1,6 +1,5 @@
 package io.steward.backup;
 
-import io.steward.collector.Keyspace;
 import io.steward.collector.ScratchServer;
 import io.steward.collector.Target;
 import java.io.BufferedOutputStream;
@@ -17,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -50,7 +48,6 @@ public final class RestoreDrill {
 
     private static final Logger logger = LoggerFactory.getLogger(RestoreDrill.class);
     private static final int CHUNK = 1 << 20;
-    private static final int DEFAULT_DATABASES = 16;
 
     private final BackupStore store;
     private final BackupCatalog catalog;
@@ -176,7 +173,17 @@ public final class RestoreDrill {
                         : failed.stream().map(DrillResult.Part::message).collect(Collectors.joining("; ")),
                 since(start),
                 parts,
-                DIGESTS_NOT_RECORDED);
+                perKeyDigests(manifest));
+    }
+
+    /**
+     * Per-key digests: the manifest records none, so none are compared. A backup that records them (a digest of
+     * each key's {@code DUMP} payload, in a later manifest schema) would be checked here: read the values in
+     * {@link #readKeys} ({@link RdbKeys.Values#DUMPED} in place of {@code SKIPPED}), digest each, and fail with
+     * {@link DrillFailure#KEYS_DIFFER} naming the first key whose digest differs.
+     */
+    private static String perKeyDigests(Manifest manifest) {
+        return DIGESTS_NOT_RECORDED;
     }
 
     /** {@code backup <id> verified and loaded into redis-server 7.0.15: 1017 keys in 3 databases, ...}. */
@@ -226,7 +233,7 @@ public final class RestoreDrill {
                 try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
                     readKeys(rdb, rdb, null, tally, what);
                 }
-                return compare(part, what, expected, tally, null);
+                return KeyComparison.of(part.name(), what, expected, tally, null);
             }
             Path dir = scratchDirectory();
             try {
@@ -234,7 +241,7 @@ public final class RestoreDrill {
                 try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before);
                         OutputStream out = new BufferedOutputStream(
                                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), CHUNK)) {
-                    Tee tee = new Tee(rdb, out, file);
+                    TeeInputStream tee = new TeeInputStream(rdb, out, file);
                     readKeys(tee, rdb, tee, tally, what);
                     out.flush();
                 } catch (IOException unwritable) {
@@ -243,10 +250,10 @@ public final class RestoreDrill {
                 ScratchRedis.Loaded loaded = scratch.load(
                         redisServer.get(),
                         dir,
-                        databases(expected, tally),
+                        KeyComparison.databases(expected, tally),
                         what,
                         part.rdb().version());
-                return compare(part, what, expected, tally, loaded);
+                return KeyComparison.of(part.name(), what, expected, tally, loaded);
             } finally {
                 deleteRecursively(dir);
             }
@@ -262,7 +269,7 @@ public final class RestoreDrill {
      * trailer), then checks the whole RDB against the manifest. An RDB the reader gives up on is checked too: a
      * damaged backup is reported as a mismatch rather than as a parse error.
      */
-    private void readKeys(InputStream in, RdbStream rdb, Tee tee, KeyTally tally, String what) {
+    private void readKeys(InputStream in, RdbStream rdb, TeeInputStream tee, KeyTally tally, String what) {
         IOException unparsable = null;
         try {
             RdbKeys.read(in, RdbKeys.Values.SKIPPED, key -> tally.add(key.db(), key.expireAtMillis()));
@@ -272,13 +279,13 @@ public final class RestoreDrill {
         try {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException failure) {
-            if (tee != null && tee.failure != null) {
-                throw cannotWrite(tee.file, tee.failure);
+            if (tee != null && tee.failure() != null) {
+                throw cannotWrite(tee.file(), tee.failure());
             }
             throw rdb.unreadable(failure);
         }
-        if (tee != null && tee.failure != null) {
-            throw cannotWrite(tee.file, tee.failure);
+        if (tee != null && tee.failure() != null) {
+            throw cannotWrite(tee.file(), tee.failure());
         }
         rdb.finish();
         if (unparsable != null) {
@@ -293,68 +300,6 @@ public final class RestoreDrill {
         return new DrillFailed(
                 DrillFailure.LOAD,
                 "cannot write the RDB for the scratch redis-server to " + file + ": " + failure.getMessage());
-    }
-
-    /**
-     * The manifest's keys against the RDB's; with a scratch server, what it holds against the RDB's keys less those
-     * it dropped as expired. A key whose TTL ran out while the server loaded (or before it was asked) may be there or
-     * not: the server may hold any count between the two.
-     */
-    private DrillResult.Part compare(
-            Manifest.Part part, String what, Map<String, Long> expected, KeyTally tally, ScratchRedis.Loaded loaded) {
-        SortedSet<Integer> dbs = new TreeSet<>(tally.databases());
-        expected.keySet().stream()
-                .filter(name -> name.matches("db\\d+"))
-                .forEach(name -> dbs.add(Integer.parseInt(name.substring(2))));
-        if (loaded != null) {
-            loaded.keyspace().databases().forEach(db -> dbs.add(db.index()));
-        }
-        List<DrillResult.DatabaseCount> counts = new ArrayList<>();
-        List<String> differences = new ArrayList<>();
-        for (int db : dbs) {
-            long recorded = expected.getOrDefault("db" + db, 0L);
-            long parsed = tally.keys(db);
-            if (parsed != recorded) {
-                differences.add("db" + db + ": the manifest records " + recorded + " keys, the RDB holds " + parsed);
-            }
-            if (loaded == null) {
-                counts.add(new DrillResult.DatabaseCount(
-                        db, recorded, parsed, tally.expiredAtStart(db), OptionalLong.empty()));
-                continue;
-            }
-            long held =
-                    loaded.keyspace().database(db).map(Keyspace.Database::keys).orElse(0L);
-            long most = parsed - tally.expiredAtStart(db);
-            long least = most - tally.expiringBy(db, loaded.askedAtMillis());
-            if (held < least || held > most) {
-                differences.add("db" + db + ": the RDB holds " + parsed + " keys, " + (parsed - most)
-                        + " of them expired, so redis-server should hold "
-                        + (least == most ? String.valueOf(most) : least + " to " + most) + "; it holds " + held);
-            }
-            counts.add(new DrillResult.DatabaseCount(
-                    db, recorded, parsed, Math.max(0, parsed - held), OptionalLong.of(held)));
-        }
-        if (!differences.isEmpty()) {
-            return new DrillResult.Part(
-                    part.name(),
-                    DrillFailure.KEYS_DIFFER,
-                    what + ": keys differ: " + String.join("; ", differences),
-                    counts);
-        }
-        return new DrillResult.Part(
-                part.name(), null, loaded == null ? "parsed" : "loaded into redis-server " + loaded.version(), counts);
-    }
-
-    /** The databases the scratch server needs: one more than the highest the RDB or the manifest names. */
-    private static int databases(Map<String, Long> expected, KeyTally tally) {
-        int highest =
-                tally.databases().stream().mapToInt(Integer::intValue).max().orElse(0);
-        for (String name : expected.keySet()) {
-            if (name.matches("db\\d{1,6}")) {
-                highest = Math.max(highest, Integer.parseInt(name.substring(2)));
-            }
-        }
-        return Math.max(DEFAULT_DATABASES, highest + 1);
     }
 
     private Path scratchDirectory() {
@@ -382,49 +327,5 @@ public final class RestoreDrill {
 
     private static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    /**
-     * The RDB as the key reader reads it, each byte written on to the scratch file too. A write that fails is kept
-     * and stops the reading; it is reported as the scratch directory's failure, not the backup's.
-     */
-    private static final class Tee extends InputStream {
-        private final InputStream in;
-        private final OutputStream out;
-        final Path file;
-        IOException failure;
-
-        Tee(InputStream in, OutputStream out, Path file) {
-            this.in = in;
-            this.out = out;
-            this.file = file;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n;
-            while ((n = read(one, 0, 1)) == 0) {
-                // a decompressor may give nothing for a while
-            }
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            int n = in.read(bytes, offset, length);
-            if (n > 0) {
-                try {
-                    out.write(bytes, offset, n);
-                } catch (IOException unwritable) {
-                    failure = unwritable;
-                    throw unwritable;
-                }
-            }
-            return n;
-        }
     }
 }
