@@ -136,6 +136,16 @@ class BackupConfigTest {
             assertThat(backups.drills().get(1).redisServer()).isEmpty();
             assertThat(backups.drills().get(1).how())
                     .isEqualTo("parse-only: targets[0].backup.drill.redis-server".replace("[0]", "[1]") + " is none");
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            io.steward.backup.DrillMetrics metrics = new io.steward.backup.DrillMetrics(registry);
+            backups.drills().forEach(drill -> metrics.scheduled(drill, java.time.Instant.now()));
+            assertThat(registry.get("steward.backup.drill.schedule.interval")
+                            .tag("target", "found")
+                            .gauge()
+                            .value())
+                    .as("a week between Sunday drills, an hour more across a change of summer time")
+                    .isBetween(7 * 86400.0, 7 * 86400.0 + 3600);
             if (env.isEmpty()) {
                 assertThat(backups.drills().get(2).redisServer()).isEmpty();
                 assertThat(backups.drills().get(2).how()).isEqualTo("parse-only: no redis-server on PATH");

@@ -37,6 +37,11 @@ public final class DrillMetrics {
         state(target).interval.set(interval.toNanos() / 1e9);
     }
 
+    /** Registers a configured drill's target with the longest gap of its cron from {@code now}: both of the above. */
+    public void scheduled(RestoreDrill.Scheduled drill, Instant now) {
+        scheduled(drill.target().name(), BackupScheduler.longestInterval(drill.cron(), now));
+    }
+
     /** Counts a drill that ended: its success, or its failure by reason. */
     void recorded(DrillResult result, Instant finished) {
         if (result.target() == null) {
