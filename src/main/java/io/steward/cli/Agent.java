@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.steward.collector.PollOptions;
 import io.steward.collector.PollScheduler;
 import io.steward.collector.RedisConnector;
@@ -106,6 +107,11 @@ public final class Agent implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    /** The registry every part of the agent records on, for a test that adds series as such a part would. */
+    MeterRegistry registry() {
+        return exporter.registry();
     }
 
     /**

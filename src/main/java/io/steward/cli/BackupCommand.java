@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         name = "backup",
         mixinStandardHelpOptions = true,
         description = {
-            "Take, list, verify, restore and prune backups of Redis.",
+            "Take, list, verify, restore, prune and drill backups of Redis.",
             "Backups go to storage.url of the config (s3://bucket/prefix or file:///dir; default file:./backups)."
         },
         subcommands = {
@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             BackupListCommand.class,
             BackupVerifyCommand.class,
             BackupRestoreCommand.class,
-            BackupPruneCommand.class
+            BackupPruneCommand.class,
+            BackupDrillCommand.class
         })
 final class BackupCommand implements Runnable {
 

@@ -4,6 +4,7 @@ import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupScheduler;
 import io.steward.backup.BackupStore;
 import io.steward.backup.Compression;
+import io.steward.backup.RestoreDrill;
 import io.steward.backup.RetentionPolicy;
 import io.steward.backup.S3Settings;
 import io.steward.backup.ScheduleStore;
@@ -32,6 +33,7 @@ record BackupSettings(
         Optional<RetentionPolicy> retention,
         List<BackupScheduler.Scheduled> schedules,
         Map<String, BackupOptions> options,
+        List<RestoreDrill.Scheduled> drills,
         ScheduleStore scheduleStore) {
 
     /**
@@ -56,6 +58,7 @@ record BackupSettings(
         }
         List<BackupScheduler.Scheduled> schedules = new ArrayList<>();
         Map<String, BackupOptions> options = new HashMap<>();
+        List<RestoreDrill.Scheduled> drills = new ArrayList<>();
         for (int i = 0; i < targets.size() && i < config.targets().size(); i++) {
             StewardConfig.Backup backup = config.targets().get(i).backup();
             if (backup == null) {
@@ -73,6 +76,9 @@ record BackupSettings(
                 }
                 schedules.add(new BackupScheduler.Scheduled(targets.get(i), backup.schedule(), chosen));
             }
+            if (backup.drill() != null) {
+                drills.add(drill(backup.drill(), targets.get(i), file, env, at + ".drill"));
+            }
         }
         return new BackupSettings(
                 storageUrl,
@@ -82,7 +88,39 @@ record BackupSettings(
                 retention(config.retention(), file),
                 List.copyOf(schedules),
                 Map.copyOf(options),
+                List.copyOf(drills),
                 scheduleStore);
+    }
+
+    /** A target's {@code backup.drill}: its schedule (required) and the redis-server it loads into. */
+    private static RestoreDrill.Scheduled drill(
+            StewardConfig.Drill drill, Target target, ConfigFile file, Map<String, String> env, String at) {
+        if (drill.schedule() == null || drill.schedule().isBlank()) {
+            throw new ConfigException(file.at(at + ".schedule") + ": missing; give a Quartz cron expression, for"
+                    + " example \"0 0 3 * * ?\" is every day at 3:00");
+        }
+        Optional<String> problem = BackupScheduler.problemWith(drill.schedule());
+        if (problem.isPresent()) {
+            throw new ConfigException(file.at(at + ".schedule") + ": '" + drill.schedule()
+                    + "' is not a Quartz cron expression (" + problem.get()
+                    + "); for example \"0 0 3 * * ?\" is every day at 3:00");
+        }
+        DrillBinary binary = drill.redisServer() == null
+                ? DrillBinary.onPath(env)
+                : DrillBinary.given(drill.redisServer(), at + ".redis-server", file.at(at + ".redis-server"));
+        return new RestoreDrill.Scheduled(target, drill.schedule(), binary.path(), binary.how());
+    }
+
+    /**
+     * How a drill of this target finds its redis-server when the command line names none: its {@code
+     * backup.drill.redis-server}, else the one on PATH.
+     */
+    DrillBinary drillBinary(String target, Map<String, String> env) {
+        return drills.stream()
+                .filter(drill -> drill.target().name().equals(target))
+                .findFirst()
+                .map(drill -> new DrillBinary(drill.redisServer(), drill.how()))
+                .orElseGet(() -> DrillBinary.onPath(env));
     }
 
     private static BackupOptions options(StewardConfig.Backup backup, ConfigFile file, String at) {

@@ -114,15 +114,28 @@ public record StewardConfig(
 
     /**
      * {@code backup:} of a target: a Quartz cron schedule, how long Redis may take to produce the RDB (default 1h),
-     * where the RDB is read from, which member of a group gives it, and how a Cluster's shards are copied.
+     * where the RDB is read from, which member of a group gives it, how a Cluster's shards are copied, and its restore
+     * drills.
      */
     public record Backup(
-            String schedule, String timeout, String source, String prefer, String maxLag, Integer parallel) {
+            String schedule,
+            String timeout,
+            String source,
+            String prefer,
+            String maxLag,
+            Integer parallel,
+            Drill drill) {
 
         public Backup(String schedule, String timeout) {
-            this(schedule, timeout, null, null, null, null);
+            this(schedule, timeout, null, null, null, null, null);
         }
     }
+
+    /**
+     * {@code backup.drill:} of a target: when its newest backup is restored as a drill (a Quartz cron schedule), and
+     * the {@code redis-server} to load it into ({@code none}: parse the RDB only; absent: the one on PATH).
+     */
+    public record Drill(String schedule, String redisServer) {}
 
     /** {@code storage:} where backups go. */
     public record Storage(String url, S3 s3, String compression) {}

@@ -2,9 +2,11 @@ package io.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steward.backup.RestoreDrill;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class BackupConfigTest {
     void theBackupCommandsAreListedInHelp() {
         Cli.Run run = run("backup", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("run", "list", "verify", "restore", "prune");
+        assertThat(run.out()).contains("run", "list", "verify", "restore", "prune", "drill");
     }
 
     @Test
@@ -38,6 +40,120 @@ class BackupConfigTest {
         assertThat(run.err())
                 .contains("targets[0].backup.schedule: 'every hour' is not a Quartz cron expression")
                 .contains("\"0 0 * * * ?\" is every hour");
+    }
+
+    private Path drillConfig(String drill) throws IOException {
+        return config("targets:\n  - name: shop\n    uri: redis://127.0.0.1:1\n    backup:\n      drill:\n" + drill);
+    }
+
+    @Test
+    void aDrillWithABadOrMissingScheduleNamesItsKey() throws IOException {
+        Cli.Run bad = run(
+                "backup",
+                "list",
+                "--config",
+                drillConfig("        schedule: nightly\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("steward.yaml:6:9: targets[0].backup.drill.schedule: 'nightly' is not a Quartz cron"
+                        + " expression")
+                .contains("\"0 0 3 * * ?\" is every day at 3:00");
+
+        Cli.Run missing = run(
+                "backup",
+                "list",
+                "--config",
+                drillConfig("        redis-server: none\n").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("targets[0].backup.drill.schedule: missing; give a Quartz cron expression");
+    }
+
+    @Test
+    void aDrillsRedisServerThatIsNoExecutableNamesItsKey() throws IOException {
+        Path notThere = dir.resolve("no-such-redis-server");
+        Cli.Run missing = run(
+                "backup",
+                "list",
+                "--config",
+                drillConfig("        schedule: \"0 0 3 * * ?\"\n        redis-server: " + notThere + "\n")
+                        .toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err())
+                .contains("steward.yaml:7:9: targets[0].backup.drill.redis-server: " + notThere + " does not exist;"
+                        + " give the path of a redis-server, or none to parse the RDB only");
+
+        Path plainFile = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\n");
+        Cli.Run notExecutable = run(
+                "backup",
+                "list",
+                "--config",
+                drillConfig("        schedule: \"0 0 3 * * ?\"\n        redis-server: " + plainFile + "\n")
+                        .toString());
+        assertThat(notExecutable.exitCode()).isEqualTo(2);
+        assertThat(notExecutable.err())
+                .contains("targets[0].backup.drill.redis-server: " + plainFile + " is not an executable file");
+
+        Cli.Run flag = run("backup", "drill", "--storage", dir.toString(), "--redis-server", notThere.toString());
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(flag.err()).contains("--redis-server: " + notThere + " does not exist");
+    }
+
+    @Test
+    void aMisspelledDrillKeyIsNamedByItsPath() throws IOException {
+        Cli.Run run = run(
+                "backup",
+                "list",
+                "--config",
+                drillConfig("        redis_server: /usr/bin/redis-server\n").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("targets[0].backup.drill.redis_server: unknown key (known: redis-server, schedule)");
+    }
+
+    @Test
+    void theConfiguredDrillsAreExposedWithTheirScheduleAndRedisServer() throws IOException {
+        Path redisServer = Path.of(BackupDrillTest.redisServerOnPath());
+        Path file = config("targets:\n"
+                + "  - name: given\n    uri: redis://127.0.0.1:1\n    backup:\n      drill:\n"
+                + "        schedule: \"0 0 3 * * ?\"\n        redis-server: " + redisServer + "\n"
+                + "  - name: parse\n    uri: redis://127.0.0.1:2\n    backup:\n      drill:\n"
+                + "        schedule: \"0 0 4 * * ?\"\n        redis-server: none\n"
+                + "  - name: found\n    uri: redis://127.0.0.1:3\n    backup:\n      drill:\n"
+                + "        schedule: \"0 0 5 ? * SUN\"\n"
+                + "  - name: undrilled\n    uri: redis://127.0.0.1:4\n    backup:\n      schedule: \"0 0 * * * ?\"\n");
+        for (Map<String, String> env :
+                List.of(Map.of("PATH", redisServer.getParent().toString()), Map.<String, String>of())) {
+            Settings settings = Settings.load(env, file);
+            BackupSettings backups =
+                    settings.backups(null, "--storage", settings.configuredTargets(java.time.Duration.ofSeconds(1)));
+            assertThat(backups.drills())
+                    .extracting(drill -> drill.target().name(), RestoreDrill.Scheduled::cron)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("given", "0 0 3 * * ?"),
+                            org.assertj.core.groups.Tuple.tuple("parse", "0 0 4 * * ?"),
+                            org.assertj.core.groups.Tuple.tuple("found", "0 0 5 ? * SUN"));
+            assertThat(backups.drills().get(0).redisServer()).contains(redisServer);
+            assertThat(backups.drills().get(1).redisServer()).isEmpty();
+            assertThat(backups.drills().get(1).how())
+                    .isEqualTo("parse-only: targets[0].backup.drill.redis-server".replace("[0]", "[1]") + " is none");
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            io.steward.backup.DrillMetrics metrics = new io.steward.backup.DrillMetrics(registry);
+            backups.drills().forEach(drill -> metrics.scheduled(drill, java.time.Instant.now()));
+            assertThat(registry.get("steward.backup.drill.schedule.interval")
+                            .tag("target", "found")
+                            .gauge()
+                            .value())
+                    .as("a week between Sunday drills, an hour more across a change of summer time")
+                    .isBetween(7 * 86400.0, 7 * 86400.0 + 3600);
+            if (env.isEmpty()) {
+                assertThat(backups.drills().get(2).redisServer()).isEmpty();
+                assertThat(backups.drills().get(2).how()).isEqualTo("parse-only: no redis-server on PATH");
+            } else {
+                assertThat(backups.drills().get(2).redisServer()).contains(redisServer);
+                assertThat(backups.drills().get(2).how()).isEqualTo(redisServer + " (on PATH)");
+            }
+        }
     }
 
     @Test

@@ -198,6 +198,24 @@ public final class RedisConnector implements AutoCloseable {
         return ClusterKeyLoader.open(first, clusterClient, target);
     }
 
+    /**
+     * A connection to a scratch server a restore drill started on {@code host:port}: plain TCP, no credentials (the
+     * drill starts it without any, bound to loopback). Throws {@link RedisCommandFailure} while nothing listens there.
+     */
+    public ScratchServer openScratchServer(String host, int port, Duration timeout) {
+        RedisURI uri = RedisURI.builder()
+                .withHost(host)
+                .withPort(port)
+                .withTimeout(timeout)
+                .withClientName("redis-steward-drill")
+                .build();
+        try {
+            return new RedisScratchServer(withHandshakeRetry(() -> client.connect(StringCodec.UTF8, uri)));
+        } catch (io.lettuce.core.RedisException failure) {
+            throw RedisCommandFailure.of(failure);
+        }
+    }
+
     /** The template's credentials, TLS and timeout, at another {@code host:port}. */
     private static RedisURI nodeUri(RedisURI template, String hostAndPort) {
         int colon = hostAndPort.lastIndexOf(':');
