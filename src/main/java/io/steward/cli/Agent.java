@@ -98,10 +98,11 @@ public final class Agent implements AutoCloseable {
         }
         collector.start();
         BackupSettings backupSettings = settings.backups();
-        ScheduledBackups backups =
-                backupSettings == null || backupSettings.schedules().isEmpty()
-                        ? null
-                        : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
+        ScheduledBackups backups = backupSettings == null
+                        || (backupSettings.schedules().isEmpty()
+                                && backupSettings.drills().isEmpty())
+                ? null
+                : ScheduledBackups.start(backupSettings, connector, exporter.registry(), clock);
         return new Agent(connector, collector, doctor, exporter, web, backups);
     }
 

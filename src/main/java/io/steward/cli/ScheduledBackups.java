@@ -8,10 +8,13 @@ import io.steward.backup.BackupMetrics;
 import io.steward.backup.BackupRunner;
 import io.steward.backup.BackupScheduler;
 import io.steward.backup.DatabaseBackupLock;
+import io.steward.backup.DrillMetrics;
+import io.steward.backup.DrillResult;
 import io.steward.backup.FileBackupLock;
 import io.steward.backup.Manifest;
 import io.steward.backup.Progress;
 import io.steward.backup.Pruner;
+import io.steward.backup.RestoreDrill;
 import io.steward.backup.ScheduleDatabase;
 import io.steward.backup.ScheduleStore;
 import io.steward.backup.SchedulerMetrics;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -61,7 +65,10 @@ final class ScheduledBackups implements AutoCloseable {
         }
         Optional<ScheduleDatabase> database = settings.scheduleStore() instanceof ScheduleStore.Jdbc jdbc
                 ? Optional.of(ScheduleDatabase.open(
-                        jdbc, BackupScheduler.threads(settings.schedules().size()) + 3))
+                        jdbc,
+                        BackupScheduler.threads(settings.schedules().size()
+                                        + settings.drills().size())
+                                + 3))
                 : Optional.empty();
         BackupLock lock = database.<BackupLock>map(DatabaseBackupLock::new)
                 .orElseGet(() -> new FileBackupLock(Path.of(System.getProperty("java.io.tmpdir"))));
@@ -82,6 +89,21 @@ final class ScheduledBackups implements AutoCloseable {
                     scheduled.target().name(),
                     scheduled.cron(),
                     fire -> backUpAndPrune(runner, pruner, scheduled, fire)));
+        }
+        DrillMetrics drillMetrics = new DrillMetrics(registry);
+        RestoreDrill drills = new RestoreDrill(
+                store,
+                connector::openScratchServer,
+                drillMetrics,
+                clock,
+                Path.of(System.getProperty("java.io.tmpdir")));
+        for (RestoreDrill.Scheduled drill : settings.drills()) {
+            drillMetrics.scheduled(drill, clock.instant());
+            lastPassed(drills, drill.target(), store)
+                    .ifPresent(passed -> drillMetrics.passedAt(drill.target().name(), passed));
+            logger.info("restore drills of {} load into {}", drill.target(), drill.how());
+            work.add(new BackupScheduler.Work(
+                    BackupScheduler.DRILL, drill.target().name(), drill.cron(), fire -> drill(drills, drill)));
         }
         String instance = AgentInstance.id();
         SchedulerMetrics schedulerMetrics =
@@ -124,6 +146,29 @@ final class ScheduledBackups implements AutoCloseable {
                 logger.warn("pruning the backups of {} failed: {}", target, failure.getMessage());
             }
         });
+    }
+
+    private static void drill(RestoreDrill drills, RestoreDrill.Scheduled drill) {
+        DrillResult result = drills.drill(drill);
+        if (result.passed()) {
+            logger.info("restore drill of {}: {}", drill.target(), result.message());
+        } else {
+            logger.warn(
+                    "restore drill of {} failed ({}): {}",
+                    drill.target(),
+                    result.reason().label(),
+                    result.message());
+        }
+    }
+
+    private static Optional<Instant> lastPassed(RestoreDrill drills, Target target, StoppableStore store) {
+        try {
+            // After a restart the drill series start from the last drill recorded in the store, by any agent.
+            return drills.lastPassed(target.name());
+        } catch (BackupException unreachable) {
+            logger.warn("cannot read the drills of {} in {}: {}", target, store.location(), unreachable.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Optional<Manifest> newest(BackupCatalog catalog, Target target, StoppableStore store) {

@@ -42,6 +42,14 @@ public final class DrillMetrics {
         scheduled(drill.target().name(), BackupScheduler.longestInterval(drill.cron(), now));
     }
 
+    /** Sets the last success from a drill recorded in the store (after the agent starts, or by another agent). */
+    public void passedAt(String target, Instant drilled) {
+        TargetState state = state(target);
+        if (state.lastSuccess.get() < drilled.toEpochMilli() / 1e3) {
+            state.lastSuccess.set(drilled.toEpochMilli() / 1e3);
+        }
+    }
+
     /** Counts a drill that ended: its success, or its failure by reason. */
     void recorded(DrillResult result, Instant finished) {
         if (result.target() == null) {

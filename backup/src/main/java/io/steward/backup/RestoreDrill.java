@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,9 +125,34 @@ public final class RestoreDrill {
         return recorded(run(manifest, redisServer, progress, System.nanoTime()));
     }
 
+    /** Counts the drill, and keeps its outcome beside the backup it drilled (a drill that found one). */
     private DrillResult recorded(DrillResult result) {
-        metrics.recorded(result, clock.instant());
+        Instant finished = clock.instant();
+        metrics.recorded(result, finished);
+        if (result.target() != null && result.backupId() != null && result.reason() != DrillFailure.STORE) {
+            DrillRecord record = DrillRecord.of(result, finished);
+            try {
+                store.createSmall(record.key(finished), record.toJson());
+            } catch (BackupException unwritable) {
+                logger.warn(
+                        "the drill of backup {} of {} is not recorded in {}: {}",
+                        result.backupId(),
+                        result.target(),
+                        store.location(),
+                        unwritable.getMessage());
+            }
+        }
         return result;
+    }
+
+    /**
+     * When the target's backups last passed a drill, as recorded in the store (by any agent): the newest record among
+     * its newest backups.
+     */
+    public Optional<Instant> lastPassed(String target) {
+        List<Manifest> newest =
+                catalog.list(Optional.of(target)).stream().limit(10).toList();
+        return DrillRecord.newestPassed(store, newest).map(DrillRecord::drilled);
     }
 
     private DrillResult failed(
