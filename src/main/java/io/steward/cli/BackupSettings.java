@@ -65,7 +65,8 @@ record BackupSettings(
                 continue;
             }
             String at = "targets[" + i + "].backup";
-            BackupOptions chosen = options(backup, file, at);
+            // A drilled target's backups count their RDB's keys: the drill compares what it loads with them.
+            BackupOptions chosen = options(backup, file, at).countingKeys(backup.drill() != null);
             options.put(targets.get(i).name(), chosen);
             if (backup.schedule() != null) {
                 Optional<String> problem = BackupScheduler.problemWith(backup.schedule());

@@ -11,9 +11,17 @@ import java.time.Duration;
  * @param maxLag a replica is used only when its primary heard from it at most this long ago
  * @param parallel how many shards of a Cluster are copied at once
  * @param allowMigrating take a Cluster's backup set even while slots are migrating
+ * @param countKeys count the RDB's keys per database as it streams (a restore drill compares them), rather than
+ *     record {@code INFO keyspace}'s after the save
  */
 public record BackupOptions(
-        Duration timeout, Source source, Prefer prefer, Duration maxLag, int parallel, boolean allowMigrating) {
+        Duration timeout,
+        Source source,
+        Prefer prefer,
+        Duration maxLag,
+        int parallel,
+        boolean allowMigrating,
+        boolean countKeys) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
     public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(10);
@@ -42,20 +50,29 @@ public record BackupOptions(
         }
     }
 
+    public BackupOptions(
+            Duration timeout, Source source, Prefer prefer, Duration maxLag, int parallel, boolean allowMigrating) {
+        this(timeout, source, prefer, maxLag, parallel, allowMigrating, false);
+    }
+
     public static BackupOptions defaults() {
         return new BackupOptions(
                 DEFAULT_TIMEOUT, Source.AUTO, Prefer.REPLICA, DEFAULT_MAX_LAG, DEFAULT_PARALLEL, false);
     }
 
     public BackupOptions withTimeout(Duration newTimeout) {
-        return new BackupOptions(newTimeout, source, prefer, maxLag, parallel, allowMigrating);
+        return new BackupOptions(newTimeout, source, prefer, maxLag, parallel, allowMigrating, countKeys);
     }
 
     public BackupOptions withSource(Source newSource) {
-        return new BackupOptions(timeout, newSource, prefer, maxLag, parallel, allowMigrating);
+        return new BackupOptions(timeout, newSource, prefer, maxLag, parallel, allowMigrating, countKeys);
     }
 
     public BackupOptions allowingMigrating(boolean allow) {
-        return new BackupOptions(timeout, source, prefer, maxLag, parallel, allow);
+        return new BackupOptions(timeout, source, prefer, maxLag, parallel, allow, countKeys);
+    }
+
+    public BackupOptions countingKeys(boolean count) {
+        return new BackupOptions(timeout, source, prefer, maxLag, parallel, allowMigrating, count);
     }
 }

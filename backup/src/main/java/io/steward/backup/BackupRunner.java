@@ -49,7 +49,13 @@ public final class BackupRunner {
     private static final Duration FRESHNESS = Duration.ofMinutes(1);
 
     /** One server's RDB in the store: where it came from, what it is, where it is kept, and the keys it holds. */
-    record NodeCopy(Manifest.Source source, Manifest.Rdb rdb, Manifest.Stored stored, Map<String, Long> keys) {}
+    /** @param keysCounted whether {@code keys} were counted in the RDB itself, not read from INFO after the save */
+    record NodeCopy(
+            Manifest.Source source,
+            Manifest.Rdb rdb,
+            Manifest.Stored stored,
+            Map<String, Long> keys,
+            boolean keysCounted) {}
 
     private final SaveControl.Opener redis;
     private final Function<Target, GroupSurvey.Result> survey;
@@ -163,7 +169,8 @@ public final class BackupRunner {
                 dataKey,
                 options,
                 progress);
-        return new NodeCopy(copy.source().because(chosen.why()), copy.rdb(), copy.stored(), copy.keys());
+        return new NodeCopy(
+                copy.source().because(chosen.why()), copy.rdb(), copy.stored(), copy.keys(), copy.keysCounted());
     }
 
     /**
@@ -197,7 +204,7 @@ public final class BackupRunner {
             RdbUpload.Result upload;
             try {
                 upload = new RdbUpload(store, compression)
-                        .upload(rdb, channel.size(), true, file.toString(), dataKey, progress);
+                        .upload(rdb, channel.size(), true, file.toString(), dataKey, options.countKeys(), progress);
             } catch (RdbUpload.SourceFailure unreadable) {
                 throw new BackupException(
                         BackupFailure.RDB_UNREADABLE,
@@ -246,6 +253,7 @@ public final class BackupRunner {
                                 !handshake.diskless(),
                                 "the RDB sent by " + node.address(),
                                 dataKey,
+                                options.countKeys(),
                                 progress);
             } catch (RdbUpload.SourceFailure lost) {
                 throw ReplicationFailures.lostDuringTransfer(node, lost);
@@ -264,8 +272,12 @@ public final class BackupRunner {
             RdbUpload.Result upload,
             String dataKey) {
         Map<String, Long> keys = new LinkedHashMap<>();
-        for (Keyspace.Database db : state.keyspace().databases()) {
-            keys.put(db.name(), db.keys());
+        if (upload.keys().isPresent()) {
+            keys.putAll(upload.keys().get());
+        } else {
+            for (Keyspace.Database db : state.keyspace().databases()) {
+                keys.put(db.name(), db.keys());
+            }
         }
         Manifest.Source source = new Manifest.Source(
                 node.address(),
@@ -287,21 +299,23 @@ public final class BackupRunner {
                         upload.rdb().sha256(),
                         upload.rdb().crc64()),
                 new Manifest.Stored(dataKey, compression.label(), upload.storedSize(), upload.storedSha256()),
-                keys);
+                keys,
+                upload.keys().isPresent());
     }
 
     private Manifest manifest(Target target, String id, Instant started, NodeCopy copy) {
         return new Manifest(
-                Manifest.SCHEMA_VERSION,
-                id,
-                target.name(),
-                started.toString(),
-                clock.instant().toString(),
-                copy.source(),
-                copy.rdb(),
-                copy.stored(),
-                copy.keys(),
-                agentVersion);
+                        Manifest.SCHEMA_VERSION,
+                        id,
+                        target.name(),
+                        started.toString(),
+                        clock.instant().toString(),
+                        copy.source(),
+                        copy.rdb(),
+                        copy.stored(),
+                        copy.keys(),
+                        agentVersion)
+                .withKeysCounted(copy.keysCounted());
     }
 
     private SaveControl open(Target target) {

@@ -138,7 +138,10 @@ final class ClusterBackup {
                     copy.keys(),
                     shard.openSlots()));
         }
+        boolean counted =
+                plan.stream().allMatch(shard -> copies.done().get(shard).keysCounted());
         Manifest manifest = Manifest.ofSet(id, cluster.name(), started, clock.instant(), shards, agentVersion)
+                .withKeysCounted(counted)
                 .scheduledFor(fire);
         try {
             store.createSmall(BackupLayout.key(cluster.name(), id, Manifest.FILE_NAME), manifest.toJson());

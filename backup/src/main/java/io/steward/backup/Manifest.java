@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param keys keys per database ({@code db0} -> count) from {@code INFO keyspace} when the save finished; of a set,
  *     the shards' summed
  * @param shards of a backup set, every shard; absent for one RDB
+ * @param keysCounted true when {@code keys} were counted in the RDB as it streamed (exact: what the backup holds);
+ *     absent when they are {@code INFO keyspace}'s after the save, which a server written to meanwhile no longer
+ *     matches
  * @param scheduled of a scheduled backup, the fire it was taken for and the agent that took it; absent for one taken
  *     by {@code backup run}
  */
@@ -39,7 +42,8 @@ public record Manifest(
         Map<String, Long> keys,
         String agentVersion,
         List<Shard> shards,
-        Scheduled scheduled) {
+        Scheduled scheduled,
+        Boolean keysCounted) {
 
     /** The schema of a backup of one RDB. */
     public static final int SCHEMA_VERSION = 1;
@@ -149,7 +153,20 @@ public record Manifest(
             Stored stored,
             Map<String, Long> keys,
             String agentVersion) {
-        this(schemaVersion, id, target, startedAt, finishedAt, source, rdb, stored, keys, agentVersion, null, null);
+        this(
+                schemaVersion,
+                id,
+                target,
+                startedAt,
+                finishedAt,
+                source,
+                rdb,
+                stored,
+                keys,
+                agentVersion,
+                null,
+                null,
+                null);
     }
 
     /** The same backup, recorded as taken for a scheduled fire (or as is for none). */
@@ -166,8 +183,33 @@ public record Manifest(
                         keys,
                         agentVersion,
                         shards,
-                        given))
+                        given,
+                        keysCounted))
                 .orElse(this);
+    }
+
+    /** The same backup, its keys recorded as counted in the RDB (or as INFO's). */
+    Manifest withKeysCounted(boolean counted) {
+        return new Manifest(
+                schemaVersion,
+                id,
+                target,
+                startedAt,
+                finishedAt,
+                source,
+                rdb,
+                stored,
+                keys,
+                agentVersion,
+                shards,
+                scheduled,
+                counted ? Boolean.TRUE : null);
+    }
+
+    /** Whether the keys per database are the RDB's own count. */
+    @JsonIgnore
+    public boolean keysExact() {
+        return Boolean.TRUE.equals(keysCounted);
     }
 
     /** A Cluster's backup set: one RDB per shard. */
@@ -187,6 +229,7 @@ public record Manifest(
                 keys,
                 agentVersion,
                 List.copyOf(shards),
+                null,
                 null);
     }
 

@@ -9,6 +9,8 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Streams one RDB in a single pass through the checks (header, CRC-64, SHA-256), compression and the store, a
@@ -19,7 +21,8 @@ final class RdbUpload {
     private static final int CHUNK = 1 << 20;
 
     /** What was stored: the RDB's digest, and the stored object's size and SHA-256. */
-    record Result(RdbDigest rdb, long storedSize, String storedSha256) {}
+    /** @param keys the keys per database counted in the RDB as it streamed; empty when not counted */
+    record Result(RdbDigest rdb, long storedSize, String storedSha256, Optional<Map<String, Long>> keys) {}
 
     /** Reading the RDB failed (the file, or the connection it arrives on), as opposed to writing the store. */
     static final class SourceFailure extends RuntimeException {
@@ -49,27 +52,40 @@ final class RdbUpload {
      * @param knownSize whether {@code expectedSize} is exact, so progress can show a fraction
      * @param what the RDB's origin, for messages
      */
-    Result upload(InputStream rdb, long expectedSize, boolean knownSize, String what, String key, Progress progress) {
+    Result upload(
+            InputStream rdb,
+            long expectedSize,
+            boolean knownSize,
+            String what,
+            String key,
+            boolean countKeys,
+            Progress progress) {
         RdbChecker checker = new RdbChecker(what);
         ObjectWriter writer = store.create(key, expectedSize);
+        Optional<RdbKeyCount> count = countKeys ? Optional.of(new RdbKeyCount(what)) : Optional.empty();
         try {
             DigestingOutputStream stored = new DigestingOutputStream(writer);
             try (OutputStream compressed = compression.compress(stored)) {
                 byte[] buffer = new byte[CHUNK];
                 for (int n; (n = read(rdb, buffer, checker.size())) >= 0; ) {
                     checker.update(buffer, 0, n);
+                    int length = n;
+                    count.ifPresent(counter -> counter.accept(buffer, 0, length));
                     compressed.write(buffer, 0, n);
                     progress.update(Progress.Phase.UPLOADING, checker.size(), knownSize ? expectedSize : 0);
                 }
             }
             RdbDigest digest = checker.finish();
+            Optional<Map<String, Long>> keys = count.flatMap(RdbKeyCount::finish);
             writer.commit();
-            return new Result(digest, stored.count(), stored.sha256());
+            return new Result(digest, stored.count(), stored.sha256(), keys);
         } catch (BackupException | SourceFailure failure) {
             writer.abort();
+            count.ifPresent(RdbKeyCount::close);
             throw failure;
         } catch (IOException | RuntimeException failure) {
             writer.abort();
+            count.ifPresent(RdbKeyCount::close);
             throw new BackupException(
                     BackupFailure.STORE_ERROR,
                     "writing the backup to " + store.location() + " failed: " + RootCause.message(failure)

@@ -259,7 +259,7 @@ public final class RestoreDrill {
                 try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
                     readKeys(rdb, rdb, null, tally, what);
                 }
-                return KeyComparison.of(part.name(), what, expected, tally, null);
+                return KeyComparison.of(part.name(), what, expected, manifest.keysExact(), tally, null);
             }
             Path dir = scratchDirectory();
             try {
@@ -279,7 +279,7 @@ public final class RestoreDrill {
                         KeyComparison.databases(expected, tally),
                         what,
                         part.rdb().version());
-                return KeyComparison.of(part.name(), what, expected, tally, loaded);
+                return KeyComparison.of(part.name(), what, expected, manifest.keysExact(), tally, loaded);
             } finally {
                 deleteRecursively(dir);
             }
