@@ -21,19 +21,26 @@ public final class ScheduleDatabase implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final ScheduleStore.Jdbc store;
-    private final HikariDataSource pool;
+    private final int connections;
+    private HikariDataSource pool;
+    private boolean closed;
 
-    private ScheduleDatabase(ScheduleStore.Jdbc store, HikariDataSource pool) {
+    private ScheduleDatabase(ScheduleStore.Jdbc store, int connections) {
         this.store = store;
-        this.pool = pool;
+        this.connections = connections;
     }
 
     /**
-     * A pool that connects when first asked, so a database that is down now does not stop the agent from starting.
+     * The database, its pool made when first used (a command that only takes a backup lock needs none), connecting
+     * when asked, so a database that is down now does not stop the agent from starting.
      *
      * @param connections at most this many pooled sessions (Quartz's threads and its cluster housekeeping)
      */
     public static ScheduleDatabase open(ScheduleStore.Jdbc store, int connections) {
+        return new ScheduleDatabase(store, connections);
+    }
+
+    private static HikariDataSource pooled(ScheduleStore.Jdbc store, int connections) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("steward-schedule");
         config.setJdbcUrl(store.url());
@@ -50,7 +57,7 @@ public final class ScheduleDatabase implements AutoCloseable {
         config.setAutoCommit(false);
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("ApplicationName", "redis-steward");
-        return new ScheduleDatabase(store, new HikariDataSource(config));
+        return new HikariDataSource(config);
     }
 
     public ScheduleStore.Jdbc store() {
@@ -58,7 +65,13 @@ public final class ScheduleDatabase implements AutoCloseable {
     }
 
     /** The pool Quartz's job store takes its connections from. */
-    DataSource pool() {
+    synchronized DataSource pool() {
+        if (closed) {
+            throw new IllegalStateException("the schedule database's pool is closed");
+        }
+        if (pool == null) {
+            pool = pooled(store, connections);
+        }
         return pool;
     }
 
@@ -78,7 +91,7 @@ public final class ScheduleDatabase implements AutoCloseable {
 
     /** Creates the schedule's tables when they are missing; checks them when present. */
     public void prepareSchema() {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = pool().getConnection()) {
             new QuartzSchema(store.tablePrefix()).prepare(connection);
         } catch (SQLException failure) {
             throw failure(failure);
@@ -89,7 +102,7 @@ public final class ScheduleDatabase implements AutoCloseable {
     int members(String scheduleName, Duration within) {
         String sql = "SELECT count(*) FROM " + store.tablePrefix()
                 + "SCHEDULER_STATE WHERE SCHED_NAME = ? AND LAST_CHECKIN_TIME >= ?";
-        try (Connection connection = pool.getConnection();
+        try (Connection connection = pool().getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, scheduleName);
             statement.setLong(2, System.currentTimeMillis() - within.toMillis());
@@ -146,7 +159,10 @@ public final class ScheduleDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        pool.close();
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) {
+            pool.close();
+        }
     }
 }
