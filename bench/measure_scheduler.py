@@ -78,7 +78,7 @@ class State:
             elif name == "steward_scheduler_members":
                 self.members = value
             elif name == "steward_scheduler_info":
-                self.instance = labels.get("instance", "")
+                self.instance = labels.get("agent", "")
             elif name == "steward_scheduler_jobs_run_total" and labels.get("kind") == "backup":
                 self.runs[labels.get("target", "")] = value
             elif name == "steward_scheduler_jobs_recovered_total":

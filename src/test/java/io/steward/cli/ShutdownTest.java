@@ -3,7 +3,6 @@ package io.steward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.steward.testing.FreePort;
 import io.steward.testing.Http;
 import io.steward.testing.RedisServer;
 import io.steward.testing.S3Server;
@@ -18,13 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,29 +37,6 @@ class ShutdownTest {
     @TempDir
     Path dir;
 
-    /** The agent in a JVM of its own, from this test's class path, logging as the packaged jar does. */
-    private static Process serve(Path config, int port, Map<String, String> env, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-Xmx128m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--config",
-                config.toString(),
-                "--web.listen-address",
-                "127.0.0.1:" + port,
-                "--timeout",
-                "2s"));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
     private static String read(Path log) {
         try {
             return Files.readString(log);
@@ -71,32 +45,19 @@ class ShutdownTest {
         }
     }
 
-    /** Sends SIGTERM and waits for the exit; a process that does not stop is killed and fails the test. */
-    private static int terminate(Process agent, Path log) throws InterruptedException {
-        agent.destroy();
-        if (!agent.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-            agent.destroyForcibly();
-            throw new AssertionError("the agent did not stop on SIGTERM:\n" + read(log));
-        }
-        return agent.exitValue();
-    }
-
     @Test
     void sigtermStopsTheAgentWithOneLineAndExitZero() throws Exception {
         Path log = dir.resolve("agent.log");
-        int port = FreePort.find();
         try (RedisServer redis = RedisServer.start()) {
             Path config = Files.writeString(
                     dir.resolve("steward.yaml"), TestAgents.yaml(TestAgents.entry("cache", redis.uri())));
-            Process agent = serve(config, port, Map.of(), log);
+            ServeProcess agent = ServeProcess.start(config, log, Map.of());
             try {
                 await().atMost(PATIENCE)
                         .ignoreExceptions()
-                        .until(() -> Http.get("http://127.0.0.1:" + port + "/-/ready")
-                                        .statusCode()
-                                == 200);
+                        .until(() -> Http.get(agent.base() + "/-/ready").statusCode() == 200);
             } finally {
-                assertThat(terminate(agent, log)).as(read(log)).isZero();
+                assertThat(agent.terminate()).as(read(log)).isZero();
             }
         }
         List<String> lines = read(log).lines().toList();
@@ -110,7 +71,6 @@ class ShutdownTest {
     @Test
     void sigtermDuringAnUploadAbortsItAndLeavesNothingInTheStore() throws Exception {
         Path log = dir.resolve("agent.log");
-        int port = FreePort.find();
         try (RedisServer redis = RedisServer.start();
                 S3Server s3 = S3Server.start();
                 StallingForwarder slowStore =
@@ -138,15 +98,14 @@ class ShutdownTest {
                                     null,
                                     null,
                                     new StewardConfig.Backup("* * * * * ?", null))));
-            Process agent = serve(
+            ServeProcess agent = ServeProcess.start(
                     config,
-                    port,
-                    Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, S3Server.SECRET_KEY),
-                    log);
+                    log,
+                    Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, S3Server.SECRET_KEY));
             try {
                 await().atMost(PATIENCE).until(slowStore::stalled);
             } finally {
-                assertThat(terminate(agent, log)).as(read(log)).isZero();
+                assertThat(agent.terminate()).as(read(log)).isZero();
             }
             try (S3Client client = s3.client()) {
                 assertThat(client.listObjectsV2(list -> list.bucket("backups")).contents())

@@ -171,25 +171,15 @@ public record Manifest(
 
     /** The same backup, recorded as taken for a scheduled fire (or as is for none). */
     Manifest scheduledFor(Optional<Scheduled> fire) {
-        return fire.map(given -> new Manifest(
-                        schemaVersion,
-                        id,
-                        target,
-                        startedAt,
-                        finishedAt,
-                        source,
-                        rdb,
-                        stored,
-                        keys,
-                        agentVersion,
-                        shards,
-                        given,
-                        keysCounted))
-                .orElse(this);
+        return fire.map(given -> with(given, keysCounted)).orElse(this);
     }
 
     /** The same backup, its keys recorded as counted in the RDB (or as INFO's). */
     Manifest withKeysCounted(boolean counted) {
+        return with(scheduled, counted ? Boolean.TRUE : null);
+    }
+
+    private Manifest with(Scheduled newScheduled, Boolean newKeysCounted) {
         return new Manifest(
                 schemaVersion,
                 id,
@@ -202,8 +192,8 @@ public record Manifest(
                 keys,
                 agentVersion,
                 shards,
-                scheduled,
-                counted ? Boolean.TRUE : null);
+                newScheduled,
+                newKeysCounted);
     }
 
     /** Whether the keys per database are the RDB's own count. */
