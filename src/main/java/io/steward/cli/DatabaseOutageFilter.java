@@ -30,10 +30,19 @@ final class DatabaseOutageFilter extends TurboFilter {
         return lostConnection(thrown) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 
-    /** A connection refused, timed out or ended by the server (SQL states 08: connection, 57P: shutdown). */
+    /**
+     * A connection refused, timed out or ended by the server (SQL states 08: connection, 57P: shutdown), or one the
+     * pool had already closed for that reason (Quartz then fails to roll it back).
+     */
     private static boolean lostConnection(Throwable thrown) {
         for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException) {
+                return true;
+            }
+            StackTraceElement[] where = cause.getStackTrace();
+            if (cause instanceof SQLException
+                    && where.length > 0
+                    && where[0].getClassName().startsWith("com.zaxxer.hikari.pool.ProxyConnection")) {
                 return true;
             }
             if (cause instanceof SQLException sql && sql.getSQLState() != null) {

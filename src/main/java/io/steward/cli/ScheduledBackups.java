@@ -88,7 +88,7 @@ final class ScheduledBackups implements AutoCloseable {
                     BackupScheduler.BACKUP,
                     scheduled.target().name(),
                     scheduled.cron(),
-                    fire -> backUpAndPrune(runner, pruner, scheduled, fire)));
+                    fire -> backUpAndPrune(runner, pruner, catalog, scheduled, fire)));
         }
         DrillMetrics drillMetrics = new DrillMetrics(registry);
         RestoreDrill drills = new RestoreDrill(
@@ -108,7 +108,7 @@ final class ScheduledBackups implements AutoCloseable {
         String instance = AgentInstance.id();
         SchedulerMetrics schedulerMetrics =
                 new SchedulerMetrics(registry, database.isPresent() ? "jdbc" : "memory", instance);
-        CatchUp catchUp = new CatchUp(catalog, settings.schedules(), clock);
+        CatchUp catchUp = new CatchUp(catalog, clock);
         if (database.isEmpty()) {
             BackupScheduler scheduler = BackupScheduler.inMemory(work, schedulerMetrics);
             catchUp.after(scheduler, scheduler.schedule());
@@ -126,9 +126,13 @@ final class ScheduledBackups implements AutoCloseable {
     private static void backUpAndPrune(
             BackupRunner runner,
             Optional<Pruner> prune,
+            BackupCatalog catalog,
             BackupScheduler.Scheduled scheduled,
             BackupScheduler.Fire fire) {
         Target target = scheduled.target();
+        if (fire.recovered() && takenAlready(catalog, target, fire)) {
+            return;
+        }
         try {
             runner.run(target, scheduled.options(), Progress.NONE, Optional.of(fire.manifestEntry()));
         } catch (BackupException failure) {
@@ -146,6 +150,26 @@ final class ScheduledBackups implements AutoCloseable {
                 logger.warn("pruning the backups of {} failed: {}", target, failure.getMessage());
             }
         });
+    }
+
+    /**
+     * Whether the backup of a recovered fire is in the store already. Agents that lost the database for a while each
+     * look dead to the others when it is back, so the job of a fire whose backup finished meanwhile may be recovered
+     * all the same: the store says whether it was taken.
+     */
+    private static boolean takenAlready(BackupCatalog catalog, Target target, BackupScheduler.Fire fire) {
+        try {
+            Optional<Manifest> taken = catalog.takenFor(target.name(), fire.due());
+            taken.ifPresent(backup -> logger.info(
+                    "backup of {} for the fire at {}: taken already ({} by {}), not again",
+                    target,
+                    fire.due(),
+                    backup.id(),
+                    backup.scheduled().agent()));
+            return taken.isPresent();
+        } catch (BackupException unreadable) {
+            return false; // the backup itself meets the store's trouble and says so
+        }
     }
 
     private static void drill(RestoreDrill drills, RestoreDrill.Scheduled drill) {
@@ -185,7 +209,7 @@ final class ScheduledBackups implements AutoCloseable {
      * One backup now for each target new to the schedule whose newest backup is older than the last time its schedule
      * should have fired: the agent was not running. (A schedule that was already there, shared, catches up by itself.)
      */
-    private record CatchUp(BackupCatalog catalog, List<BackupScheduler.Scheduled> schedules, Clock clock) {
+    private record CatchUp(BackupCatalog catalog, Clock clock) {
         void after(BackupScheduler scheduler, List<BackupScheduler.Work> created) {
             Date now = Date.from(clock.instant());
             for (BackupScheduler.Work work : created) {

@@ -41,6 +41,25 @@ public final class BackupCatalog {
         return manifests;
     }
 
+    /**
+     * The target's complete backup taken for the scheduled fire due at {@code due}, if any: only the manifests of
+     * backups begun since are read (a backup's id starts with the second it began).
+     */
+    public Optional<Manifest> takenFor(String target, Instant due) {
+        String since = BackupLayout.newId(due).substring(0, "yyyyMMddTHHmmssZ".length());
+        for (Directory dir : directories(BackupLayout.targetDir(target) + "/").values()) {
+            if (dir.manifest == null || dir.id.compareTo(since) < 0) {
+                continue;
+            }
+            Manifest manifest = read(dir.manifest);
+            if (manifest.scheduled() != null
+                    && due.toString().equals(manifest.scheduled().fireTime())) {
+                return Optional.of(manifest);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The backup with this id, or empty. */
     public Optional<Manifest> find(String id) {
         if (!BackupLayout.ID.matcher(id).matches()) {

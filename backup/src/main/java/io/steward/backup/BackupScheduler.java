@@ -14,9 +14,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -103,7 +100,7 @@ public final class BackupScheduler implements AutoCloseable {
     private final Map<JobKey, Work> work;
     private final SchedulerMetrics metrics;
     private final Optional<ScheduleDatabase> database;
-    private final ScheduledExecutorService census;
+    private final Optional<ScheduleCensus> census;
 
     private BackupScheduler(
             List<Work> work, Properties properties, Optional<ScheduleDatabase> database, SchedulerMetrics metrics) {
@@ -121,13 +118,7 @@ public final class BackupScheduler implements AutoCloseable {
         } catch (SchedulerException failure) {
             throw new IllegalStateException("cannot set up the scheduler: " + failure.getMessage(), failure);
         }
-        this.census = database.isPresent()
-                ? Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "steward-schedule-census");
-                    thread.setDaemon(true);
-                    return thread;
-                })
-                : null;
+        this.census = database.map(shared -> new ScheduleCensus(shared, SHARED_NAME, metrics));
         work.forEach(each -> metrics.register(each.kind(), each.target()));
     }
 
@@ -270,10 +261,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
         metrics.up(true);
         metrics.members(1);
-        database.ifPresent(shared -> {
-            Duration every = shared.store().checkinInterval();
-            census.scheduleWithFixedDelay(() -> countMembers(shared), 0, every.toMillis(), TimeUnit.MILLISECONDS);
-        });
+        census.ifPresent(ScheduleCensus::start);
     }
 
     /** Runs the work once now, on whichever agent sharing the schedule takes it: a catch-up after downtime. */
@@ -282,30 +270,6 @@ public final class BackupScheduler implements AutoCloseable {
             scheduler.triggerJob(each.key());
         } catch (SchedulerException failure) {
             logger.warn("cannot run the missed {} of {} now: {}", each.kind(), each.target(), failure.getMessage());
-        }
-    }
-
-    private volatile String lastCensusProblem = "";
-
-    private void countMembers(ScheduleDatabase shared) {
-        try {
-            // A member checks in every interval; one silent for two is about to be taken for dead.
-            metrics.members(
-                    shared.members(SHARED_NAME, shared.store().checkinInterval().multipliedBy(2)));
-            metrics.up(true);
-            if (!lastCensusProblem.isEmpty()) {
-                logger.info(
-                        "the schedule database {} answers again", shared.store().where());
-                lastCensusProblem = "";
-            }
-        } catch (ScheduleDatabaseException failure) {
-            metrics.up(false);
-            if (!failure.getMessage().equals(lastCensusProblem)) {
-                logger.warn("{}; scheduled backups and drills wait until it is back", failure.getMessage());
-                lastCensusProblem = failure.getMessage();
-            }
-        } catch (RuntimeException unexpected) {
-            logger.warn("cannot count the agents sharing the schedule: {}", unexpected.toString());
         }
     }
 
@@ -340,9 +304,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        if (census != null) {
-            census.shutdownNow();
-        }
+        census.ifPresent(ScheduleCensus::close);
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException failure) {
