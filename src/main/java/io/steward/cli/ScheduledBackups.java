@@ -27,8 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +60,19 @@ final class ScheduledBackups implements AutoCloseable {
         StoppableStore store = new StoppableStore(settings.openStore());
         BackupMetrics metrics = new BackupMetrics(registry);
         BackupCatalog catalog = new BackupCatalog(store);
+        // What the store holds now, read once per target: the series start from it, not from "never".
+        Map<String, List<Manifest>> stored = new HashMap<>();
+        settings.schedules()
+                .forEach(each ->
+                        stored.computeIfAbsent(each.target().name(), name -> stored(catalog, each.target(), store)));
+        settings.drills()
+                .forEach(each ->
+                        stored.computeIfAbsent(each.target().name(), name -> stored(catalog, each.target(), store)));
         for (BackupScheduler.Scheduled scheduled : settings.schedules()) {
             metrics.register(scheduled.target().name());
             metrics.scheduled(
                     scheduled.target().name(), BackupScheduler.longestInterval(scheduled.cron(), clock.instant()));
-            newest(catalog, scheduled.target(), store).ifPresent(metrics::restoreFrom);
+            stored.get(scheduled.target().name()).stream().findFirst().ifPresent(metrics::restoreFrom);
         }
         Optional<ScheduleDatabase> database = settings.scheduleStore() instanceof ScheduleStore.Jdbc jdbc
                 ? Optional.of(ScheduleDatabase.open(
@@ -99,7 +110,7 @@ final class ScheduledBackups implements AutoCloseable {
                 Path.of(System.getProperty("java.io.tmpdir")));
         for (RestoreDrill.Scheduled drill : settings.drills()) {
             drillMetrics.scheduled(drill, clock.instant());
-            lastPassed(drills, drill.target(), store)
+            lastPassed(drills, stored.get(drill.target().name()), drill.target(), store)
                     .ifPresent(passed -> drillMetrics.passedAt(drill.target().name(), passed));
             logger.info("restore drills of {} load into {}", drill.target(), drill.how());
             work.add(new BackupScheduler.Work(
@@ -108,16 +119,18 @@ final class ScheduledBackups implements AutoCloseable {
         String instance = AgentInstance.id();
         SchedulerMetrics schedulerMetrics =
                 new SchedulerMetrics(registry, database.isPresent() ? "jdbc" : "memory", instance);
-        CatchUp catchUp = new CatchUp(catalog, clock);
         if (database.isEmpty()) {
             BackupScheduler scheduler = BackupScheduler.inMemory(work, schedulerMetrics);
-            catchUp.after(scheduler, scheduler.schedule());
+            // Scheduled at once: the store read above is still what it holds.
+            new CatchUp(target -> stored.get(target).stream().findFirst(), clock)
+                    .after(scheduler, scheduler.schedule());
             scheduler.start();
             return new ScheduledBackups(store, database, SharedScheduleStarter.started(scheduler));
         }
         SharedScheduleStarter starter = SharedScheduleStarter.start(
                 () -> BackupScheduler.shared(work, database.get(), instance, schedulerMetrics),
-                catchUp::after,
+                // Maybe long after the start, once the database answers: the store is read again then.
+                new CatchUp(target -> catalog.list(Optional.of(target)).stream().findFirst(), clock)::after,
                 schedulerMetrics,
                 database.get().store());
         return new ScheduledBackups(store, database, starter);
@@ -185,23 +198,24 @@ final class ScheduledBackups implements AutoCloseable {
         }
     }
 
-    private static Optional<Instant> lastPassed(RestoreDrill drills, Target target, StoppableStore store) {
+    private static Optional<Instant> lastPassed(
+            RestoreDrill drills, List<Manifest> backups, Target target, StoppableStore store) {
         try {
             // After a restart the drill series start from the last drill recorded in the store, by any agent.
-            return drills.lastPassed(target.name());
+            return drills.lastPassed(backups);
         } catch (BackupException unreachable) {
             logger.warn("cannot read the drills of {} in {}: {}", target, store.location(), unreachable.getMessage());
             return Optional.empty();
         }
     }
 
-    private static Optional<Manifest> newest(BackupCatalog catalog, Target target, StoppableStore store) {
+    /** The target's complete backups, newest first; none when the store cannot be read now (said in the log). */
+    private static List<Manifest> stored(BackupCatalog catalog, Target target, StoppableStore store) {
         try {
-            // After a restart the metrics start from the newest backup already stored, not from "never".
-            return catalog.list(Optional.of(target.name())).stream().findFirst();
+            return catalog.list(Optional.of(target.name()));
         } catch (BackupException unreachable) {
             logger.warn("cannot read the backups of {} in {}: {}", target, store.location(), unreachable.getMessage());
-            return Optional.empty();
+            return List.of();
         }
     }
 
@@ -209,7 +223,7 @@ final class ScheduledBackups implements AutoCloseable {
      * One backup now for each target new to the schedule whose newest backup is older than the last time its schedule
      * should have fired: the agent was not running. (A schedule that was already there, shared, catches up by itself.)
      */
-    private record CatchUp(BackupCatalog catalog, Clock clock) {
+    private record CatchUp(Function<String, Optional<Manifest>> newestOf, Clock clock) {
         void after(BackupScheduler scheduler, List<BackupScheduler.Work> created) {
             Date now = Date.from(clock.instant());
             for (BackupScheduler.Work work : created) {
@@ -217,8 +231,7 @@ final class ScheduledBackups implements AutoCloseable {
                     continue;
                 }
                 try {
-                    Optional<Manifest> newest =
-                            catalog.list(Optional.of(work.target())).stream().findFirst();
+                    Optional<Manifest> newest = newestOf.apply(work.target());
                     if (newest.isEmpty()) {
                         continue;
                     }

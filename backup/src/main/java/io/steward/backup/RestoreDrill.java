@@ -146,13 +146,14 @@ public final class RestoreDrill {
     }
 
     /**
-     * When the target's backups last passed a drill, as recorded in the store (by any agent): the newest record among
+     * When a target's backups last passed a drill, as recorded in the store (by any agent): the newest record among
      * its newest backups.
+     *
+     * @param backups the target's complete backups, newest first ({@link BackupCatalog#list})
      */
-    public Optional<Instant> lastPassed(String target) {
-        List<Manifest> newest =
-                catalog.list(Optional.of(target)).stream().limit(10).toList();
-        return DrillRecord.newestPassed(store, newest).map(DrillRecord::drilled);
+    public Optional<Instant> lastPassed(List<Manifest> backups) {
+        return DrillRecord.newestPassed(store, backups.stream().limit(10).toList())
+                .map(DrillRecord::drilled);
     }
 
     private DrillResult failed(
