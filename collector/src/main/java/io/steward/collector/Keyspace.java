@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code INFO keyspace}: the logical databases that hold keys, in the server's order. */
 public record Keyspace(List<Database> databases) {
@@ -31,22 +32,39 @@ public record Keyspace(List<Database> databases) {
         return databases.stream().mapToLong(Database::keys).sum();
     }
 
-    /** A line whose index or key count is not a number is left out, as if the server had not sent it. */
+    /**
+     * A line whose index or key count is not a number is left out, as if the server had not sent it; so is one whose
+     * index is not written as Redis writes it ({@code db+1}, {@code db01}, {@code db4294967296}), which would
+     * otherwise be listed under another database's name.
+     */
     static Keyspace from(RedisInfo info) {
         List<Database> databases = new ArrayList<>();
         info.section("keyspace").forEach((field, value) -> {
-            if (!field.startsWith("db")) {
+            OptionalInt index = index(field);
+            if (index.isEmpty()) {
                 return;
             }
             Map<String, String> fields = InfoParser.nested(value);
-            Numbers.wholeNumber(field.substring(2))
-                    .ifPresent(index -> Numbers.wholeNumber(fields.get("keys"))
-                            .ifPresent(keys -> databases.add(new Database(
-                                    (int) index,
-                                    keys,
-                                    Numbers.wholeNumber(fields.get("expires")).orElse(0),
-                                    Numbers.wholeNumber(fields.get("avg_ttl")).orElse(0)))));
+            Numbers.wholeNumber(fields.get("keys"))
+                    .ifPresent(keys -> databases.add(new Database(
+                            index.getAsInt(),
+                            keys,
+                            Numbers.wholeNumber(fields.get("expires")).orElse(0),
+                            Numbers.wholeNumber(fields.get("avg_ttl")).orElse(0))));
         });
         return new Keyspace(databases);
+    }
+
+    /** The index of {@code db<index>}, when the rest is the decimal digits of a database's index and nothing else. */
+    private static OptionalInt index(String field) {
+        if (!field.startsWith("db") || field.length() < 3 || field.length() > 12) {
+            return OptionalInt.empty();
+        }
+        String digits = field.substring(2);
+        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9') || (digits.length() > 1 && digits.charAt(0) == '0')) {
+            return OptionalInt.empty();
+        }
+        long index = Long.parseLong(digits);
+        return index > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) index);
     }
 }
