@@ -72,8 +72,13 @@ final class SentinelFields {
                 .orElseThrow(() -> new IllegalArgumentException(command + " field " + name + " is not a number"));
     }
 
+    /** A field that is an {@code int} (a port, a count); one beyond that range is no such field. */
     int small(String name) {
-        return Math.toIntExact(whole(name));
+        long value = whole(name);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(command + " field " + name + " is out of range: " + value);
+        }
+        return (int) value;
     }
 
     /** A field sent only in some states (an instance down) or by some versions. */
