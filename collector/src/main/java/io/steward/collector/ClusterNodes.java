@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -80,7 +81,8 @@ public record ClusterNodes(List<ClusterNode> nodes) {
         String[] parts = field.split(",");
         String hostPort = parts[0].contains("@") ? parts[0].substring(0, parts[0].indexOf('@')) : parts[0];
         int colon = hostPort.lastIndexOf(':');
-        if (colon < 0 || Numbers.wholeNumber(hostPort.substring(colon + 1)).isEmpty()) {
+        OptionalLong port = colon < 0 ? OptionalLong.empty() : Numbers.wholeNumber(hostPort.substring(colon + 1));
+        if (port.isEmpty() || port.getAsLong() < 0 || port.getAsLong() > 65535) {
             throw new IllegalArgumentException("CLUSTER NODES line has no host:port: " + line);
         }
         String hostname = parts.length > 1 && !parts[1].contains("=") ? parts[1] : "";
