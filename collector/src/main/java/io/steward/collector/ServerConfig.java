@@ -132,12 +132,18 @@ public record ServerConfig(Map<String, String> values) {
         return points;
     }
 
-    /** Where Redis writes its RDB ({@code dir}/{@code dbfilename}), when both were read. */
+    /** Where Redis writes its RDB ({@code dir}/{@code dbfilename}), when both were read and make a path. */
     public Optional<Path> rdbFile() {
         String dir = values.get("dir");
         String name = values.get("dbfilename");
-        return dir == null || name == null
-                ? Optional.empty()
-                : Optional.of(Path.of(dir).resolve(name));
+        if (dir == null || name == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(dir).resolve(name));
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            // A name this file system cannot hold (a NUL byte): the file is not one the agent can read.
+            return Optional.empty();
+        }
     }
 }
