@@ -60,7 +60,8 @@ public record ClientList(
                 continue;
             }
             Map<String, String> fields = new HashMap<>();
-            for (String pair : line.strip().split(" ")) {
+            // Any blank separates fields (Redis refuses one in a client's name), so a stray \r stays out of a value.
+            for (String pair : line.strip().split("\\s+")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
                     fields.put(pair.substring(0, eq), pair.substring(eq + 1));
