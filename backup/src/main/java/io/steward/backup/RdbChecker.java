@@ -99,12 +99,11 @@ final class RdbChecker {
         } else {
             throw corrupt("it does not start with the RDB signature REDIS or VALKEY");
         }
-        int version;
-        try {
-            version = Integer.parseInt(digits);
-        } catch (NumberFormatException notDigits) {
+        // Digits only: Integer.parseInt would also take a sign ("REDIS+010"), which no server writes.
+        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw corrupt("its header has no RDB version number");
         }
+        int version = Integer.parseInt(digits);
         if (version < 1 || version > newest) {
             throw corrupt("it has RDB version " + version + ", which this agent does not know (newest known: " + newest
                     + "); upgrade the agent");
