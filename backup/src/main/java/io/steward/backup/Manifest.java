@@ -281,15 +281,40 @@ public record Manifest(
         }
     }
 
+    /**
+     * Whether every part has what a listing, the metrics and a restore read of it, and the times parse: a manifest
+     * that does not is refused when read, rather than failing whatever asks it later.
+     */
     private static boolean complete(Manifest manifest) {
+        if (!instant(manifest.startedAt()) || !instant(manifest.finishedAt())) {
+            return false;
+        }
         if (!manifest.isSet()) {
-            return manifest.source() != null && manifest.rdb() != null && manifest.stored() != null;
+            return manifest.source() != null
+                    && manifest.rdb() != null
+                    && manifest.stored() != null
+                    && inDirectory(manifest.stored());
         }
         return manifest.shards().stream()
-                .allMatch(shard -> shard.source() != null
+                .allMatch(shard -> shard != null
+                        && shard.source() != null
                         && shard.rdb() != null
                         && shard.stored() != null
+                        && inDirectory(shard.stored())
                         && !shard.slots().isEmpty());
+    }
+
+    private static boolean instant(String text) {
+        try {
+            return text != null && Instant.parse(text) != null;
+        } catch (java.time.format.DateTimeParseException notATime) {
+            return false;
+        }
+    }
+
+    /** A stored object is {@code <target>/<id>/<name>}: its directory is the backup's. */
+    private static boolean inDirectory(Stored stored) {
+        return stored.object() != null && stored.object().indexOf('/') >= 0;
     }
 
     static Manifest fromJson(byte[] json, String where) {
