@@ -13,7 +13,7 @@ public final class RespReader {
     private int next;
 
     private RespReader(String text) {
-        this.lines = text.split("\r?\n");
+        this.lines = text.split("\r?\n", -1);
     }
 
     public static Object read(String text) {
