@@ -102,7 +102,9 @@ final class RdbKeys {
         long expireAt = pair.getExpiredType() == ExpiredType.NONE || expire == null
                 ? 0
                 : pair.getExpiredType() == ExpiredType.SECOND ? expire * 1000 : expire;
-        return new Key((int) pair.getDb().getDbNumber(), pair.getKey(), expireAt, pair.getValue());
+        // A key before any SELECTDB is database 0's, as Redis loads it.
+        int db = pair.getDb() == null ? 0 : (int) pair.getDb().getDbNumber();
+        return new Key(db, pair.getKey(), expireAt, pair.getValue());
     }
 
     /** The replicator closes its input when done; the caller still has the trailer to read. */
