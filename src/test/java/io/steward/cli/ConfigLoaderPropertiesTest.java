@@ -102,7 +102,50 @@ class ConfigLoaderPropertiesTest {
         }
     }
 
-    @Property(tries = 400)
+    /** Aliases of aliases: nine levels of ten make a billion values if expanded. */
+    @Example
+    void aConfigOfAliasesThatMultiplyIsRefusedNotExpanded() throws IOException {
+        StringBuilder text = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int level = 1; level < 10; level++) {
+            String previous = "*a" + (level - 1);
+            text.append("a")
+                    .append(level)
+                    .append(": &a")
+                    .append(level)
+                    .append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, previous)))
+                    .append("]\n");
+        }
+        text.append("targets: *a9\n");
+
+        assertOnlyConfigError(text.toString());
+    }
+
+    @Example
+    void aConfigNestedTenThousandDeepIsRefused() throws IOException {
+        assertOnlyConfigError("targets: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+        assertOnlyConfigError("targets:\n" + "  - x:\n".repeat(1)
+                + java.util.stream.IntStream.range(0, 3000)
+                        .mapToObj(depth -> " ".repeat(4 + depth) + "k" + depth + ":\n")
+                        .collect(java.util.stream.Collectors.joining()));
+    }
+
+    private static void assertOnlyConfigError(String text) throws IOException {
+        Path file = write(text);
+        try {
+            Bounded.Outcome<Settings> outcome = Bounded.run(() -> {
+                Settings settings = Settings.load(Map.of(), file);
+                settings.configuredTargets(Duration.ofSeconds(5));
+                return settings;
+            });
+
+            assertThat(outcome.thrown()).isExactlyInstanceOf(ConfigException.class);
+        } finally {
+            delete(file);
+        }
+    }
+
+    @Property(tries = 300)
     void configReadingThrowsOnlyAConfigErrorOnMutatedRealConfigs(@ForAll("damagedConfigs") String text)
             throws IOException {
         Path file = write(text);
