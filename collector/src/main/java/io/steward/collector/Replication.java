@@ -70,7 +70,7 @@ public record Replication(Role role, OptionalLong offset, List<ReplicaLink> repl
                 Map<String, String> link = InfoParser.nested(value);
                 replicas.add(new ReplicaLink(
                         link.getOrDefault("ip", "?"),
-                        (int) Numbers.wholeNumber(link.get("port")).orElse(0),
+                        port(link.get("port")),
                         link.getOrDefault("state", "?"),
                         Numbers.wholeNumber(link.get("offset")),
                         Numbers.wholeNumber(link.get("lag"))));
@@ -79,7 +79,7 @@ public record Replication(Role role, OptionalLong offset, List<ReplicaLink> repl
         Optional<PrimaryLink> primary = info.get("master_host")
                 .map(host -> new PrimaryLink(
                         host,
-                        (int) Numbers.wholeNumber(info.text("master_port", "")).orElse(0),
+                        port(info.text("master_port", "")),
                         info.text("master_link_status", "down").equals("up"),
                         Numbers.wholeNumber(info.text("master_last_io_seconds_ago", "")),
                         info.text("master_sync_in_progress", "0").equals("1"),
@@ -88,5 +88,11 @@ public record Replication(Role role, OptionalLong offset, List<ReplicaLink> repl
                                 .or(() -> info.get("replica_read_only"))
                                 .map(flag -> flag.strip().equals("1"))));
         return new Replication(role, Numbers.wholeNumber(info.text("master_repl_offset", "")), replicas, primary);
+    }
+
+    /** A port as sent, 0 (unknown) when it is not one: a cast would make 4294967296 port 0 and -5 a port. */
+    private static int port(String value) {
+        long port = Numbers.wholeNumber(value).orElse(0);
+        return port < 0 || port > 65535 ? 0 : (int) port;
     }
 }
