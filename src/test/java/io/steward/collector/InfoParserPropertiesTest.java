@@ -54,6 +54,17 @@ class InfoParserPropertiesTest {
     }
 
     @Property(tries = 300)
+    void replicationLinksHavePortsOrNone(@ForAll("damagedInfo") String text, @ForAll("oddIndexes") String port) {
+        String withPort = text.replaceFirst("port=\\d+", "port=" + java.util.regex.Matcher.quoteReplacement(port))
+                .replaceFirst("master_port:\\d+", "master_port:" + java.util.regex.Matcher.quoteReplacement(port));
+        Replication replication = Replication.from(InfoParser.parse(withPort));
+
+        assertThat(replication.replicas())
+                .allSatisfy(link -> assertThat(link.port()).isBetween(0, 65535));
+        replication.primary().ifPresent(link -> assertThat(link.port()).isBetween(0, 65535));
+    }
+
+    @Property(tries = 300)
     void keyspaceListsOnlyDatabasesTheReplyNames(@ForAll("damagedInfo") String text) {
         RedisInfo info = InfoParser.parse(text);
         Keyspace keyspace = Keyspace.from(info);
