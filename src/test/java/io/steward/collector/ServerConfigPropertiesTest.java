@@ -78,7 +78,7 @@ class ServerConfigPropertiesTest {
                 .isEmpty();
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void anOddValueOfAnyParameterReadsAsAbsent(@ForAll("plain") String value) {
         for (String parameter : ServerConfig.PARAMETERS) {
             Map<String, String> values = new LinkedHashMap<>(REAL);
