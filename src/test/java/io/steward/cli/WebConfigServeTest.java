@@ -114,6 +114,42 @@ class WebConfigServeTest {
     }
 
     @Test
+    void requireAnyClientCertTakesAnyCertificateButNeedsOne() throws IOException {
+        serve(TLS + "  client_auth_type: RequireAnyClientCert\n");
+
+        assertThatThrownBy(() -> HttpsGet.trusting(certs).get(https("/metrics")))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(HttpsGet.trusting(certs)
+                        .withClientCertificate()
+                        .get(https("/metrics"))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aUserAddedToTheWebConfigMayLogInWithoutARestart() throws IOException {
+        serve(TLS + "basic_auth_users:\n  prometheus: " + HASH + "\n");
+        String second = "second-Secret-4410";
+        Files.writeString(
+                webConfig,
+                TLS + "basic_auth_users:\n  prometheus: " + HASH + "\n  grafana: "
+                        + BCrypt.withDefaults().hashToString(4, second.toCharArray()) + "\n");
+
+        Awaitility.await()
+                .atMost(PATIENCE)
+                .until(() -> HttpsGet.trusting(certs)
+                                .as("grafana", second)
+                                .get(https("/metrics"))
+                                .statusCode()
+                        == 200);
+        assertThat(HttpsGet.trusting(certs)
+                        .as("prometheus", PASSWORD)
+                        .get(https("/metrics"))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aClientOlderThanMinVersionIsRefused() throws IOException {
         serve(TLS + "  min_version: TLS13\n");
 
