@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whatever a web config file holds, reading it ends, soon, either in a web config or in a {@link ConfigException}:
  * never another exception, which would reach the user as a stack trace, or, on a reload, stop reloads.
  */
-class WebConfigReaderProperties {
+class WebConfigReaderPropertiesTest {
 
     private static final String HASH = BCrypt.withDefaults().hashToString(4, "pw".toCharArray());
 
