@@ -128,8 +128,9 @@ final class WebServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
-            web.get().headers().forEach(exchange.getResponseHeaders()::set);
-            if (!path.equals("/-/healthy") && !authorized(exchange)) {
+            WebConfig config = web.get();
+            config.headers().forEach(exchange.getResponseHeaders()::set);
+            if (!path.equals("/-/healthy") && !authorized(exchange, config)) {
                 return;
             }
             switch (path) {
@@ -154,9 +155,9 @@ final class WebServer implements AutoCloseable {
     }
 
     /** Whether the request may go on; if not, it has its 401 answer. */
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    private boolean authorized(HttpExchange exchange, WebConfig config) throws IOException {
         BasicAuth.Outcome outcome =
-                auth.check(web.get(), exchange.getRequestHeaders().getFirst("Authorization"));
+                auth.check(config, exchange.getRequestHeaders().getFirst("Authorization"));
         if (outcome.verdict() == BasicAuth.Verdict.ALLOWED) {
             return true;
         }
