@@ -85,7 +85,14 @@ public final class Agent implements AutoCloseable {
         WebServer web;
         try {
             web = WebServer.start(
-                    listen, exporter, scrapes, readiness, doctor::status, new ServiceDiscovery(collector::groups));
+                    listen,
+                    settings.web(),
+                    WebConfigWatcher.DEFAULT_INTERVAL,
+                    exporter,
+                    scrapes,
+                    readiness,
+                    doctor::status,
+                    new ServiceDiscovery(collector::groups));
         } catch (IOException failure) {
             doctor.close();
             exporter.close();

@@ -11,6 +11,7 @@ import java.util.List;
  * @param timeout the connect timeout, and the command timeout of targets that give none
  * @param backups the backup schedule and storage; without schedules, no scheduled backups
  * @param scrape what {@code /scrape?target=} may poll, and with what credentials
+ * @param web the web config (TLS, users, headers) as read at start, {@link WebConfig#NONE} without one
  */
 record AgentSettings(
         List<Target> targets,
@@ -18,7 +19,8 @@ record AgentSettings(
         Duration timeout,
         Duration doctorInterval,
         BackupSettings backups,
-        ScrapePolicy scrape) {
+        ScrapePolicy scrape,
+        WebConfig web) {
 
     AgentSettings {
         targets = List.copyOf(targets);

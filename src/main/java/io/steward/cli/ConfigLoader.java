@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.PropertyNamingStrategy;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,28 +31,51 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class ConfigLoader {
 
-    private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final ObjectMapper mapper;
+
+    /** The main config file's reader: kebab-case keys. */
+    ConfigLoader() {
+        this(PropertyNamingStrategies.KEBAB_CASE);
+    }
+
+    /** @param naming how keys are spelt: kebab-case in the main config, snake_case in the web config */
+    ConfigLoader(PropertyNamingStrategy naming) {
+        this.mapper = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(naming)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
 
     ConfigFile load(Path file) {
+        Loaded<StewardConfig> loaded = read(file, "config file", StewardConfig.class, StewardConfig.empty());
+        return new ConfigFile(
+                loaded.where().name(), loaded.value(), loaded.where().positions());
+    }
+
+    /**
+     * A file's values, with where each key is written ({@link ConfigFile#at}; its {@code values} are empty).
+     *
+     * @param kind what the file is, for messages: "config file", "web config file"
+     * @param empty the values of a file that holds nothing but comments
+     */
+    <T> Loaded<T> read(Path file, String kind, Class<T> type, T empty) {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException missing) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException unreadable) {
-            throw new ConfigException("cannot read config file " + file + ": " + unreadable.getMessage());
+            throw new ConfigException(kind + " " + file + " does not exist");
+        } catch (IOException | UncheckedIOException unreadable) {
+            throw new ConfigException("cannot read " + kind + " " + file + ": " + unreadable.getMessage());
         }
         String name = file.toString();
         Map<String, ConfigFile.Position> positions = positions(name, text);
-        if (positions.isEmpty()) {
-            return new ConfigFile(name, StewardConfig.empty(), positions); // empty, or only comments
-        }
         ConfigFile located = new ConfigFile(name, StewardConfig.empty(), positions);
+        if (positions.isEmpty()) {
+            return new Loaded<>(empty, located); // empty, or only comments
+        }
         try {
-            return new ConfigFile(name, mapper.readValue(text, StewardConfig.class), positions);
+            T value = mapper.readValue(text, type);
+            return new Loaded<>(value == null ? empty : value, located);
         } catch (UnrecognizedPropertyException unknown) {
             throw new ConfigException(
                     located.at(path(unknown)) + ": unknown key (known: " + sorted(unknown.getKnownPropertyIds()) + ")");
@@ -62,8 +87,14 @@ final class ConfigLoader {
                     + invalid.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (JsonProcessingException syntax) {
             throw notYaml(name, syntax);
+        } catch (IOException | RuntimeException unreadable) {
+            // The YAML parser's own failures that Jackson does not wrap (a document too deep, for one)
+            throw new ConfigException(name + ": not valid YAML: " + unreadable.getMessage());
         }
     }
+
+    /** A file's values and where their keys are written. */
+    record Loaded<T>(T value, ConfigFile where) {}
 
     /**
      * Where each key and list item is written, by key path ({@code targets[0].uri}). Reading the tokens also finds
@@ -82,8 +113,8 @@ final class ConfigLoader {
             }
         } catch (JsonProcessingException syntax) {
             throw notYaml(name, syntax);
-        } catch (IOException unreadable) {
-            throw new ConfigException("cannot read config file " + name + ": " + unreadable.getMessage());
+        } catch (IOException | RuntimeException unreadable) {
+            throw new ConfigException(name + ": not valid YAML: " + unreadable.getMessage());
         }
         positions.remove("");
         return positions;

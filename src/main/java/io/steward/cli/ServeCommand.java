@@ -42,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
     String listenAddress;
 
     @Option(
+            names = "--web.config.file",
+            paramLabel = "FILE",
+            description = "TLS, basic auth users and headers of the web server, in the Prometheus exporters' web"
+                    + " config format (env STEWARD_WEB_CONFIG_FILE, config web.config-file); read again when it"
+                    + " or a file it names changes.")
+    String webConfigFile;
+
+    @Option(
             names = "--web.scrape-allow",
             paramLabel = "PATTERN",
             description = "A host:port pattern (* matches anything) that /scrape may poll besides the configured"
@@ -135,7 +143,8 @@ final class ServeCommand implements Callable<Integer> {
                 commandTimeout,
                 settings.doctorInterval(doctorInterval),
                 backups,
-                settings.scrapePolicy(scrapeAllow, all, commandTimeout));
+                settings.scrapePolicy(scrapeAllow, all, commandTimeout),
+                settings.webConfig(webConfigFile));
     }
 
     /** The first {@value #LISTED} targets, and how many more: a fleet's list would be one line of many kilobytes. */

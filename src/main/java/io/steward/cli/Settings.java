@@ -136,6 +136,27 @@ final class Settings {
         return ListenAddress.parse(listen.value(), listen.where());
     }
 
+    /** The web config of {@code --web.config.file}, read and checked; {@link WebConfig#NONE} when none is given. */
+    WebConfig webConfig(String flag) {
+        Setting file = pick(
+                flag,
+                "--web.config.file",
+                "STEWARD_WEB_CONFIG_FILE",
+                this.file.values().web().configFile(),
+                "web.config-file",
+                null);
+        if (file.value() == null) {
+            return WebConfig.NONE;
+        }
+        Path path;
+        try {
+            path = Path.of(file.value());
+        } catch (java.nio.file.InvalidPathException invalid) {
+            throw new ConfigException(file.where() + ": '" + file.value() + "' is not a path");
+        }
+        return new WebConfigReader().read(path);
+    }
+
     /** How often {@code serve} diagnoses each target. */
     Duration doctorInterval(String flag) {
         Setting interval = pick(

@@ -10,7 +10,7 @@ public record StewardConfig(
         Web web, List<TargetEntry> targets, Doctor doctor, Storage storage, Retention retention, Scheduler scheduler) {
 
     public StewardConfig {
-        web = web == null ? new Web(null, null, null, null, null) : web;
+        web = web == null ? new Web(null, null, null, null, null, null) : web;
         targets = targets == null ? List.of() : List.copyOf(targets);
         doctor = doctor == null ? new Doctor(null) : doctor;
         storage = storage == null ? new Storage(null, null, null) : storage;
@@ -23,10 +23,12 @@ public record StewardConfig(
 
     /**
      * {@code web:} where to listen, and which hosts {@code /scrape} may poll besides the configured targets
-     * ({@code host:port} patterns with {@code *}), with the credentials for those hosts alone.
+     * ({@code host:port} patterns with {@code *}), with the credentials for those hosts alone, and the web config
+     * file (TLS, users, headers; {@link WebConfigReader}).
      */
     public record Web(
             String listenAddress,
+            String configFile,
             List<String> scrapeAllow,
             String scrapeUsername,
             String scrapePasswordFile,

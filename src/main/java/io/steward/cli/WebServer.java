@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.steward.diagnostics.DoctorStatus;
 import io.steward.diagnostics.JsonReport;
 import io.steward.exporters.PrometheusExporter;
@@ -11,6 +12,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JDK server sets TCP_NODELAY only when the process starts with {@code sun.net.httpserver.nodelay=true};
  * {@link Main#main} sees to that.
+ *
+ * <p>The web config ({@code --web.config.file}) gives TLS, the users of basic auth and further headers. With users,
+ * every path but {@code /-/healthy} (for liveness probes, which carry no credentials) needs a user's password.
  */
 final class WebServer implements AutoCloseable {
 
@@ -40,15 +46,22 @@ final class WebServer implements AutoCloseable {
     private final JsonReport json = new JsonReport();
 
     private final ServiceDiscovery discovery;
+    private final WebConfigWatcher web;
+    private final BasicAuth auth;
+    private final FailedLogins failures = new FailedLogins(Clock.systemUTC());
 
     private WebServer(
             HttpServer server,
+            WebConfigWatcher web,
+            BasicAuth auth,
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
             Readiness readiness,
             Function<String, Optional<DoctorStatus>> doctor,
             ServiceDiscovery discovery) {
         this.server = server;
+        this.web = web;
+        this.auth = auth;
         this.discovery = discovery;
         this.exporter = exporter;
         this.scrapes = scrapes;
@@ -66,19 +79,45 @@ final class WebServer implements AutoCloseable {
     /**
      * Serves on {@code address}; throws {@link java.net.BindException} when it is taken.
      *
+     * @param webConfig TLS, users and headers; {@link WebConfig#NONE} for plain HTTP open to all
+     * @param reloadEvery how often the web config's files are compared with those read
      * @param doctor the doctor's state of a target by name, empty for an unknown name
      */
     static WebServer start(
             InetSocketAddress address,
+            WebConfig webConfig,
+            Duration reloadEvery,
             PrometheusExporter exporter,
             OnDemandScrapes scrapes,
             Readiness readiness,
             Function<String, Optional<DoctorStatus>> doctor,
             ServiceDiscovery discovery)
             throws IOException {
-        WebServer web = new WebServer(HttpServer.create(address, 64), exporter, scrapes, readiness, doctor, discovery);
+        WebTls tls = webConfig.tls() == null ? null : new WebTls(webConfig.tls());
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(address, 64);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(tls.configurator());
+            server = https;
+        }
+        BasicAuth auth = new BasicAuth();
+        auth.prepare(webConfig);
+        WebConfigWatcher watcher = new WebConfigWatcher(webConfig, new WebConfigReader(), reloadEvery, next -> {
+            if (tls != null) {
+                tls.use(next.tls());
+            }
+            auth.prepare(next);
+        });
+        WebServer web = new WebServer(server, watcher, auth, exporter, scrapes, readiness, doctor, discovery);
         web.server.start();
-        logger.info("listening on http://{}:{}/metrics", address.getHostString(), web.port());
+        logger.info(
+                "listening on {}://{}:{}/metrics{}",
+                tls == null ? "http" : "https",
+                address.getHostString(),
+                web.port(),
+                webConfig.hasUsers() ? " (basic auth for " + webConfig.users().size() + " user(s))" : "");
         return web;
     }
 
@@ -89,6 +128,11 @@ final class WebServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
+            WebConfig config = web.get();
+            config.headers().forEach(exchange.getResponseHeaders()::set);
+            if (!path.equals("/-/healthy") && !authorized(exchange, config)) {
+                return;
+            }
             switch (path) {
                 case "/metrics" -> send(exchange, exporter.metrics(accept(exchange), acceptEncoding(exchange)));
                 case "/scrape" -> scrape(exchange);
@@ -108,6 +152,22 @@ final class WebServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Whether the request may go on; if not, it has its 401 answer. */
+    private boolean authorized(HttpExchange exchange, WebConfig config) throws IOException {
+        BasicAuth.Outcome outcome =
+                auth.check(config, exchange.getRequestHeaders().getFirst("Authorization"));
+        if (outcome.verdict() == BasicAuth.Verdict.ALLOWED) {
+            return true;
+        }
+        failures.refused(
+                exchange.getRemoteAddress().getAddress().getHostAddress(),
+                outcome.user(),
+                outcome.verdict() == BasicAuth.Verdict.WRONG);
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"steward\", charset=\"UTF-8\"");
+        send(exchange, 401, TEXT, "unauthorized: give a user and password of the web config (basic auth)\n");
+        return false;
     }
 
     private void scrape(HttpExchange exchange) throws IOException {
@@ -213,6 +273,7 @@ final class WebServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        web.close();
     }
 
     private static final String LANDING_PAGE = """

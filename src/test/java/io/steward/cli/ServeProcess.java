@@ -33,6 +33,11 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts it on a free port of 127.0.0.1; {@code log} gets its stdout and stderr. */
     static ServeProcess start(Path config, Path log, Map<String, String> env) {
+        return start(config, log, env, List.of());
+    }
+
+    /** @param moreArgs further arguments of {@code serve} */
+    static ServeProcess start(Path config, Path log, Map<String, String> env, List<String> moreArgs) {
         int port = FreePort.find();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,6 +54,7 @@ final class ServeProcess implements AutoCloseable {
                 "127.0.0.1:" + port,
                 "--timeout",
                 "2s"));
+        command.addAll(moreArgs);
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);

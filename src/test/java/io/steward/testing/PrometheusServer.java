@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Debian's Prometheus, started on a free port with a temp config and storage, scraping what the test says. */
 public final class PrometheusServer implements AutoCloseable {
@@ -27,6 +28,14 @@ public final class PrometheusServer implements AutoCloseable {
      * @param ruleFile a rule file to load, or null
      */
     public static PrometheusServer start(String scrapeTarget, Path ruleFile) throws IOException {
+        return start(scrapeTarget, ruleFile, "");
+    }
+
+    /**
+     * @param jobSettings further settings of the job, as YAML lines at the job's level ({@code scheme: https},
+     *     {@code basic_auth:}, ...)
+     */
+    public static PrometheusServer start(String scrapeTarget, Path ruleFile, String jobSettings) throws IOException {
         Path dir = Files.createTempDirectory("steward-prometheus-");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(
@@ -40,6 +49,7 @@ public final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: ["%s"]
                 """.formatted(scrapeTarget)
+                        + jobSettings.lines().map(line -> "    " + line + "\n").collect(Collectors.joining())
                         + (ruleFile == null ? "" : "rule_files:\n  - " + ruleFile.toAbsolutePath() + "\n"));
         int port = FreePort.find();
         String base = "http://127.0.0.1:" + port;

@@ -70,7 +70,43 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
                 dir.resolve("client.key"));
     }
 
-    private static void openssl(Path dir, String... args) {
+    /** Another certificate for 127.0.0.1 signed by this CA, with subject {@code CN=name}: {@code [cert, key]}. */
+    public List<Path> signed(String name, String keyAlgorithm) {
+        Path dir = caCert.getParent();
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                keyAlgorithm,
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".csr",
+                "-subj",
+                "/CN=" + name);
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                name + ".crt",
+                "-days",
+                "2",
+                "-extfile",
+                "san.ext");
+        return List.of(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
+    }
+
+    /** Runs {@code openssl} with these arguments in {@code dir}, failing on a non-zero exit. */
+    public static void openssl(Path dir, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         try {
