@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
  */
 final class LeastPrivilege {
 
-    static final String SERVE = "steward serve";
-    static final String DOCTOR = "steward doctor";
-    static final String BACKUP_LOCAL = "steward backup run --source local";
-    static final String BACKUP_REPLICATION = "steward backup run --source replication";
-    static final String RESTORE_TO = "steward backup restore --to";
+    static final String SERVE = "serve";
+    static final String DOCTOR = "doctor";
+    static final String BACKUP_LOCAL = "backup run --source local";
+    static final String BACKUP_REPLICATION = "backup run --source replication";
+    static final String RESTORE_TO = "backup restore --to";
 
     /** A cell border: a pipe not escaped as {@code \|} (the escape keeps {@code config|get} in one cell). */
     private static final Pattern CELL = Pattern.compile("(?<!\\\\)\\|");
@@ -46,7 +46,7 @@ final class LeastPrivilege {
             if (line.startsWith("## ")) {
                 break;
             }
-            if (!line.startsWith("| `steward")) {
+            if (!line.startsWith("| `")) {
                 continue;
             }
             String[] cells = CELL.split(line);
