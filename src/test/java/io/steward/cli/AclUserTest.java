@@ -27,35 +27,11 @@ class AclUserTest {
 
     private static final String PASSWORD = "monitor-Secret-2718";
 
-    /** The README's least-privilege user for the doctor, which also covers what the agent polls. */
-    private static final List<String> DOCTOR_PERMISSIONS = List.of(
-            "+info",
-            "+config|get",
-            "+memory|stats",
-            "+memory|doctor",
-            "+latency|latest",
-            "+latency|doctor",
-            "+slowlog|get",
-            "+slowlog|len",
-            "+role",
-            "+client|list",
-            "+client|setname",
-            "+acl|list",
-            "+cluster|info",
-            "+cluster|nodes",
-            "+ping",
-            "+hello");
+    /** The README's least-privilege user for the doctor (its Least privilege table). */
+    private static final List<String> DOCTOR_PERMISSIONS = LeastPrivilege.rule(LeastPrivilege.DOCTOR);
 
     /** The README's user for the agent's polls. */
-    private static final List<String> AGENT_PERMISSIONS = List.of(
-            "+info",
-            "+memory",
-            "+latency",
-            "+slowlog",
-            "+config|get",
-            "+cluster|info",
-            "+cluster|nodes",
-            "+client|setname");
+    private static final List<String> AGENT_PERMISSIONS = LeastPrivilege.rule(LeastPrivilege.SERVE);
 
     private static RedisServer server;
 

@@ -112,17 +112,20 @@ class TargetPollerTest {
                 Snapshot snapshot = ((PollResult.Polled) result).snapshot();
                 assertThat(snapshot.info().number("used_memory")).isPresent();
                 assertThat(snapshot.memoryStats().unavailableReason())
-                        .hasValueSatisfying(r -> assertThat(r).startsWith("MEMORY STATS refused: NOPERM"));
+                        .hasValueSatisfying(r -> assertThat(r)
+                                .isEqualTo("MEMORY STATS refused: the user 'monitor' lacks +memory|stats"));
                 assertThat(snapshot.slowlog().unavailableReason())
-                        .hasValueSatisfying(r -> assertThat(r).startsWith("SLOWLOG LEN refused: NOPERM"));
+                        .hasValueSatisfying(r ->
+                                assertThat(r).isEqualTo("SLOWLOG LEN refused: the user 'monitor' lacks +slowlog|len"));
                 assertThat(snapshot.config().unavailableReason())
-                        .hasValueSatisfying(r -> assertThat(r).startsWith("CONFIG GET refused: NOPERM"));
+                        .hasValueSatisfying(r ->
+                                assertThat(r).isEqualTo("CONFIG GET refused: the user 'monitor' lacks +config|get"));
             }
             // Each refusal is said once, not on every poll.
             List<String> refusals = logs.lines().stream()
                     .filter(line -> line.contains("refuses"))
                     .toList();
-            assertThat(refusals).hasSize(5).allSatisfy(line -> assertThat(line).contains("NOPERM"));
+            assertThat(refusals).hasSize(5).allSatisfy(line -> assertThat(line).contains("the user 'monitor' lacks +"));
             assertThat(String.join("\n", refusals))
                     .contains("MEMORY STATS", "LATENCY LATEST", "SLOWLOG LEN", "SLOWLOG GET", "CONFIG GET");
         }

@@ -131,7 +131,7 @@ class DoctorTest {
                     .singleElement()
                     .extracting(Skipped::reason)
                     .asString()
-                    .startsWith("ACL LIST refused: NOPERM this user has no permissions to run the 'acl|list' command");
+                    .isEqualTo("ACL LIST refused: the user 'monitor' lacks +acl|list");
             assertThat(report.findings()).extracting(Finding::id).contains("memory-maxmemory-unset", "persistence-off");
         }
     }

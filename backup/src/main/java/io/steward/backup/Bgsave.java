@@ -1,5 +1,6 @@
 package io.steward.backup;
 
+import io.steward.collector.MissingPermission;
 import io.steward.collector.RedisCommandFailure;
 import io.steward.collector.SaveControl;
 import io.steward.collector.SaveState;
@@ -217,8 +218,9 @@ final class Bgsave {
             case REFUSED ->
                 new BackupException(
                         BackupFailure.REDIS_REFUSED,
-                        target + " refused " + doing + " (" + detail
-                                + "): the agent's user needs +info, and +bgsave +config|get to back up from the"
+                        target + " refused " + doing + " ("
+                                + MissingPermission.explain(target, detail)
+                                + "): the agent's user needs +info, and +config|get +bgsave to back up from the"
                                 + " file (backup.source: local) or +psync +replconf to copy over replication");
             case AUTH ->
                 new BackupException(

@@ -49,13 +49,13 @@ public final class LiveRestore {
         try {
             loader = opener.open(target);
         } catch (KeyLoadFailure failure) {
-            throw LoadFailures.of(failure, manifest, null, -1);
+            throw LoadFailures.of(failure, manifest, null, -1, target);
         }
         try (loader) {
-            Check check = check(manifest, sources, loader, replace, progress);
+            Check check = check(manifest, sources, loader, target, replace, progress);
             refuseWhatStandsInTheWay(manifest, check, loader, target);
             long loadStart = System.nanoTime();
-            Loaded loaded = load(manifest, sources, loader, replace, check.toLoad(), progress);
+            Loaded loaded = load(manifest, sources, loader, target, replace, check.toLoad(), progress);
             long end = System.nanoTime();
             return new LoadReport(
                     loaded.keys(),
@@ -71,7 +71,12 @@ public final class LiveRestore {
      * read past, not copied: only pass 2 needs them.
      */
     private Check check(
-            Manifest manifest, List<RdbSource> sources, KeyLoader loader, boolean replace, Progress progress) {
+            Manifest manifest,
+            List<RdbSource> sources,
+            KeyLoader loader,
+            Target target,
+            boolean replace,
+            Progress progress) {
         Keyspace before = loader.keyspace();
         Check check = new Check();
         long now = clock.millis();
@@ -99,7 +104,7 @@ public final class LiveRestore {
                 }
             }
         } catch (KeyLoadFailure failure) {
-            throw LoadFailures.of(failure, manifest, loader.serverVersion(), -1);
+            throw LoadFailures.of(failure, manifest, loader.serverVersion(), -1, target);
         }
         return check;
     }
@@ -134,6 +139,7 @@ public final class LiveRestore {
             Manifest manifest,
             List<RdbSource> sources,
             KeyLoader loader,
+            Target target,
             boolean replace,
             long total,
             Progress progress) {
@@ -156,7 +162,7 @@ public final class LiveRestore {
                 }
             }
         } catch (KeyLoadFailure failure) {
-            throw LoadFailures.of(failure, manifest, loader.serverVersion(), restoredSoFar(loader));
+            throw LoadFailures.of(failure, manifest, loader.serverVersion(), restoredSoFar(loader), target);
         } catch (BackupException unreadable) {
             // The store failed, or the backup no longer reads as it did in the first pass.
             long restored = restoredSoFar(loader);

@@ -1,6 +1,8 @@
 package io.steward.backup;
 
 import io.steward.collector.KeyLoadFailure;
+import io.steward.collector.MissingPermission;
+import io.steward.collector.Target;
 
 /** Turns what stopped a load into one sentence for the operator: what happened, what was changed, what to do. */
 final class LoadFailures {
@@ -11,8 +13,10 @@ final class LoadFailures {
      * @param manifest the backup being restored
      * @param serverVersion the target's Redis version, or null when it was not reached
      * @param loaded keys loaded so far, or -1 when loading had not begun (nothing was changed)
+     * @param target the server (or cluster) loaded into, whose user a missing permission is told of
      */
-    static BackupException of(KeyLoadFailure failure, Manifest manifest, String serverVersion, long loaded) {
+    static BackupException of(
+            KeyLoadFailure failure, Manifest manifest, String serverVersion, long loaded, Target target) {
         String server = failure.server();
         String detail = failure.getMessage();
         String changed = changed(loaded);
@@ -25,9 +29,11 @@ final class LoadFailures {
             case NO_PERMISSION ->
                 new BackupException(
                         BackupFailure.REDIS_REFUSED,
-                        server + " refused " + command(failure) + " (" + detail + "): grant the user +restore (a"
-                                + " restore also needs +info +exists +select, and on a cluster +dbsize"
-                                + " +cluster|info +cluster|nodes)" + changed);
+                        server + " refused " + command(failure)
+                                + (failure.key() == null ? "" : " of key '" + failure.key() + "'") + " ("
+                                + MissingPermission.explain(target, detail) + "): a restore needs ~* +info +select"
+                                + " +exists +restore, and on a cluster ~* +info +exists +restore +dbsize +cluster|info"
+                                + " +cluster|nodes (see the README's Least privilege)" + changed);
             case PAYLOAD_REJECTED ->
                 load(server + (serverVersion == null ? "" : " (Redis " + serverVersion + ")")
                         + " cannot read the backup's values (" + detail + "): backup " + manifest.id()

@@ -1,5 +1,6 @@
 package io.steward.backup;
 
+import io.steward.collector.MissingPermission;
 import io.steward.collector.PollFailure;
 import io.steward.collector.RedisCommandFailure;
 import io.steward.collector.Target;
@@ -25,8 +26,9 @@ final class ReplicationFailures {
         if (failure.reason() == PollFailure.REFUSED) {
             return new BackupException(
                     BackupFailure.REDIS_REFUSED,
-                    node + " refused the replication sync (" + detail + "): the backup user needs"
-                            + " +psync +replconf +sync +info (see the README's backup ACL), or set backup.source: local");
+                    node + " refused the replication sync (" + MissingPermission.explain(node, detail)
+                            + "): a backup over replication needs +info +psync +replconf (see the README's Least"
+                            + " privilege), or set backup.source: local");
         }
         if (failure.reason() == PollFailure.AUTH) {
             return new BackupException(

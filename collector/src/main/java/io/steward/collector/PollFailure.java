@@ -91,7 +91,10 @@ public enum PollFailure {
                 target.address() + " did not answer within "
                         + target.uri().getTimeout().toMillis() + " ms";
             case PROTOCOL -> target.address() + " did not answer like a Redis server: " + detail;
-            case REFUSED -> target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
+            case REFUSED ->
+                MissingPermission.in(detail).isPresent()
+                        ? target.address() + " refused INFO: " + MissingPermission.explain(target, detail)
+                        : target.address() + " refused INFO: " + detail + " (grant +info to the agent's user)";
             case ERROR -> "polling " + target.address() + " failed: " + detail;
         };
     }

@@ -160,13 +160,11 @@ final class Probe<T> {
             if (essential) {
                 throw refused;
             }
-            refusal = command + " refused: " + RootCause.message(refused);
+            // A missing permission is named as the rule to grant, so the operator need not decode NOPERM.
+            String why = MissingPermission.explain(target, RootCause.message(refused));
+            refusal = command + " refused: " + why;
             reading = Reading.unavailable(refusal);
-            logger.info(
-                    "{} refuses {} ({}); what needs it is left out until it reconnects",
-                    target,
-                    command,
-                    RootCause.message(refused));
+            logger.info("{} refuses {} ({}); what needs it is left out until it reconnects", target, command, why);
         }
     }
 
