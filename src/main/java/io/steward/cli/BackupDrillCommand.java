@@ -75,6 +75,7 @@ final class BackupDrillCommand extends StoredBackupsCommand implements Callable<
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
             RestoreDrill drill = new RestoreDrill(
                     store,
+                    backups.keys(),
                     connector::openScratchServer,
                     new DrillMetrics(new SimpleMeterRegistry()),
                     Clock.systemUTC(),
