@@ -34,12 +34,11 @@ class LazyBackupLibrariesTest {
             "com.moilioncircle.",
             "com.google.crypto.tink.");
 
-    /** A storage.encryption section, its key in {@link #KEY_VARIABLE}; it goes under {@code storage:}. */
-    private static final String ENCRYPTION =
-            "  encryption:\n    key-env: " + LazyBackupLibrariesTest.KEY_VARIABLE + "\n";
-
     private static final String KEY_VARIABLE = "TEST_BACKUP_KEY";
     private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    /** A storage.encryption section, its key in {@link #KEY_VARIABLE}; it goes under {@code storage:}. */
+    private static final String ENCRYPTION = "  encryption:\n    key-env: " + KEY_VARIABLE + "\n";
 
     @TempDir
     Path dir;
