@@ -186,8 +186,9 @@ class EncryptedBackupTest {
 
         Cli.Run list = Cli.run(env, "backup", "list", "--config", config.toString(), "-o", "json");
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(new ObjectMapper().readTree(list.out()).get(0).get("id").asText())
-                .isEqualTo(id);
+        JsonNode listed = new ObjectMapper().readTree(list.out()).get(0);
+        assertThat(listed.get("id").asText()).isEqualTo(id);
+        assertThat(listed.get("keyId").asText()).isEqualTo(idOf(KEY_A));
 
         Cli.Run verify = Cli.run(env, "backup", "verify", "--config", config.toString(), id);
         assertThat(verify.exitCode()).as(verify.err()).isZero();
