@@ -211,8 +211,9 @@ public final class RdbStream extends InputStream {
                     BackupFailure.MISMATCH,
                     backup() + " of " + manifest.target() + " failed authentication: its stored object "
                             + part.stored().object() + " was altered in the store, or it is not the object this"
-                            + " backup wrote (moved from another backup, or encrypted under another key than key id "
-                            + part.stored().encryption().keyId() + "); nothing of it can be trusted",
+                            + " backup wrote (moved from another backup), or the key of id "
+                            + part.stored().encryption().keyId() + " is not the key it was encrypted with; "
+                            + "nothing of it can be trusted",
                     notAuthentic);
         }
         String message = failure.getMessage();
