@@ -234,6 +234,10 @@ class EncryptedBackupTest {
             assertThat(live.err()).contains("key id " + idOf(KEY_A));
             assertThat(target.commands().dbsize()).isZero();
         }
+
+        Cli.Run drill = Cli.run(env("TMPDIR", dir.toString()), "backup", "drill", "--config", plain.toString(), id);
+        assertThat(drill.exitCode()).as(drill.out() + drill.err()).isEqualTo(2);
+        assertThat(drill.out()).contains("FAILED (key-missing): ").contains("key id " + idOf(KEY_A));
     }
 
     @Test
