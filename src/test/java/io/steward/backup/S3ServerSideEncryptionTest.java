@@ -2,16 +2,14 @@ package io.steward.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steward.testing.RecordedRequests;
+import io.steward.testing.RecordedRequests.Request;
 import io.steward.testing.S3Server;
 import io.steward.testing.TcpRelay;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,40 +17,6 @@ import org.junit.jupiter.api.Test;
  * PUT, and the CreateMultipartUpload of a large one. Seen on the wire, between the SDK and S3Proxy.
  */
 class S3ServerSideEncryptionTest {
-
-    private static final Pattern REQUEST =
-            Pattern.compile("(PUT|POST|GET|HEAD|DELETE) (\\S+) HTTP/1\\.1\r\n((?:[^\r\n]+\r\n)*)\r\n");
-
-    /** One request as it went over the wire: method, path and query, and headers (names in lower case). */
-    private record Request(String method, String target, List<String> headers) {
-
-        boolean has(String name, String value) {
-            return headers.contains(name + ": " + value);
-        }
-
-        boolean hasHeader(String name) {
-            return headers.stream().anyMatch(header -> header.startsWith(name + ":"));
-        }
-    }
-
-    private static List<Request> requests(TcpRelay relay) {
-        List<Request> requests = new ArrayList<>();
-        for (byte[] connection : relay.sentByClients()) {
-            Matcher m = REQUEST.matcher(new String(connection, StandardCharsets.ISO_8859_1));
-            while (m.find()) {
-                List<String> headers = m.group(3)
-                        .lines()
-                        .map(line -> {
-                            int colon = line.indexOf(':');
-                            return line.substring(0, colon).toLowerCase(Locale.ROOT) + ": "
-                                    + line.substring(colon + 1).strip();
-                        })
-                        .toList();
-                requests.add(new Request(m.group(1), m.group(2), headers));
-            }
-        }
-        return requests;
-    }
 
     private static S3Store store(TcpRelay relay, String sse, String kmsKeyId) {
         return new S3Store(
@@ -97,7 +61,7 @@ class S3ServerSideEncryptionTest {
                 }
             }
 
-            List<Request> requests = requests(relay);
+            List<Request> requests = RecordedRequests.of(relay);
             List<Request> creating = requests.stream()
                     .filter(request ->
                             request.method().equals("PUT") && !request.target().contains("partNumber=")
@@ -125,7 +89,7 @@ class S3ServerSideEncryptionTest {
                 write(store, "large.rdb.zst", 20 << 20);
             }
 
-            List<Request> creating = requests(relay).stream()
+            List<Request> creating = RecordedRequests.of(relay).stream()
                     .filter(request ->
                             request.method().equals("PUT") && !request.target().contains("partNumber=")
                                     || request.method().equals("POST")
@@ -150,7 +114,7 @@ class S3ServerSideEncryptionTest {
                 write(store, "small.rdb.zst", 1000);
             }
 
-            List<Request> requests = requests(relay);
+            List<Request> requests = RecordedRequests.of(relay);
             assertThat(requests).extracting(Request::method).contains("PUT");
             assertThat(requests).noneMatch(request -> request.hasHeader("x-amz-server-side-encryption"));
         }

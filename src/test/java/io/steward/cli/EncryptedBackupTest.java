@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steward.backup.BackupKey;
 import io.steward.testing.Datasets;
+import io.steward.testing.RecordedRequests;
 import io.steward.testing.RedisServer;
 import io.steward.testing.S3Server;
+import io.steward.testing.TcpRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -309,6 +311,37 @@ class EncryptedBackupTest {
 
         assertThat(verify.exitCode()).as(verify.err()).isEqualTo(1);
         assertThat(verify.err()).contains("failed authentication").contains("moved from another backup");
+    }
+
+    @Test
+    void storageS3SseAndKmsKeyIdFromTheConfigGoOnTheWireWithEveryObjectOfAnEncryptedBackup() throws Exception {
+        try (TcpRelay relay = TcpRelay.recordingTo(s3.endpoint().getPort())) {
+            Path config = Files.writeString(
+                    dir.resolve("sse.yaml"),
+                    "storage:\n"
+                            + "  url: s3://" + BUCKET + "/sse\n"
+                            + "  s3:\n"
+                            + "    endpoint: " + relay.endpoint() + "\n"
+                            + "    access-key-env: " + Cli.KEY_VARIABLE + "\n"
+                            + "    secret-key-env: " + Cli.SECRET_VARIABLE + "\n"
+                            + "    sse: aws:kms\n"
+                            + "    kms-key-id: alias/redis-backups\n"
+                            + "  encryption:\n"
+                            + "    key-file: " + keyFile("a.key", KEY_A) + "\n");
+
+            backUp(env(), config);
+
+            List<RecordedRequests.Request> creating = RecordedRequests.of(relay).stream()
+                    .filter(RecordedRequests.Request::createsAnObject)
+                    .toList();
+            assertThat(creating)
+                    .extracting(RecordedRequests.Request::target)
+                    .anyMatch(target -> target.endsWith("/dump.rdb.zst"))
+                    .anyMatch(target -> target.endsWith("/manifest.json"));
+            assertThat(creating)
+                    .allMatch(request -> request.has("x-amz-server-side-encryption", "aws:kms")
+                            && request.has("x-amz-server-side-encryption-aws-kms-key-id", "alias/redis-backups"));
+        }
     }
 
     @Test
