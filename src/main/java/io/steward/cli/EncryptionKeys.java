@@ -5,7 +5,6 @@ import io.steward.backup.BackupKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -78,7 +77,8 @@ final class EncryptionKeys {
         if (posix == null) {
             return; // no POSIX permissions to check on this file system
         }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        // The file itself, not a link to it: a Kubernetes secret's files are links into the volume.
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
         if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
             throw new ConfigException(where + ": " + path + " may be read by every user of this host; the key must"
                     + " be private: chmod 600 " + path + " (or 640, owned by a group of the agent's user)");

@@ -87,6 +87,16 @@ class EncryptionConfigTest {
     }
 
     @Test
+    void aPrivateKeyFileReachedThroughALinkIsAccepted() throws IOException {
+        Path file = keyFile(GOOD_KEY + "\n", "r--------");
+        Path link = Files.createSymbolicLink(dir.resolve("linked.key"), file);
+
+        Cli.Run run = list(Map.of(), "  encryption:\n    key-file: " + link + "\n");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    @Test
     void anEncryptionWithoutOrWithBothKeySourcesSaysWhatToGive() throws IOException {
         Cli.Run neither = list(Map.of(), "  encryption:\n    old-keys: []\n");
         assertThat(neither.exitCode()).isEqualTo(2);
