@@ -75,6 +75,7 @@ final class BackupDrillCommand extends StoredBackupsCommand implements Callable<
                 RedisConnector connector = new RedisConnector(REDIS_TIMEOUT)) {
             RestoreDrill drill = new RestoreDrill(
                     store,
+                    backups.keys(),
                     connector::openScratchServer,
                     new DrillMetrics(new SimpleMeterRegistry()),
                     Clock.systemUTC(),
@@ -92,7 +93,12 @@ final class BackupDrillCommand extends StoredBackupsCommand implements Callable<
         if (results.stream().allMatch(result -> result.reason() == DrillFailure.STORE)) {
             return Main.COULD_NOT_RUN; // the store could not be read: nothing was drilled
         }
-        return results.stream().allMatch(DrillResult::passed) ? 0 : Main.FAILED;
+        List<DrillResult> failed =
+                results.stream().filter(result -> !result.passed()).toList();
+        if (!failed.isEmpty() && failed.stream().allMatch(result -> result.reason() == DrillFailure.KEY_MISSING)) {
+            return Main.USAGE; // the backups are encrypted under keys the config lacks: a configuration mistake
+        }
+        return failed.isEmpty() ? 0 : Main.FAILED;
     }
 
     /** Where the scratch servers' directories go: {@code TMPDIR}, else the JVM's temp directory. */

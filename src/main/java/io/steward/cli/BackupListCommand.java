@@ -48,7 +48,8 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
 
     /**
      * One line of {@code -o json}. Of a backup set, the sizes are its shards' summed, {@code shards} lists them and
-     * {@code object} is absent.
+     * {@code object} is absent. {@code keyId} is the key an encrypted backup was taken under; absent when it is not
+     * encrypted.
      */
     record Entry(
             String id,
@@ -62,7 +63,8 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
             int rdbVersion,
             String status,
             @JsonInclude(JsonInclude.Include.NON_NULL) String object,
-            @JsonInclude(JsonInclude.Include.NON_NULL) List<ShardEntry> shards) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ShardEntry> shards,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String keyId) {
 
         static Entry of(Manifest m) {
             Manifest.Part first = m.parts().get(0);
@@ -78,7 +80,8 @@ final class BackupListCommand extends StoredBackupsCommand implements Callable<I
                     first.rdb().version(),
                     "complete",
                     m.isSet() ? null : first.stored().object(),
-                    m.isSet() ? m.shards().stream().map(ShardEntry::of).toList() : null);
+                    m.isSet() ? m.shards().stream().map(ShardEntry::of).toList() : null,
+                    first.stored().encrypted() ? first.stored().encryption().keyId() : null);
         }
     }
 

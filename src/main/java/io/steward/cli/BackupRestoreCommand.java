@@ -108,9 +108,10 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
         try (BackupStore store = settings.openExistingStore()) {
             Manifest manifest = find(new BackupCatalog(store), store, id);
             if (manifest.isSet()) {
-                return restoreSet(new BackupReader(store), manifest);
+                return restoreSet(new BackupReader(store, settings.keys()), manifest);
             }
-            Path written = new BackupReader(store).restore(manifest, dir, force, TerminalProgress.on(err()));
+            Path written =
+                    new BackupReader(store, settings.keys()).restore(manifest, dir, force, TerminalProgress.on(err()));
             out().printf(
                             "restored backup %s of %s (%s, taken %s) to %s; verified%n",
                             manifest.id(),
@@ -191,7 +192,7 @@ final class BackupRestoreCommand extends StoredBackupsCommand implements Callabl
             LoadReport report = new LiveRestore(connector::openKeyLoader, Clock.systemUTC())
                     .restore(
                             manifest,
-                            new BackupReader(store).sources(manifest),
+                            new BackupReader(store, backups.keys()).sources(manifest),
                             target,
                             replace,
                             TerminalProgress.on(err()));

@@ -95,6 +95,7 @@ final class BackupRunCommand extends BackupSubcommand implements Callable<Intege
                     GroupSurveys.polledBy(connector, clock),
                     store,
                     settings.compression(),
+                    settings.keys(),
                     new BackupMetrics(new SimpleMeterRegistry()),
                     clock,
                     locks.lock(),

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.backup.BackupKeys;
 import io.steward.backup.BackupOptions;
 import io.steward.backup.BackupScheduler;
 import io.steward.backup.BackupStore;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The backup part of the configuration, checked: where backups go, how they are compressed, what retention
+ * The backup part of the configuration, checked: where backups go, how they are compressed and encrypted, what retention
  * keeps, and which targets are backed up on what schedule. Every mistake names its key path.
  */
 record BackupSettings(
@@ -30,6 +31,7 @@ record BackupSettings(
         String urlGivenBy,
         S3Settings s3,
         Compression compression,
+        BackupKeys keys,
         Optional<RetentionPolicy> retention,
         List<BackupScheduler.Scheduled> schedules,
         Map<String, BackupOptions> options,
@@ -86,6 +88,7 @@ record BackupSettings(
                 where,
                 storageUrl.isS3() ? s3(storage.s3(), file, env) : null,
                 compression,
+                EncryptionKeys.of(storage.encryption(), file, env),
                 retention(config.retention(), file),
                 List.copyOf(schedules),
                 Map.copyOf(options),
@@ -188,6 +191,14 @@ record BackupSettings(
 
     private static S3Settings s3(StewardConfig.S3 s3, ConfigFile file, Map<String, String> env) {
         StewardConfig.S3 given = s3 == null ? new StewardConfig.S3(null, null, null, null, null, null, null) : s3;
+        String sse = given.sse();
+        if (sse != null && !S3Settings.SSE_CHOICES.contains(sse.strip())) {
+            throw new ConfigException(file.at("storage.s3.sse") + ": '" + sse + "' is not AES256 or aws:kms");
+        }
+        if (given.kmsKeyId() != null && (sse == null || !sse.strip().equals("aws:kms"))) {
+            throw new ConfigException(file.at("storage.s3.kms-key-id")
+                    + ": a KMS key is used only with sse: aws:kms; set storage.s3.sse to aws:kms or remove it");
+        }
         URI endpoint = null;
         if (given.endpoint() != null) {
             try {
@@ -231,7 +242,9 @@ record BackupSettings(
                 accessKey,
                 secretKey,
                 checksums.equals("when-required"),
-                attempts);
+                attempts,
+                sse == null ? null : sse.strip(),
+                given.kmsKeyId() == null ? null : given.kmsKeyId().strip());
     }
 
     private static String required(Map<String, String> env, String variable, String where) {

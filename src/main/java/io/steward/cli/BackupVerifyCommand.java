@@ -50,7 +50,8 @@ final class BackupVerifyCommand extends StoredBackupsCommand implements Callable
                             .orElseThrow(() -> new ConfigException("--latest: no backups in " + store.location()
                                     + (target == null ? "" : " for target " + target)))
                     : find(catalog, store, id);
-            List<BackupReader.Verified> verified = new BackupReader(store).verify(manifest, TerminalProgress.on(err()));
+            List<BackupReader.Verified> verified =
+                    new BackupReader(store, settings.keys()).verify(manifest, TerminalProgress.on(err()));
             if (!manifest.isSet()) {
                 out().printf(
                                 "backup %s of %s verified: %s%n",

@@ -83,6 +83,9 @@ public final class Main implements Runnable {
             }
             if (failure instanceof BackupException backup) {
                 cmd.getErr().println("steward: " + backup.getMessage());
+                if (backup.reason().isConfiguration()) {
+                    return USAGE;
+                }
                 return backup.reason().couldNotRun() ? COULD_NOT_RUN : FAILED;
             }
             throw failure;

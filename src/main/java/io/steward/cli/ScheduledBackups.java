@@ -88,6 +88,7 @@ final class ScheduledBackups implements AutoCloseable {
                 GroupSurveys.polledBy(connector, clock),
                 store,
                 settings.compression(),
+                settings.keys(),
                 metrics,
                 clock,
                 lock,
@@ -104,6 +105,7 @@ final class ScheduledBackups implements AutoCloseable {
         DrillMetrics drillMetrics = new DrillMetrics(registry);
         RestoreDrill drills = new RestoreDrill(
                 store,
+                settings.keys(),
                 connector::openScratchServer,
                 drillMetrics,
                 clock,

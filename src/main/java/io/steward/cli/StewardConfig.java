@@ -13,7 +13,7 @@ public record StewardConfig(
         web = web == null ? new Web(null, null, null, null, null, null) : web;
         targets = targets == null ? List.of() : List.copyOf(targets);
         doctor = doctor == null ? new Doctor(null) : doctor;
-        storage = storage == null ? new Storage(null, null, null) : storage;
+        storage = storage == null ? new Storage(null, null, null, null) : storage;
         scheduler = scheduler == null ? new Scheduler(null, null) : scheduler;
     }
 
@@ -139,10 +139,29 @@ public record StewardConfig(
      */
     public record Drill(String schedule, String redisServer) {}
 
-    /** {@code storage:} where backups go. */
-    public record Storage(String url, S3 s3, String compression) {}
+    /** {@code storage:} where backups go, how they are compressed and encrypted. */
+    public record Storage(String url, S3 s3, String compression, Encryption encryption) {
 
-    /** {@code storage.s3:} how to reach an S3-compatible store. */
+        public Storage(String url, S3 s3, String compression) {
+            this(url, s3, compression, null);
+        }
+    }
+
+    /**
+     * {@code storage.encryption:} the key that encrypts new backups (a file holding it, or an environment variable),
+     * and the old keys that may still decrypt backups taken under them.
+     */
+    public record Encryption(String keyFile, String keyEnv, List<KeySource> oldKeys) {
+
+        public Encryption {
+            oldKeys = oldKeys == null ? List.of() : List.copyOf(oldKeys);
+        }
+    }
+
+    /** One key of {@code storage.encryption.old-keys}: a file holding it, or an environment variable. */
+    public record KeySource(String keyFile, String keyEnv) {}
+
+    /** {@code storage.s3:} how to reach an S3-compatible store, and the server-side encryption it is asked for. */
     public record S3(
             String endpoint,
             String region,
@@ -150,7 +169,21 @@ public record StewardConfig(
             String accessKeyEnv,
             String secretKeyEnv,
             String checksums,
-            Integer maxAttempts) {}
+            Integer maxAttempts,
+            String sse,
+            String kmsKeyId) {
+
+        public S3(
+                String endpoint,
+                String region,
+                Boolean pathStyle,
+                String accessKeyEnv,
+                String secretKeyEnv,
+                String checksums,
+                Integer maxAttempts) {
+            this(endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, checksums, maxAttempts, null, null);
+        }
+    }
 
     /** {@code retention:} how many backups to keep per target. */
     public record Retention(Integer keepLast, Integer keepDaily, Integer keepWeekly, Integer keepMonthly) {}

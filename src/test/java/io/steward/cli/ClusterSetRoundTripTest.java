@@ -117,6 +117,46 @@ class ClusterSetRoundTripTest {
     }
 
     @Test
+    void anEncryptedSetRestoresShardByShardWithItsKeyAndAShardChangedInTheStoreFailsAuthentication()
+            throws IOException {
+        Path encryptedStore = dir.resolve("encrypted-store");
+        Map<String, String> env = Map.of("SET_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        Path config = Cli.fileConfig(
+                dir,
+                encryptedStore,
+                "  encryption:\n    key-env: SET_KEY\n"
+                        + "targets:\n  - name: shop\n    uri: " + source.seedUri() + "\n    cluster: true\n"
+                        + "    backup:\n      source: replication\n");
+        Cli.Run run = Cli.run(env, "backup", "run", "--config", config.toString(), "--target", "shop");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String id = run.backupId();
+        JsonNode manifest = ClusterBackupSetTest.manifest(encryptedStore, id);
+        manifest.get("shards")
+                .forEach(shard -> assertThat(
+                                shard.at("/stored/encryption/scheme").asText())
+                        .isEqualTo("tink-aes256-gcm-hkdf-1mb"));
+
+        try (RedisServer target = RedisServer.builder().enableDebugCommand().start()) {
+            Cli.Run load = Cli.run(env, "backup", "restore", "--config", config.toString(), id, "--to", target.uri());
+            assertThat(load.exitCode()).as(load.err()).isZero();
+            assertThat(keysOf(List.of(target))).isEqualTo(sourceKeys);
+        }
+
+        Path shard2 = encryptedStore.resolve("shop").resolve(id).resolve("shard-2.rdb.zst");
+        byte[] bytes = java.nio.file.Files.readAllBytes(shard2);
+        bytes[bytes.length - 20] ^= 0x01;
+        java.nio.file.Files.write(shard2, bytes);
+        Path restored = dir.resolve("encrypted-restored");
+        Cli.Run restore =
+                Cli.run(env, "backup", "restore", "--config", config.toString(), id, "--to-dir", restored.toString());
+        assertThat(restore.exitCode()).as(restore.err()).isEqualTo(1);
+        assertThat(restore.err()).contains("shard-2 of backup set " + id).contains("failed authentication");
+        try (var files = java.nio.file.Files.walk(restored)) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void aSetLoadedIntoAClusterOfAnotherShapePutsEveryKeyOnTheNodeOwningItsSlot() {
         try (RedisCluster target = RedisCluster.builder()
                 .option("enable-debug-command", "yes")

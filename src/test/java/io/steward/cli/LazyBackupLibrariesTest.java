@@ -19,16 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code steward serve} loads the backup libraries (Quartz, the AWS SDK, zstd-jni, redis-replicator) only when it
- * has backups to take: each costs memory for the life of the process, and an agent that only serves metrics should
+ * {@code steward serve} loads the backup libraries (Quartz, the AWS SDK, zstd-jni, redis-replicator, Tink) only when
+ * it has backups to take, and Tink only when they are encrypted: each costs memory for the life of the process, and an agent that only serves metrics should
  * stay small. Each agent runs in a JVM of its own that logs every class it loads.
  */
 class LazyBackupLibrariesTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static final List<String> BACKUP_LIBRARIES =
-            List.of("org.quartz.", "software.amazon.", "com.github.luben.zstd.", "com.moilioncircle.");
+    private static final List<String> BACKUP_LIBRARIES = List.of(
+            "org.quartz.",
+            "software.amazon.",
+            "com.github.luben.zstd.",
+            "com.moilioncircle.",
+            "com.google.crypto.tink.");
+
+    private static final String KEY_VARIABLE = "TEST_BACKUP_KEY";
+    private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    /** A storage.encryption section, its key in {@link #KEY_VARIABLE}; it goes under {@code storage:}. */
+    private static final String ENCRYPTION = "  encryption:\n    key-env: " + KEY_VARIABLE + "\n";
 
     @TempDir
     Path dir;
@@ -36,12 +46,13 @@ class LazyBackupLibrariesTest {
     @Test
     void serveWithoutABackupScheduleLoadsNoBackupLibrary() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
-            // A storage section (S3, retention, compression) but no schedule: nothing is backed up.
+            // A storage section (S3, encryption, retention) but no schedule: nothing is backed up.
             Path config = Cli.s3Config(
                     dir,
                     "http://127.0.0.1:" + FreePort.find(),
                     "backups",
-                    "retention:\n  keep-last: 3\n" + TestAgents.yaml(TestAgents.entry("cache", redis.uri())));
+                    ENCRYPTION + "retention:\n  keep-last: 3\n"
+                            + TestAgents.yaml(TestAgents.entry("cache", redis.uri())));
             int port = FreePort.find();
             Path classes = dir.resolve("classes.log");
             Process agent = serve(config, port, classes);
@@ -61,7 +72,22 @@ class LazyBackupLibrariesTest {
     }
 
     @Test
-    void serveWithABackupScheduleLoadsQuartzTheAwsSdkAndZstdOnceItBacksUp() throws Exception {
+    void serveWithABackupScheduleLoadsQuartzTheAwsSdkAndZstdOnceItBacksUpButNotTinkUnencrypted() throws Exception {
+        List<String> loaded = loadedByAScheduledBackup("");
+        assertThat(loaded).anyMatch(name -> name.startsWith("org.quartz."));
+        assertThat(loaded).anyMatch(name -> name.startsWith("software.amazon.awssdk.services.s3."));
+        assertThat(loaded).anyMatch(name -> name.startsWith("com.github.luben.zstd."));
+        assertThat(loaded).noneMatch(name -> name.startsWith("com.google.crypto.tink."));
+    }
+
+    @Test
+    void serveLoadsTinkOnceItTakesAnEncryptedBackup() throws Exception {
+        List<String> loaded = loadedByAScheduledBackup(ENCRYPTION);
+        assertThat(loaded).anyMatch(name -> name.startsWith("com.google.crypto.tink.subtle.AesGcmHkdfStreaming"));
+    }
+
+    /** The classes an agent loaded by the time it had stored its first scheduled backup. */
+    private List<String> loadedByAScheduledBackup(String storage) throws Exception {
         try (RedisServer redis = RedisServer.start();
                 S3Server s3 = S3Server.start()) {
             s3.createBucket("backups");
@@ -70,16 +96,17 @@ class LazyBackupLibrariesTest {
                     dir,
                     s3.endpoint().toString(),
                     "backups",
-                    TestAgents.yaml(new StewardConfig.TargetEntry(
-                            "cache",
-                            redis.uri(),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            new StewardConfig.Backup("* * * * * ?", null))));
+                    storage
+                            + TestAgents.yaml(new StewardConfig.TargetEntry(
+                                    "cache",
+                                    redis.uri(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    new StewardConfig.Backup("* * * * * ?", null))));
             int port = FreePort.find();
             Path classes = dir.resolve("classes.log");
             Process agent = serve(config, port, classes);
@@ -90,10 +117,7 @@ class LazyBackupLibrariesTest {
             } finally {
                 stop(agent);
             }
-            List<String> loaded = loaded(classes);
-            assertThat(loaded).anyMatch(name -> name.startsWith("org.quartz."));
-            assertThat(loaded).anyMatch(name -> name.startsWith("software.amazon.awssdk.services.s3."));
-            assertThat(loaded).anyMatch(name -> name.startsWith("com.github.luben.zstd."));
+            return loaded(classes);
         }
     }
 
@@ -122,7 +146,13 @@ class LazyBackupLibrariesTest {
                 .redirectErrorStream(true)
                 .redirectOutput(classLog.resolveSibling("agent.log").toFile());
         builder.environment()
-                .putAll(Map.of(Cli.KEY_VARIABLE, S3Server.ACCESS_KEY, Cli.SECRET_VARIABLE, S3Server.SECRET_KEY));
+                .putAll(Map.of(
+                        Cli.KEY_VARIABLE,
+                        S3Server.ACCESS_KEY,
+                        Cli.SECRET_VARIABLE,
+                        S3Server.SECRET_KEY,
+                        KEY_VARIABLE,
+                        KEY));
         return builder.start();
     }
 

@@ -37,16 +37,43 @@ public final class TcpRelay implements AutoCloseable {
 
     private Stall stall = Stall.HOLD;
     private boolean closed;
+    /** Everything clients sent, one stream per connection, when recording; null otherwise. */
+    private final List<java.io.ByteArrayOutputStream> sent;
 
-    private TcpRelay(ServerSocket listener, int upstreamPort) {
+    private TcpRelay(ServerSocket listener, int upstreamPort, boolean recording) {
         this.listener = listener;
         this.upstreamPort = upstreamPort;
+        this.sent = recording ? new CopyOnWriteArrayList<>() : null;
     }
 
     /** A relay on a free loopback port to the server on {@code upstreamPort}, passing everything. */
     public static TcpRelay to(int upstreamPort) {
+        return start(upstreamPort, false);
+    }
+
+    /**
+     * A relay that passes everything and keeps a copy of what clients send, to look at the requests as they went over
+     * the wire ({@link #sentByClients()}). Keep what passes small: it is all in memory.
+     */
+    public static TcpRelay recordingTo(int upstreamPort) {
+        return start(upstreamPort, true);
+    }
+
+    /** What clients have sent so far: each connection's bytes, in the order the connections were made. */
+    public List<byte[]> sentByClients() {
+        return sent.stream()
+                .map(connection -> {
+                    synchronized (connection) {
+                        return connection.toByteArray();
+                    }
+                })
+                .toList();
+    }
+
+    private static TcpRelay start(int upstreamPort, boolean recording) {
         try {
-            TcpRelay relay = new TcpRelay(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstreamPort);
+            TcpRelay relay =
+                    new TcpRelay(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstreamPort, recording);
             daemon("relay-accept", relay::accept);
             return relay;
         } catch (IOException failure) {
@@ -110,6 +137,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Client to server, within the allowance. */
     private void pumpUp(Socket client, Socket server) {
         byte[] buffer = new byte[64 * 1024];
+        java.io.ByteArrayOutputStream record = null;
+        if (sent != null) {
+            record = new java.io.ByteArrayOutputStream();
+            sent.add(record);
+        }
         try (InputStream in = client.getInputStream();
                 OutputStream out = server.getOutputStream()) {
             while (true) {
@@ -122,6 +154,11 @@ public final class TcpRelay implements AutoCloseable {
                 giveBack(granted, Math.max(n, 0));
                 if (n < 0) {
                     break;
+                }
+                if (record != null) {
+                    synchronized (record) {
+                        record.write(buffer, 0, n);
+                    }
                 }
                 out.write(buffer, 0, n);
                 out.flush();

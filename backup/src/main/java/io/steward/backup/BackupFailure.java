@@ -46,7 +46,12 @@ public enum BackupFailure {
      */
     RESTORE_TARGET("restore_target", false),
     /** Loading into a running server stopped: the server refused a key, or the RDB cannot be read key by key. */
-    LOAD_FAILED("load_failed", false);
+    LOAD_FAILED("load_failed", false),
+    /**
+     * The backup is encrypted under a key the configuration does not hold (none at all, or none of its id): a
+     * configuration mistake (exit 2), found before anything is read or written.
+     */
+    KEY_MISSING("key_missing", false);
 
     private final String label;
     private final boolean couldNotRun;
@@ -58,6 +63,11 @@ public enum BackupFailure {
 
     public String label() {
         return label;
+    }
+
+    /** True when the configuration lacks what the command needs (exit 2): the key of an encrypted backup. */
+    public boolean isConfiguration() {
+        return this == KEY_MISSING;
     }
 
     /** True when the command could not run (exit 3) rather than failed at what it did (exit 1). */

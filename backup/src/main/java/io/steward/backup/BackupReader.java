@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a backup back: downloads each stored object, checks its SHA-256 and size, decompresses, checks the RDB
+ * Reads a backup back: downloads each stored object, checks its SHA-256 and size, decrypts (an encrypted backup, its
+ * key picked by the key id in the manifest), decompresses, checks the RDB
  * (header, CRC-64, SHA-256, size) and compares everything with the manifest, in one streaming pass per RDB.
  * {@link #restore} writes the RDB beside its final name and renames it into place only when all of it verified;
  * {@link #restoreSet} does so for every shard of a Cluster's backup set; {@link #sources} hands the RDBs to a loader.
@@ -29,18 +30,27 @@ public final class BackupReader {
     public record Verified(Manifest.Part part, RdbDigest rdb) {}
 
     private final BackupStore store;
+    private final BackupKeys keys;
 
+    /** Reads unencrypted backups only. */
     public BackupReader(BackupStore store) {
+        this(store, BackupKeys.none());
+    }
+
+    /** @param keys the keys that may decrypt encrypted backups */
+    public BackupReader(BackupStore store, BackupKeys keys) {
         this.store = store;
+        this.keys = keys;
     }
 
     /** Downloads and checks every RDB of the backup; throws {@link BackupFailure#MISMATCH} naming what differs. */
     public List<Verified> verify(Manifest manifest, Progress progress) {
         try {
+            keys.checkCanDecrypt(manifest);
             List<Verified> verified = new ArrayList<>();
             long before = 0;
             for (Manifest.Part part : manifest.parts()) {
-                try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
+                try (RdbStream rdb = RdbStream.open(store, keys, manifest, part, progress, before)) {
                     verified.add(new Verified(part, rdb.finish()));
                 }
                 before += part.stored().size();
@@ -56,11 +66,12 @@ public final class BackupReader {
      * when asked, so a restore can read them twice (check, then load).
      */
     public List<RdbSource> sources(Manifest manifest) {
+        keys.checkCanDecrypt(manifest);
         List<RdbSource> sources = new ArrayList<>();
         long before = 0;
         for (Manifest.Part part : manifest.parts()) {
             long offset = before;
-            sources.add(progress -> RdbStream.open(store, manifest, part, progress, offset));
+            sources.add(progress -> RdbStream.open(store, keys, manifest, part, progress, offset));
             before += part.stored().size();
         }
         return List.copyOf(sources);
@@ -97,6 +108,7 @@ public final class BackupReader {
     /** Writes part {@code i} into {@code dirs.get(i)}: every part staged first, then each renamed into place. */
     private List<Path> restoreAll(Manifest manifest, List<Path> dirs, boolean force, Progress progress) {
         List<Manifest.Part> parts = manifest.parts();
+        keys.checkCanDecrypt(manifest);
         for (Path dir : dirs) {
             if (Files.exists(dir.resolve(RDB_FILE)) && !force) {
                 throw new BackupException(
@@ -158,7 +170,7 @@ public final class BackupReader {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
-                RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
+                RdbStream rdb = RdbStream.open(store, keys, manifest, part, progress, before)) {
             copy(rdb, Channels.newOutputStream(channel));
             rdb.finish();
             channel.force(true);

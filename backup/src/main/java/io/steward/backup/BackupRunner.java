@@ -66,11 +66,9 @@ public final class BackupRunner {
     private final Clock clock;
     private final BackupLock locks;
     private final String agentVersion;
+    private final BackupKeys encryptionKeys;
 
-    /**
-     * @param survey one look at a group target's members, polled once each
-     * @param locks keeps two backups of one server from running at once
-     */
+    /** Backups stored unencrypted. */
     public BackupRunner(
             SaveControl.Opener redis,
             Function<Target, GroupSurvey.Result> survey,
@@ -80,6 +78,25 @@ public final class BackupRunner {
             Clock clock,
             BackupLock locks,
             String agentVersion) {
+        this(redis, survey, store, compression, BackupKeys.none(), metrics, clock, locks, agentVersion);
+    }
+
+    /**
+     * @param survey one look at a group target's members, polled once each
+     * @param locks keeps two backups of one server from running at once
+     * @param keys the current key encrypts every stored object; none: stored unencrypted
+     */
+    public BackupRunner(
+            SaveControl.Opener redis,
+            Function<Target, GroupSurvey.Result> survey,
+            BackupStore store,
+            Compression compression,
+            BackupKeys keys,
+            BackupMetrics metrics,
+            Clock clock,
+            BackupLock locks,
+            String agentVersion) {
+        this.encryptionKeys = keys;
         this.redis = redis;
         this.survey = survey;
         this.store = store;
@@ -203,7 +220,7 @@ public final class BackupRunner {
             InputStream rdb = Channels.newInputStream(channel);
             RdbUpload.Result upload;
             try {
-                upload = new RdbUpload(store, compression)
+                upload = new RdbUpload(store, compression, encryptionKeys)
                         .upload(rdb, channel.size(), true, file.toString(), dataKey, options.countKeys(), progress);
             } catch (RdbUpload.SourceFailure unreadable) {
                 throw new BackupException(
@@ -246,7 +263,7 @@ public final class BackupRunner {
                     handshake.offset());
             RdbUpload.Result upload;
             try {
-                upload = new RdbUpload(store, compression)
+                upload = new RdbUpload(store, compression, encryptionKeys)
                         .upload(
                                 sync.rdb(),
                                 handshake.length().orElse(Math.max(before.usedMemory(), 1)),
@@ -298,7 +315,12 @@ public final class BackupRunner {
                         upload.rdb().size(),
                         upload.rdb().sha256(),
                         upload.rdb().crc64()),
-                new Manifest.Stored(dataKey, compression.label(), upload.storedSize(), upload.storedSha256()),
+                new Manifest.Stored(
+                        dataKey,
+                        compression.label(),
+                        upload.storedSize(),
+                        upload.storedSha256(),
+                        encryptionKeys.scheme().orElse(null)),
                 keys,
                 upload.keys().isPresent());
     }

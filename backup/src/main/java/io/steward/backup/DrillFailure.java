@@ -14,7 +14,9 @@ public enum DrillFailure {
     /** The scratch redis-server would not start, or refused the RDB (a version newer than it reads, say). */
     LOAD("load"),
     /** The keys per database of the RDB, the manifest and the loaded server do not agree. */
-    KEYS_DIFFER("keys-differ");
+    KEYS_DIFFER("keys-differ"),
+    /** The backup is encrypted under a key the agent is not configured with. */
+    KEY_MISSING("key-missing");
 
     private final String label;
 
@@ -30,6 +32,7 @@ public enum DrillFailure {
     static DrillFailure of(BackupException failure) {
         return switch (failure.reason()) {
             case STORE_UNREACHABLE, STORE_AUTH, STORE_BUCKET, STORE_ERROR -> STORE;
+            case KEY_MISSING -> KEY_MISSING;
             default -> CORRUPT;
         };
     }

@@ -100,8 +100,28 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Rdb(String file, int version, long size, String sha256, String crc64) {}
 
-    /** The object in the store: its key relative to the store, compression, size and SHA-256. */
-    public record Stored(String object, String compression, long size, String sha256) {}
+    /**
+     * The object in the store: its key relative to the store, compression, size and SHA-256 (of the bytes in the
+     * store), and how it is encrypted; {@code encryption} is absent for an object stored unencrypted.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stored(String object, String compression, long size, String sha256, Encryption encryption) {
+
+        public Stored(String object, String compression, long size, String sha256) {
+            this(object, compression, size, sha256, null);
+        }
+
+        @JsonIgnore
+        public boolean encrypted() {
+            return encryption != null;
+        }
+    }
+
+    /**
+     * How a stored object is encrypted: the scheme ({@link BackupKeys#SCHEME}) and the id of the key it was encrypted
+     * under, derived from the key without revealing it. Never the key itself.
+     */
+    public record Encryption(String scheme, String keyId) {}
 
     /**
      * One shard of a backup set.

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * One RDB of a stored backup (the backup's one, or a set's shard) as it streams from the store: the stored bytes
- * hashed and counted, then decompressed, the RDB bytes checked as they are read. Nothing is trusted until
+ * hashed and counted, then decrypted (of an encrypted backup: each segment authenticated before its bytes pass on),
+ * decompressed, the RDB bytes checked as they are read. Nothing is trusted until
  * {@link #finish()} has read what is left and compared everything with the manifest. Nothing is buffered beyond one
  * chunk.
  */
@@ -24,7 +25,13 @@ public final class RdbStream extends InputStream {
     private final RdbChecker checker;
     private final MessageDigest storedSha = RdbChecker.sha256();
     private final InputStream counted;
+    private final InputStream decrypted;
     private final InputStream rdb;
+    /** Whether the store's stream itself failed, as opposed to the decryption of what it gave. */
+    private boolean storeFailed;
+    /** The first segment that failed authentication: whatever fails after it, this is what the user hears. */
+    private NotAuthentic notAuthentic;
+
     private long storedSize;
     private RdbDigest digest;
 
@@ -33,6 +40,7 @@ public final class RdbStream extends InputStream {
             Manifest.Part part,
             InputStream raw,
             Compression compression,
+            BackupKeys keys,
             Progress progress,
             long before)
             throws IOException {
@@ -45,7 +53,13 @@ public final class RdbStream extends InputStream {
         this.counted = new FilterInputStream(raw) {
             @Override
             public int read(byte[] bytes, int offset, int length) throws IOException {
-                int n = super.read(bytes, offset, length);
+                int n;
+                try {
+                    n = super.read(bytes, offset, length);
+                } catch (IOException failure) {
+                    storeFailed = true;
+                    throw failure;
+                }
                 if (n > 0) {
                     storedSha.update(bytes, offset, n);
                     storedSize += n;
@@ -53,7 +67,51 @@ public final class RdbStream extends InputStream {
                 return n;
             }
         };
-        this.rdb = compression.decompress(counted);
+        this.decrypted =
+                part.stored().encrypted() ? authenticated(keys.decrypt(counted, manifest, part.stored())) : counted;
+        this.rdb = compression.decompress(decrypted);
+    }
+
+    /** Tells a segment that failed authentication apart from a store that failed to deliver it. */
+    private InputStream authenticated(InputStream decrypting) {
+        return new FilterInputStream(decrypting) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException failure) {
+                    throw notAuthentic(failure);
+                }
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                try {
+                    return super.read(bytes, offset, length);
+                } catch (IOException failure) {
+                    throw notAuthentic(failure);
+                }
+            }
+        };
+    }
+
+    private IOException notAuthentic(IOException failure) {
+        if (storeFailed) {
+            return failure;
+        }
+        if (notAuthentic == null) {
+            notAuthentic = new NotAuthentic(failure);
+        }
+        return notAuthentic;
+    }
+
+    /** A segment of an encrypted object failed authentication. */
+    private static final class NotAuthentic extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotAuthentic(IOException cause) {
+            super("authentication failed", cause);
+        }
     }
 
     /**
@@ -62,7 +120,8 @@ public final class RdbStream extends InputStream {
      *
      * @param before the stored bytes of the parts read before this one
      */
-    static RdbStream open(BackupStore store, Manifest manifest, Manifest.Part part, Progress progress, long before) {
+    static RdbStream open(
+            BackupStore store, BackupKeys keys, Manifest manifest, Manifest.Part part, Progress progress, long before) {
         Compression compression = Compression.parse(part.stored().compression());
         if (compression == null) {
             throw new BackupException(
@@ -70,9 +129,11 @@ public final class RdbStream extends InputStream {
                     "backup " + manifest.id() + " uses compression '"
                             + part.stored().compression() + "', which this agent does not know");
         }
+        // A missing key is found before anything is downloaded.
+        keys.checkCanDecrypt(manifest);
         InputStream raw = store.open(part.stored().object());
         try {
-            return new RdbStream(manifest, part, raw, compression, progress, before);
+            return new RdbStream(manifest, part, raw, compression, keys, progress, before);
         } catch (IOException failure) {
             closeQuietly(raw);
             throw new RdbStream(manifest, part).unreadable(failure);
@@ -87,6 +148,7 @@ public final class RdbStream extends InputStream {
         this.before = 0;
         this.checker = null;
         this.counted = InputStream.nullInputStream();
+        this.decrypted = counted;
         this.rdb = InputStream.nullInputStream();
     }
 
@@ -126,6 +188,8 @@ public final class RdbStream extends InputStream {
         }
         try {
             transferTo(OutputStream.nullOutputStream());
+            // Past the compressed frame: the cipher's last segment, so that it too is authenticated.
+            decrypted.transferTo(OutputStream.nullOutputStream());
             counted.transferTo(OutputStream.nullOutputStream());
         } catch (IOException failure) {
             throw unreadable(failure);
@@ -137,10 +201,21 @@ public final class RdbStream extends InputStream {
     @Override
     public void close() {
         closeQuietly(rdb);
+        closeQuietly(decrypted);
         closeQuietly(counted);
     }
 
     BackupException unreadable(IOException failure) {
+        if (notAuthentic != null) {
+            return new BackupException(
+                    BackupFailure.MISMATCH,
+                    backup() + " of " + manifest.target() + " failed authentication: its stored object "
+                            + part.stored().object() + " was altered in the store, or it is not the object this"
+                            + " backup wrote (moved from another backup), or the key of id "
+                            + part.stored().encryption().keyId() + " is not the key it was encrypted with; "
+                            + "nothing of it can be trusted",
+                    notAuthentic);
+        }
         String message = failure.getMessage();
         return new BackupException(
                 BackupFailure.MISMATCH,

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Streams one RDB in a single pass through the checks (header, CRC-64, SHA-256), compression and the store, a
- * chunk at a time. The object is committed only when the RDB verified; any failure aborts it, so nothing is left.
+ * Streams one RDB in a single pass through the checks (header, CRC-64, SHA-256), compression, encryption (when a key
+ * is configured) and the store, a chunk at a time; the stored size and SHA-256 are of the bytes in the store. The object is committed only when the RDB verified; any failure aborts it, so nothing is left.
  */
 final class RdbUpload {
 
@@ -41,10 +41,12 @@ final class RdbUpload {
 
     private final BackupStore store;
     private final Compression compression;
+    private final BackupKeys keys;
 
-    RdbUpload(BackupStore store, Compression compression) {
+    RdbUpload(BackupStore store, Compression compression, BackupKeys keys) {
         this.store = store;
         this.compression = compression;
+        this.keys = keys;
     }
 
     /**
@@ -65,7 +67,9 @@ final class RdbUpload {
         Optional<RdbKeyCount> count = countKeys ? Optional.of(new RdbKeyCount(what)) : Optional.empty();
         try {
             DigestingOutputStream stored = new DigestingOutputStream(writer);
-            try (OutputStream compressed = compression.compress(stored)) {
+            // Closed in reverse: zstd ends its frame, then the cipher writes its last, authenticated segment.
+            try (OutputStream sealed = keys.encrypt(stored, key);
+                    OutputStream compressed = compression.compress(sealed)) {
                 byte[] buffer = new byte[CHUNK];
                 for (int n; (n = read(rdb, buffer, checker.size())) >= 0; ) {
                     checker.update(buffer, 0, n);

@@ -51,6 +51,7 @@ public final class RestoreDrill {
     private static final int CHUNK = 1 << 20;
 
     private final BackupStore store;
+    private final BackupKeys keys;
     private final BackupCatalog catalog;
     private final ScratchRedis scratch;
     private final DrillMetrics metrics;
@@ -63,6 +64,18 @@ public final class RestoreDrill {
      */
     public RestoreDrill(
             BackupStore store, ScratchServer.Opener scratch, DrillMetrics metrics, Clock clock, Path tempRoot) {
+        this(store, BackupKeys.none(), scratch, metrics, clock, tempRoot);
+    }
+
+    /** @param keys the keys that may decrypt encrypted backups */
+    public RestoreDrill(
+            BackupStore store,
+            BackupKeys keys,
+            ScratchServer.Opener scratch,
+            DrillMetrics metrics,
+            Clock clock,
+            Path tempRoot) {
+        this.keys = keys;
         this.store = store;
         this.catalog = new BackupCatalog(store);
         this.scratch = new ScratchRedis(scratch, clock);
@@ -180,8 +193,8 @@ public final class RestoreDrill {
                 DrillResult.Part part = drillPart(
                         manifest, rdbs.get(i), expected == null ? Map.of() : expected, redisServer, progress, before);
                 parts.add(part);
-                if (part.reason() == DrillFailure.STORE) {
-                    break; // the next shards would meet the same store
+                if (part.reason() == DrillFailure.STORE || part.reason() == DrillFailure.KEY_MISSING) {
+                    break; // the next shards would meet the same store, or lack the same key
                 }
                 before += rdbs.get(i).stored().size();
             }
@@ -257,7 +270,7 @@ public final class RestoreDrill {
             }
             KeyTally tally = new KeyTally(clock.millis());
             if (redisServer.isEmpty()) {
-                try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before)) {
+                try (RdbStream rdb = RdbStream.open(store, keys, manifest, part, progress, before)) {
                     readKeys(rdb, rdb, null, tally, what);
                 }
                 return KeyComparison.of(part.name(), what, expected, manifest.keysExact(), tally, null);
@@ -265,7 +278,7 @@ public final class RestoreDrill {
             Path dir = scratchDirectory();
             try {
                 Path file = dir.resolve("dump.rdb");
-                try (RdbStream rdb = RdbStream.open(store, manifest, part, progress, before);
+                try (RdbStream rdb = RdbStream.open(store, keys, manifest, part, progress, before);
                         OutputStream out = new BufferedOutputStream(
                                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), CHUNK)) {
                     TeeInputStream tee = new TeeInputStream(rdb, out, file);

@@ -42,6 +42,7 @@ final class S3ObjectWriter extends ObjectWriter {
     private final String key;
     private final int partSize;
     private final S3Errors errors;
+    private final S3Encryption encryption;
     private final BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private ExecutorService uploads;
@@ -52,7 +53,8 @@ final class S3ObjectWriter extends ObjectWriter {
     private long written;
     private boolean done;
 
-    S3ObjectWriter(S3Client client, String bucket, String key, int partSize, S3Errors errors) {
+    S3ObjectWriter(S3Client client, String bucket, String key, int partSize, S3Errors errors, S3Encryption encryption) {
+        this.encryption = encryption;
         this.client = client;
         this.bucket = bucket;
         this.key = key;
@@ -106,7 +108,8 @@ final class S3ObjectWriter extends ObjectWriter {
                 byte[] body = current == null ? new byte[0] : current;
                 int length = filled;
                 client.putObject(
-                        put -> put.bucket(bucket)
+                        put -> encryption
+                                .apply(put.bucket(bucket))
                                 .key(key)
                                 .ifNoneMatch("*")
                                 .contentLength((long) length)
@@ -197,7 +200,7 @@ final class S3ObjectWriter extends ObjectWriter {
         if (uploadId == null) {
             try {
                 uploadId = client.createMultipartUpload(
-                                create -> create.bucket(bucket).key(key))
+                                create -> encryption.apply(create.bucket(bucket).key(key)))
                         .uploadId();
             } catch (SdkException failure) {
                 throw errors.translate("starting the upload of " + key, failure);

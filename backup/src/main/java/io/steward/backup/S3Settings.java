@@ -13,6 +13,10 @@ import java.net.URI;
  * @param checksumsWhenRequired send and check checksums only where the API requires them, and Content-MD5 where
  *     older stores need it ({@code checksums: when-required}); false: the SDK's default, a checksum on every upload
  * @param maxAttempts attempts per request, with exponential backoff between them
+ * @param sse server-side encryption the store is asked for on every object ({@code AES256} or {@code aws:kms}), or
+ *     null for the bucket's default
+ * @param kmsKeyId with {@code aws:kms}, the KMS key (id, ARN or alias) to encrypt with; null for the account's
+ *     default {@code aws/s3} key
  */
 public record S3Settings(
         URI endpoint,
@@ -21,9 +25,31 @@ public record S3Settings(
         String accessKey,
         String secretKey,
         boolean checksumsWhenRequired,
-        int maxAttempts) {
+        int maxAttempts,
+        String sse,
+        String kmsKeyId) {
+
+    /** The values {@code sse} may take. */
+    public static final java.util.List<String> SSE_CHOICES = java.util.List.of("AES256", "aws:kms");
+
+    public S3Settings(
+            URI endpoint,
+            String region,
+            boolean pathStyle,
+            String accessKey,
+            String secretKey,
+            boolean checksumsWhenRequired,
+            int maxAttempts) {
+        this(endpoint, region, pathStyle, accessKey, secretKey, checksumsWhenRequired, maxAttempts, null, null);
+    }
 
     public S3Settings {
+        if (sse != null && !SSE_CHOICES.contains(sse)) {
+            throw new IllegalArgumentException("sse must be AES256 or aws:kms");
+        }
+        if (kmsKeyId != null && !"aws:kms".equals(sse)) {
+            throw new IllegalArgumentException("a KMS key id needs sse aws:kms");
+        }
         if ((accessKey == null) != (secretKey == null)) {
             throw new IllegalArgumentException("an access key needs its secret key");
         }
@@ -36,6 +62,8 @@ public record S3Settings(
     public String toString() {
         return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", pathStyle=" + pathStyle
                 + ", accessKey=" + (accessKey == null ? "default chain" : "given") + ", secretKey=****, checksums="
-                + (checksumsWhenRequired ? "when-required" : "when-supported") + ", maxAttempts=" + maxAttempts + "]";
+                + (checksumsWhenRequired ? "when-required" : "when-supported") + ", maxAttempts=" + maxAttempts
+                + ", sse=" + (sse == null ? "bucket default" : sse)
+                + (kmsKeyId == null ? "" : ", kmsKeyId=" + kmsKeyId) + "]";
     }
 }

@@ -49,12 +49,14 @@ public final class S3Store implements BackupStore {
     private final String bucket;
     private final String prefix;
     private final S3Errors errors;
+    private final S3Encryption encryption;
 
     /** @param prefix the key prefix without leading or trailing {@code /}, may be empty */
     public S3Store(String bucket, String prefix, S3Settings settings) {
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() ? "" : prefix + "/";
         this.errors = new S3Errors(location(), settings);
+        this.encryption = new S3Encryption(settings);
         this.client = client(settings);
     }
 
@@ -111,7 +113,8 @@ public final class S3Store implements BackupStore {
         }
         String probe = prefix + PROBE_KEY;
         try {
-            client.putObject(put -> put.bucket(bucket).key(probe), RequestBody.fromBytes(new byte[0]));
+            client.putObject(
+                    put -> encryption.apply(put.bucket(bucket).key(probe)), RequestBody.fromBytes(new byte[0]));
         } catch (SdkException failure) {
             throw errors.translate("writing the test object " + PROBE_KEY, failure);
         }
@@ -128,14 +131,16 @@ public final class S3Store implements BackupStore {
 
     @Override
     public ObjectWriter create(String key, long expectedSize) {
-        return new S3ObjectWriter(client, bucket, prefix + key, S3ObjectWriter.partSizeFor(expectedSize), errors);
+        return new S3ObjectWriter(
+                client, bucket, prefix + key, S3ObjectWriter.partSizeFor(expectedSize), errors, encryption);
     }
 
     @Override
     public void createSmall(String key, byte[] content) {
         try {
             client.putObject(
-                    put -> put.bucket(bucket).key(prefix + key).ifNoneMatch("*"), RequestBody.fromBytes(content));
+                    put -> encryption.apply(put.bucket(bucket).key(prefix + key).ifNoneMatch("*")),
+                    RequestBody.fromBytes(content));
         } catch (SdkException failure) {
             throw errors.translate("writing " + key, failure);
         }
