@@ -33,11 +33,12 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from measure import Redis, Scraper, samples, save_results, section, table
-from measure_fleet import PROMETHEUS_HEADERS, jvm_memory_after_gc, oom_errors, ready, scrape_once, wait_ready
+from measure import Redis, Scraper, jcmd, samples, save_results, section, table
+from measure_fleet import PROMETHEUS_HEADERS, jvm_memory_after_gc, oom_errors, ready, scrape_once
 
 SCRAPE_EVERY_S = 15
-FAILED_LINE = re.compile(r"scheduled backup of (\S+) failed \(([a-z_]+)\): (.*)")
+# "scheduled backup of soak-s01-t01 (127.0.0.1:33595) failed (redis_connect): lost ...": target, reason, message
+FAILED_LINE = re.compile(r"scheduled backup of (\S+)(?: \([^)]*\))? failed \(([a-z_]+)\): (.*)")
 WEIGHTS = {"kill": 3, "pause": 3, "password": 3, "s3": 1}
 DURATIONS = {"kill": (2, 12), "pause": (2, 12), "password": (5, 25), "s3": (3, 20)}  # seconds until undone
 
@@ -62,12 +63,16 @@ class Agent:
         except OSError:
             return False
 
-    def counters(self):
-        """The agent's counters that the soak follows, or None when /metrics did not answer."""
+    def counters(self, keep=None):
+        """The agent's counters that the soak follows, or None when /metrics did not answer; keep: a file the
+        whole /metrics is written to."""
         result = scrape_once(self.scraper)
         if result is None:
             self.scrape_failures += 1
             return None
+        if keep:
+            with open(keep, "wb") as f:
+                f.write(result[2])
         c = {"started": 0.0, "late": 0.0, "poll_errors": 0.0, "failures": {}, "runs": 0.0}
         for name, labels, value in samples(result[2].decode()):
             if name == "steward_polls_started_total":
@@ -81,6 +86,16 @@ class Agent:
             elif name == "steward_scheduler_jobs_run_total" and labels.get("kind") == "backup":
                 c["runs"] += value
         return c
+
+    def thread_names(self):
+        """{name with its numbers as #: count} from a thread dump, so what grew can be told by name."""
+        names = {}
+        for line in jcmd(self.pid, "Thread.print").splitlines():
+            m = re.match(r'"(.*?)"', line)
+            if m:
+                name = re.sub(r"\d+", "#", m.group(1))
+                names[name] = names.get(name, 0) + 1
+        return names
 
     def process(self, full_gc=True):
         """Heap after a full GC, threads, open fds, RSS: the figures that must not grow."""
@@ -309,22 +324,10 @@ def list_bucket(args):
     return objects, None, f"S3Proxy's directory {root}"
 
 
-def stored_objects(manifest):
-    """(key, size) of every object a manifest names: its dump's, or each shard's."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("key"), str) and isinstance(node.get("size"), int):
-                found.append((node["key"], node["size"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk({k: v for k, v in manifest.items() if k in ("object", "shards")})
-    return found
+def stored_objects(manifest, prefix):
+    """(bucket key, size) of every object a manifest names: its dump's, or each shard's of a set."""
+    parts = [manifest, *(manifest.get("shards") or [])]
+    return [(f"{prefix}/{p['stored']['object']}", p["stored"]["size"]) for p in parts if p.get("stored")]
 
 
 def check_store(args, objects):
@@ -343,7 +346,7 @@ def check_store(args, objects):
             continue
         with open(os.path.join(args.s3_data, args.bucket, directory, "manifest.json")) as f:
             manifest = json.load(f)
-        named = stored_objects(manifest)
+        named = stored_objects(manifest, args.prefix)
         wrong = [f"{key} {'missing' if key not in objects else f'{objects[key]} bytes, manifest says {size}'}"
                  for key, size in named if objects.get(key) != size]
         if wrong or not named:
@@ -371,7 +374,8 @@ def fires_due(backups_tsv, t0, t1):
             if not line.strip():
                 continue
             name, port, cron = line.rstrip("\n").split("\t")
-            offset, every = (int(v) for v in cron.split()[0].split("/"))
+            seconds = cron.split()[0]  # OFFSET/EVERY, or OFFSET alone for once a minute
+            offset, every = (int(v) for v in (seconds.split("/") if "/" in seconds else (seconds, 60)))
             due += sum(1 for s in range(int(t0) + 1, int(t1) + 1) if s % 60 % every == offset % every)
     return due
 
@@ -393,14 +397,34 @@ def failed_lines(log, t0, t1):
 
 
 def cause(failure, intervals, ports):
-    """The fault under way when a backup failed: on its server or on S3Proxy (a second of slack each side)."""
+    """The faults under way on the failed backup's server or on S3Proxy when it failed (a second before a fault's
+    start, five after its end: a restarted server loads its RDB); else those that ended within the minute before."""
     t, target, _, _ = failure
     if t is None:
         return "?"
     port = ports.get(target)
-    during = [f"{kind}{'' if where == 's3' else f' :{where}'}" for kind, where, a, b in intervals
-              if a - 1 <= t <= b + 60 and (where == "s3" or where == port)]
-    return ", ".join(sorted(set(during))) or "none"
+
+    def near(after):
+        return sorted({f"{kind}{'' if where == 's3' else f' :{where}'}" for kind, where, a, b in intervals
+                       if a - 1 <= t <= b + after and where in ("s3", port)})
+
+    under_way = near(5)
+    if under_way:
+        return ", ".join(under_way)
+    before = near(60)
+    return f"after {', '.join(before)}" if before else "none"
+
+
+def wait_up(agent, timeout):
+    """As measure_fleet.wait_ready, but gives up at once when the agent is gone (a config it refused)."""
+    began = time.monotonic()
+    state = ""
+    while time.monotonic() - began < timeout and agent.alive():
+        ok, state = ready(agent.url)
+        if ok:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - began, state
 
 
 def cmd_run(args):
@@ -420,13 +444,18 @@ def cmd_run(args):
     results = {"seed": args.seed, "minutes": args.minutes, "targets": args.targets}
 
     section("Start")
-    took, state = wait_ready(agent.url, 180)
+    took, state = wait_up(agent, 180)
     print(f"  /-/ready after {took:.1f} s: {state}")
+    if not agent.alive():
+        print(f"  the agent is gone (pid {agent.pid}): see its log", file=sys.stderr)
+        return 1
     if not state.startswith("ready"):
         print("  the agent did not become ready; going on, its targets may be down", file=sys.stderr)
     print(f"  warm-up {args.warmup} s")
     time.sleep(args.warmup)
-    first_counters = agent.counters()
+    work = os.path.dirname(args.faults)
+    first_counters = agent.counters(keep=os.path.join(work, "metrics-start.txt"))
+    first_threads = agent.thread_names()
     start = agent.process()
     t0 = time.time()
     print(f"  at the start: heap after GC {start['heap_mb']:.1f} MB (of {start['heap_committed_mb']:.1f} MB), "
@@ -458,15 +487,22 @@ def cmd_run(args):
     if died_at is None:
         print(f"  grace {args.grace} s, then until /-/ready (at most 120 s)")
         time.sleep(args.grace)
-        took, state = wait_ready(agent.url, 120)
+        took, state = wait_up(agent, 120)
         print(f"  /-/ready {took:.1f} s after the grace: {state}")
     alive = agent.alive()
     end = agent.process() if alive else None
-    last_counters = agent.counters() if alive else None
+    last_counters = agent.counters(keep=os.path.join(work, "metrics-end.txt")) if alive else None
+    last_threads = agent.thread_names() if alive else {}
     t2 = time.time()
     if end:
         print(f"  at the end: heap after GC {end['heap_mb']:.1f} MB (of {end['heap_committed_mb']:.1f} MB), "
               f"{end['threads']} threads, {end['fds']} fds, RSS {end['rss_mb']:.1f} MB")
+    changed = sorted((name, last_threads.get(name, 0) - first_threads.get(name, 0))
+                     for name in set(first_threads) | set(last_threads)
+                     if last_threads.get(name, 0) != first_threads.get(name, 0))
+    if alive:
+        print("  threads, by name, more or fewer at the end than at the start: " +
+              (", ".join(f"{name} {delta:+d}" for name, delta in changed) or "none"))
     print(f"  threads / fds / RSS MB every {SCRAPE_EVERY_S} s over the window: " +
           " ".join(f"{t}:{th}/{fd}/{rss:g}" for t, th, fd, rss in trace[:: max(1, len(trace) // 12)]))
 
@@ -494,18 +530,19 @@ def cmd_run(args):
     complete, broken, orphans, methods = check_store(args, objects)
     in_window = [m for m in complete.values()
                  if t0 <= datetime.fromisoformat(m["startedAt"].replace("Z", "+00:00")).timestamp() <= t2]
-    due = fires_due(args.backups, t0, t1)
+    due = fires_due(args.backups, t0, t2)  # the window and the grace after it, as the backups counted
     failures = failed_lines(args.log, t0, t2)
     runs = "n/a" if backups is None else f"{backups['runs']:.0f}"
     counted = "n/a" if backups is None else f"{sum(backups['failures'].values()):.0f}"
     print(f"  scheduled fires in the window: {due}; jobs run: {runs}; complete backups started in it:"
-          f" {len(in_window)}; failed: {len(failures)} (by the log), {counted} (by the metrics)")
+          f" {len(in_window)}; failed: {len(failures)} (by the log), {counted} (by the metrics); neither:"
+          f" {due - len(in_window) - len(failures)} (from the window's start to the end's measurement)")
     if backups and backups["failures"]:
         table(["reason (steward_backup_failures_total)", "failures"],
               sorted(([r, f"{v:.0f}"] for r, v in backups["failures"].items()), key=lambda row: row[0]))
     if failures:
         print()
-        print("  every failure, with the fault under way on its server or S3Proxy (within a minute of its end):")
+        print("  every failure, with the faults under way on its server or on S3Proxy then:")
         unexplained = 0
         for failure in failures:
             during = cause(failure, chaos.intervals, ports)
