@@ -97,6 +97,15 @@ class Agent:
                 names[name] = names.get(name, 0) + 1
         return names
 
+    def histogram(self):
+        """{class: bytes} of the live heap (`jcmd GC.class_histogram`, which collects first)."""
+        classes = {}
+        for line in jcmd(self.pid, "GC.class_histogram").splitlines():
+            m = re.match(r"\s*\d+:\s+\d+\s+(\d+)\s+(\S+)", line)
+            if m:
+                classes[m.group(2)] = int(m.group(1))
+        return classes
+
     def process(self, full_gc=True):
         """Heap after a full GC, threads, open fds, RSS: the figures that must not grow."""
         heap, committed, metaspace = jvm_memory_after_gc(self.pid) if full_gc else (None, None, None)
@@ -217,9 +226,13 @@ class Chaos:
         now = time.time()
         for holder in [*self.servers, self.s3]:
             if holder.fault and holder.fault[1] <= now:
-                self.undo(holder)
+                self.undo_safely(holder)
         if now >= self.next_at:
-            self.inject()
+            try:
+                self.inject()
+            except (OSError, RuntimeError, ConnectionError, TypeError) as failure:  # the bench's own trouble
+                self.troubles.append(f"a fault could not be injected: {failure!r}")
+                self.say(f"!        a fault could not be injected: {failure!r}")
             self.next_at = time.time() + self.gap()
 
     def inject(self):
@@ -292,10 +305,18 @@ class Chaos:
         self.intervals.append((kind, where, began, time.time()))
         holder.fault = None
 
+    def undo_safely(self, holder):
+        try:
+            self.undo(holder)
+        except (OSError, RuntimeError, ConnectionError, subprocess.SubprocessError) as failure:
+            self.troubles.append(f"a fault could not be undone: {failure!r}")
+            self.say(f"!        a fault could not be undone: {failure!r}")
+            holder.fault = None
+
     def undo_all(self):
         for holder in [*self.servers, self.s3]:
             if holder.fault:
-                self.undo(holder)
+                self.undo_safely(holder)
         self.log.close()
 
 
@@ -452,10 +473,15 @@ def cmd_run(args):
     if not state.startswith("ready"):
         print("  the agent did not become ready; going on, its targets may be down", file=sys.stderr)
     print(f"  warm-up {args.warmup} s")
+    warm = agent.counters()
     time.sleep(args.warmup)
     work = os.path.dirname(args.faults)
     first_counters = agent.counters(keep=os.path.join(work, "metrics-start.txt"))
+    if warm and first_counters:
+        started, late = first_counters["started"] - warm["started"], first_counters["late"] - warm["late"]
+        print(f"  over the warm-up (no fault): {started:.0f} polls started, {late:.0f} late")
     first_threads = agent.thread_names()
+    first_classes = agent.histogram()
     start = agent.process()
     t0 = time.time()
     print(f"  at the start: heap after GC {start['heap_mb']:.1f} MB (of {start['heap_committed_mb']:.1f} MB), "
@@ -466,6 +492,8 @@ def cmd_run(args):
     end_at = t0 + args.minutes * 60
     next_scrape = t0 + SCRAPE_EVERY_S
     trace = []  # (seconds into the window, threads, fds, rss) every scrape: growth shows over time
+    slices = []  # (from, to, polls started, late) between two scrapes: late polls told by the faults then
+    previous, previous_at = first_counters, t0
     died_at = None
     while time.time() < end_at:
         chaos.tick()
@@ -475,7 +503,11 @@ def cmd_run(args):
                 died_at = time.time()
                 chaos.say(f"THE AGENT IS GONE (pid {agent.pid})")
                 break
-            agent.counters()
+            now_counters, now = agent.counters(), time.time()
+            if previous and now_counters:
+                slices.append((previous_at, now, now_counters["started"] - previous["started"],
+                               now_counters["late"] - previous["late"]))
+            previous, previous_at = now_counters, now
             p = agent.process(full_gc=False)
             trace.append((round(time.time() - t0), p["threads"], p["fds"], round(p["rss_mb"], 1)))
         time.sleep(0.2)
@@ -493,6 +525,7 @@ def cmd_run(args):
     end = agent.process() if alive else None
     last_counters = agent.counters(keep=os.path.join(work, "metrics-end.txt")) if alive else None
     last_threads = agent.thread_names() if alive else {}
+    last_classes = agent.histogram() if alive else {}
     t2 = time.time()
     if end:
         print(f"  at the end: heap after GC {end['heap_mb']:.1f} MB (of {end['heap_committed_mb']:.1f} MB), "
@@ -503,6 +536,11 @@ def cmd_run(args):
     if alive:
         print("  threads, by name, more or fewer at the end than at the start: " +
               (", ".join(f"{name} {delta:+d}" for name, delta in changed) or "none"))
+    if alive:
+        grown = sorted(((last_classes.get(c, 0) - first_classes.get(c, 0), c)
+                        for c in set(first_classes) | set(last_classes)), reverse=True)[:8]
+        print("  live heap, the classes that grew most (GC.class_histogram, end - start): " +
+              ", ".join(f"{c} {delta / 1024:+.0f} KB" for delta, c in grown))
     print(f"  threads / fds / RSS MB every {SCRAPE_EVERY_S} s over the window: " +
           " ".join(f"{t}:{th}/{fd}/{rss:g}" for t, th, fd, rss in trace[:: max(1, len(trace) // 12)]))
 
@@ -521,11 +559,29 @@ def cmd_run(args):
         share = "n/a" if polls["on_time"] is None else f"{polls['on_time'] * 100:.2f} %"
         print(f"  polls started {started:.0f}, late {late:.0f}: {share} on time;"
               f" {polls['errors']:.0f} polls failed (targets down, paused or refused, as the faults meant)")
+        by_fault = {}
+        for a, b, n, late_n in slices:
+            kinds = sorted({kind for kind, _, x, y in chaos.intervals if x <= b and y >= a}) or ["no fault"]
+            key = " + ".join(kinds)
+            row = by_fault.setdefault(key, [0, 0.0, 0.0])
+            row[0] += 1
+            row[1] += n
+            row[2] += late_n
+        if by_fault:
+            print(f"  late polls by the faults under way in each {SCRAPE_EVERY_S}-s slice between two scrapes:")
+            table(["faults in the slice", "slices", "polls", "late", "late %"],
+                  [[k, v[0], f"{v[1]:.0f}", f"{v[2]:.0f}", f"{100 * v[2] / v[1]:.1f}" if v[1] else "n/a"]
+                   for k, v in sorted(by_fault.items())])
+        polls["by_fault"] = by_fault
         reasons = {r: last_counters["failures"].get(r, 0) - first_counters["failures"].get(r, 0)
                    for r in set(first_counters["failures"]) | set(last_counters["failures"])}
         reasons = {r: v for r, v in reasons.items() if v}
         runs = last_counters["runs"] - first_counters["runs"]
         backups = {"runs": runs, "failures": reasons}
+    # The agent goes on taking backups: its list first, then the bucket, so every backup it lists is in the bucket
+    # listing (a backup finished in between is in the bucket only).
+    listed_at = time.time()
+    listing = steward(args, "backup", "list", "-o", "json")
     objects, uploads, how = list_bucket(args)
     complete, broken, orphans, methods = check_store(args, objects)
     in_window = [m for m in complete.values()
@@ -561,14 +617,14 @@ def cmd_run(args):
         print(f"    PARTIAL  {line}")
     for line in orphans:
         print(f"    no manifest  {line}  (never listed; prune removes it after an hour)")
-    listing = steward(args, "backup", "list", "-o", "json")
     listed_ids, list_problem = set(), None
     if listing.returncode == 0:
         listed_ids = {b["id"] for b in json.loads(listing.stdout)}
         not_complete = sorted(listed_ids - set(complete))
-        not_listed = sorted(set(complete) - listed_ids)
+        not_listed = sorted(i for i in set(complete) - listed_ids if datetime.fromisoformat(
+            complete[i]["finishedAt"].replace("Z", "+00:00")).timestamp() < listed_at - 1)
         print(f"  steward backup list: {len(listed_ids)} backups; listed but not complete in the bucket: "
-              f"{len(not_complete)} {not_complete[:5]}; complete but not listed: {len(not_listed)} {not_listed[:5]}")
+              f"{len(not_complete)} {not_complete[:5]}; complete (finished before the list) but not listed: {len(not_listed)} {not_listed[:5]}")
         if not_complete:
             list_problem = f"{len(not_complete)} listed backups are not complete in the bucket"
     else:
