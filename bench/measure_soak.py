@@ -73,7 +73,7 @@ class Agent:
         if keep:
             with open(keep, "wb") as f:
                 f.write(result[2])
-        c = {"started": 0.0, "late": 0.0, "poll_errors": 0.0, "failures": {}, "runs": 0.0}
+        c = {"started": 0.0, "late": 0.0, "poll_errors": 0.0, "failures": {}, "runs": 0.0, "in_progress": 0.0}
         for name, labels, value in samples(result[2].decode()):
             if name == "steward_polls_started_total":
                 c["started"] += value
@@ -85,6 +85,8 @@ class Agent:
                 c["failures"][labels.get("reason", "?")] = c["failures"].get(labels.get("reason", "?"), 0) + value
             elif name == "steward_scheduler_jobs_run_total" and labels.get("kind") == "backup":
                 c["runs"] += value
+            elif name == "steward_backup_in_progress":
+                c["in_progress"] += value
         return c
 
     def thread_names(self):
@@ -106,8 +108,22 @@ class Agent:
                 classes[m.group(2)] = int(m.group(1))
         return classes
 
+    def between_backups(self, timeout=15):
+        """Waits (bounded) until no backup runs: one under way holds its upload buffers (an 8 MiB part each), which
+        a heap reading should not count as growth. Whether it found such a moment."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            c = self.counters()
+            if c is not None and c["in_progress"] == 0:
+                return True
+            time.sleep(0.1)
+        return False
+
     def process(self, full_gc=True):
-        """Heap after a full GC, threads, open fds, RSS: the figures that must not grow."""
+        """Heap after a full GC (taken between two backups), threads, open fds, RSS: the figures that must not
+        grow."""
+        if full_gc and not self.between_backups():
+            print("  ! a backup was under way for 15 s: the heap reading holds its buffers")
         heap, committed, metaspace = jvm_memory_after_gc(self.pid) if full_gc else (None, None, None)
         status = {}
         with open(f"/proc/{self.pid}/status") as f:
