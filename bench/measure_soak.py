@@ -100,13 +100,17 @@ class Agent:
         return names
 
     def histogram(self):
-        """{class: bytes} of the live heap (`jcmd GC.class_histogram`, which collects first)."""
-        classes = {}
+        """({class: bytes}, total bytes) of the live heap: `jcmd GC.class_histogram` runs a full GC and counts what
+        survived in one step, so nothing the agent allocates between two jcmd calls is counted."""
+        classes, total = {}, None
         for line in jcmd(self.pid, "GC.class_histogram").splitlines():
             m = re.match(r"\s*\d+:\s+\d+\s+(\d+)\s+(\S+)", line)
             if m:
                 classes[m.group(2)] = int(m.group(1))
-        return classes
+            m = re.match(r"Total\s+\d+\s+(\d+)", line)
+            if m:
+                total = int(m.group(1))
+        return classes, total
 
     def between_backups(self, timeout=15):
         """Waits (bounded) until no backup runs: one under way holds its upload buffers (an 8 MiB part each), which
@@ -124,13 +128,17 @@ class Agent:
         grow."""
         if full_gc and not self.between_backups():
             print("  ! a backup was under way for 15 s: the heap reading holds its buffers")
-        heap, committed, metaspace = jvm_memory_after_gc(self.pid) if full_gc else (None, None, None)
+        classes, live, committed, metaspace = {}, None, None, None
+        if full_gc:
+            _, committed, metaspace = jvm_memory_after_gc(self.pid)
+            classes, live = self.histogram()
         status = {}
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
                 key, _, value = line.partition(":")
                 status[key] = value.split()[0] if value.split() else ""
-        return {"heap_mb": heap, "heap_committed_mb": committed, "metaspace_mb": metaspace,
+        return {"heap_mb": None if live is None else live / 1048576, "heap_committed_mb": committed,
+                "metaspace_mb": metaspace, "classes": classes,
                 "threads": int(status["Threads"]), "fds": len(os.listdir(f"/proc/{self.pid}/fd")),
                 "rss_mb": int(status["VmRSS"]) / 1024}
 
@@ -497,10 +505,9 @@ def cmd_run(args):
         started, late = first_counters["started"] - warm["started"], first_counters["late"] - warm["late"]
         print(f"  over the warm-up (no fault): {started:.0f} polls started, {late:.0f} late")
     first_threads = agent.thread_names()
-    first_classes = agent.histogram()
     start = agent.process()
     t0 = time.time()
-    print(f"  at the start: heap after GC {start['heap_mb']:.1f} MB (of {start['heap_committed_mb']:.1f} MB), "
+    print(f"  at the start: live heap after GC {start['heap_mb']:.1f} MB (of {start['heap_committed_mb']:.1f} MB), "
           f"{start['threads']} threads, {start['fds']} fds, RSS {start['rss_mb']:.1f} MB")
 
     section(f"Soak: {args.minutes:g} min of faults, one every {args.fault_every:g} s on average (seed {args.seed})")
@@ -541,10 +548,9 @@ def cmd_run(args):
     end = agent.process() if alive else None
     last_counters = agent.counters(keep=os.path.join(work, "metrics-end.txt")) if alive else None
     last_threads = agent.thread_names() if alive else {}
-    last_classes = agent.histogram() if alive else {}
     t2 = time.time()
     if end:
-        print(f"  at the end: heap after GC {end['heap_mb']:.1f} MB (of {end['heap_committed_mb']:.1f} MB), "
+        print(f"  at the end: live heap after GC {end['heap_mb']:.1f} MB (of {end['heap_committed_mb']:.1f} MB), "
               f"{end['threads']} threads, {end['fds']} fds, RSS {end['rss_mb']:.1f} MB")
     changed = sorted((name, last_threads.get(name, 0) - first_threads.get(name, 0))
                      for name in set(first_threads) | set(last_threads)
@@ -553,9 +559,10 @@ def cmd_run(args):
         print("  threads, by name, more or fewer at the end than at the start: " +
               (", ".join(f"{name} {delta:+d}" for name, delta in changed) or "none"))
     if alive:
+        first_classes, last_classes = start["classes"], end["classes"]
         grown = sorted(((last_classes.get(c, 0) - first_classes.get(c, 0), c)
                         for c in set(first_classes) | set(last_classes)), reverse=True)[:8]
-        print("  live heap, the classes that grew most (GC.class_histogram, end - start): " +
+        print("  live heap, the classes that grew most (end - start): " +
               ", ".join(f"{c} {delta / 1024:+.0f} KB" for delta, c in grown))
     print(f"  threads / fds / RSS MB every {SCRAPE_EVERY_S} s over the window: " +
           " ".join(f"{t}:{th}/{fd}/{rss:g}" for t, th, fd, rss in trace[:: max(1, len(trace) // 12)]))
@@ -701,6 +708,9 @@ def cmd_run(args):
     print()
     print(f"goal: heap growth {heap}, thread growth {threads}, fd growth {fds}, agent exits {0 if alive else 1},"
           f" partial objects {partial_listed} listed ({len(orphans)} unlisted without a manifest)")
+    for reading in (start, end):
+        if reading:
+            reading.pop("classes", None)  # thousands of entries: the report shows what grew
     results.update({"start": start, "end": end, "alive": alive, "polls": polls, "backups": backups,
                     "fires_due": due, "complete": len(in_window), "failed": len(failures),
                     "partial_listed": partial_listed, "orphans": orphans, "uploads": uploads,
