@@ -225,8 +225,35 @@ class BackupFaultsTest {
         }
     }
 
+    @Test
+    void aManifestStoredWhoseAnswerWasLostLeavesNoBackupListed() {
+        // The store keeps the manifest but its answer never comes (it died right after, or a retry of the write
+        // found the manifest there): the backup failed, so neither its manifest nor its object may stay.
+        BackupException failure = failingBackup(
+                new ManifestAnswerLost(s3Store()), target(redis), BackupFailure.STORE_UNREACHABLE, Progress.NONE);
+        assertThat(failure.getMessage()).contains("answer");
+
+        Path config = Cli.s3Config(dir, s3.endpoint().toString(), "backups", "");
+        Cli.Run list = Cli.run(ENV, "backup", "list", "--config", config.toString(), "-o", "json");
+        assertThat(list.out().strip()).isEqualTo("[ ]");
+        assertThat(objectsInBucket()).isEmpty();
+    }
+
+    /** The real S3 store, which stores a manifest and then fails as if its answer had been lost on the way. */
+    private static final class ManifestAnswerLost extends StoreDyingAfter {
+        ManifestAnswerLost(BackupStore store) {
+            super(store, Long.MAX_VALUE, () -> {});
+        }
+
+        @Override
+        public void createSmall(String key, byte[] content) {
+            super.createSmall(key, content);
+            throw new BackupException(BackupFailure.STORE_UNREACHABLE, "no answer from the store after writing " + key);
+        }
+    }
+
     /** The real S3 store, whose server is stopped once so many bytes of an object were written to it. */
-    private static final class StoreDyingAfter implements BackupStore {
+    private static class StoreDyingAfter implements BackupStore {
         private final BackupStore store;
         private final long bytes;
         private final Runnable kill;

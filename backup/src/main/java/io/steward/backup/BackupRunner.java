@@ -165,10 +165,15 @@ public final class BackupRunner {
                 ? copyFromSentinelGroup(target, dataKey, options, progress)
                 : copy(target, dataKey, options, progress);
         Manifest manifest = manifest(target, id, started, copy).scheduledFor(fire);
+        String manifestKey = BackupLayout.key(target.name(), id, Manifest.FILE_NAME);
         try {
-            store.createSmall(BackupLayout.key(target.name(), id, Manifest.FILE_NAME), manifest.toJson());
+            store.createSmall(manifestKey, manifest.toJson());
         } catch (BackupException failure) {
-            deleteQuietly(List.of(dataKey));
+            // The manifest may be stored all the same (the store's answer was lost, or a retry found it there): it
+            // goes first, and the data only once it is gone, so no listed backup ever lacks its object.
+            if (deleteQuietly(List.of(manifestKey))) {
+                deleteQuietly(List.of(dataKey));
+            }
             throw failure;
         }
         return manifest;
@@ -348,14 +353,17 @@ public final class BackupRunner {
         }
     }
 
-    private void deleteQuietly(List<String> keys) {
+    /** Whether the keys are gone; when not, says so in the log. */
+    private boolean deleteQuietly(List<String> keys) {
         try {
             store.delete(keys);
+            return true;
         } catch (BackupException failure) {
             logger.warn(
                     "could not remove {} after a failed backup ({}); prune removes it later",
                     keys,
                     failure.getMessage());
+            return false;
         }
     }
 }

@@ -143,10 +143,15 @@ final class ClusterBackup {
         Manifest manifest = Manifest.ofSet(id, cluster.name(), started, clock.instant(), shards, agentVersion)
                 .withKeysCounted(counted)
                 .scheduledFor(fire);
+        String manifestKey = BackupLayout.key(cluster.name(), id, Manifest.FILE_NAME);
         try {
-            store.createSmall(BackupLayout.key(cluster.name(), id, Manifest.FILE_NAME), manifest.toJson());
+            store.createSmall(manifestKey, manifest.toJson());
         } catch (BackupException failure) {
-            deleteQuietly(written);
+            // The manifest may be stored all the same (the store's answer was lost, or a retry found it there): it
+            // goes first, and the shards only once it is gone, so no listed set ever lacks one of them.
+            if (deleteQuietly(List.of(manifestKey))) {
+                deleteQuietly(written);
+            }
             throw failure;
         }
         return manifest;
@@ -370,17 +375,20 @@ final class ClusterBackup {
                 failure);
     }
 
-    private void deleteQuietly(List<String> keys) {
+    /** Whether the keys are gone; when not, says so in the log. */
+    private boolean deleteQuietly(List<String> keys) {
         if (keys.isEmpty()) {
-            return;
+            return true;
         }
         try {
             store.delete(keys);
+            return true;
         } catch (BackupException failure) {
             logger.warn(
                     "could not remove {} after a failed backup set ({}); prune removes it later",
                     keys,
                     failure.getMessage());
+            return false;
         }
     }
 }
