@@ -32,35 +32,7 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
                 "-subj",
                 "/CN=steward-test-ca");
         for (String name : List.of("server", "client")) {
-            openssl(
-                    dir,
-                    "req",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-keyout",
-                    name + ".key",
-                    "-out",
-                    name + ".csr",
-                    "-subj",
-                    "/CN=" + name);
-            openssl(
-                    dir,
-                    "x509",
-                    "-req",
-                    "-in",
-                    name + ".csr",
-                    "-CA",
-                    "ca.crt",
-                    "-CAkey",
-                    "ca.key",
-                    "-CAcreateserial",
-                    "-out",
-                    name + ".crt",
-                    "-days",
-                    "2",
-                    "-extfile",
-                    "san.ext");
+            sign(dir, name, "rsa:2048");
         }
         return new TestCertificates(
                 dir.resolve("ca.crt"),
@@ -73,6 +45,12 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
     /** Another certificate for 127.0.0.1 signed by this CA, with subject {@code CN=name}: {@code [cert, key]}. */
     public List<Path> signed(String name, String keyAlgorithm) {
         Path dir = caCert.getParent();
+        sign(dir, name, keyAlgorithm);
+        return List.of(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
+    }
+
+    /** A key pair {@code name.key} and its certificate {@code name.crt} for 127.0.0.1, signed by the CA in dir. */
+    private static void sign(Path dir, String name, String keyAlgorithm) {
         openssl(
                 dir,
                 "req",
@@ -102,7 +80,6 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
                 "2",
                 "-extfile",
                 "san.ext");
-        return List.of(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
     }
 
     /** Runs {@code openssl} with these arguments in {@code dir}, failing on a non-zero exit. */

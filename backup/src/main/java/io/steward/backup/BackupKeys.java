@@ -65,17 +65,7 @@ public final class BackupKeys {
      * writes the last segment and leaves {@code out} open. Without a current key, {@code out} itself (unclosable).
      */
     OutputStream encrypt(OutputStream out, String objectKey) throws IOException {
-        OutputStream shielded = new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
+        OutputStream shielded = new OpenOutputStream(out);
         if (current.isEmpty()) {
             return shielded;
         }

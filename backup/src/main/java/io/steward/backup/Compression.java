@@ -44,17 +44,7 @@ public enum Compression {
 
     /** Compresses into {@code out}; closing the result finishes the stream but leaves {@code out} open. */
     OutputStream compress(OutputStream out) throws IOException {
-        OutputStream shielded = new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
+        OutputStream shielded = new OpenOutputStream(out);
         return this == NONE ? shielded : ZstdStreams.compress(shielded);
     }
 
