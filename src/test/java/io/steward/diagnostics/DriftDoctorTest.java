@@ -115,8 +115,9 @@ class DriftDoctorTest {
                     .isEqualTo(Severity.INFO);
             assertThat(text(finding))
                     .contains("repl-backlog-size 1.0 MiB on the replica, 64.0 MiB on the primary")
+                    // The save's own time is what the machine makes of it: only its form is certain.
                     .containsPattern("every reconnect is a full resync: a full sync of \\d+\\.\\d MiB takes about"
-                            + " 0\\.\\d s");
+                            + " \\d+\\.\\d s");
             // 8 values of 1 MiB take a little more in the allocator's size classes: the dataset, not 64mb.
             assertThat(finding.remedy())
                     .containsPattern("^on " + replica.address().replace(".", "\\.")
