@@ -26,6 +26,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -205,26 +206,8 @@ public final class BackupScheduler implements AutoCloseable {
         List<Work> created = new ArrayList<>();
         try {
             for (Work each : work.values()) {
-                Trigger existing = scheduler.getTrigger(each.triggerKey());
-                if (existing instanceof CronTrigger cron
-                        && cron.getCronExpression().equals(each.cron())) {
-                    continue;
-                }
-                JobDetail job = JobBuilder.newJob(ScheduledJob.class)
-                        .withIdentity(each.key())
-                        .requestRecovery(true)
-                        .build();
-                Trigger trigger = TriggerBuilder.newTrigger()
-                        .withIdentity(each.triggerKey())
-                        .forJob(job)
-                        .withSchedule(CronScheduleBuilder.cronSchedule(each.cron())
-                                .withMisfireHandlingInstructionFireAndProceed())
-                        .build();
-                scheduler.scheduleJob(job, Set.of(trigger), true);
-                if (existing == null) {
+                if (put(each, scheduler.getTrigger(each.triggerKey()))) {
                     created.add(each);
-                } else {
-                    logger.info("{} of {}: schedule changed to '{}'", each.kind(), each.target(), each.cron());
                 }
             }
             for (String kind : List.of(BACKUP, DRILL)) {
@@ -239,6 +222,50 @@ public final class BackupScheduler implements AutoCloseable {
             throw unusable(failure);
         }
         return created;
+    }
+
+    /**
+     * Puts one job on the schedule, given the trigger this agent saw there ({@code null}: none).
+     *
+     * <p>A new trigger never replaces one: agents started together each see none, and a trigger put in place of one
+     * that has just fired is due at that same fire again (a cron trigger's first fire is the one at or after its
+     * start, a second back), so the fire would be backed up twice. The agent that finds another's trigger there
+     * first keeps it.
+     *
+     * @return whether this call created the job's trigger
+     */
+    boolean put(Work each, Trigger seen) throws SchedulerException {
+        if (seen instanceof CronTrigger cron && cron.getCronExpression().equals(each.cron())) {
+            return false;
+        }
+        JobDetail job = JobBuilder.newJob(ScheduledJob.class)
+                .withIdentity(each.key())
+                .requestRecovery(true)
+                .build();
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity(each.triggerKey())
+                .forJob(job)
+                .withSchedule(
+                        CronScheduleBuilder.cronSchedule(each.cron()).withMisfireHandlingInstructionFireAndProceed())
+                .build();
+        if (seen != null) {
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+            logger.info("{} of {}: schedule changed to '{}'", each.kind(), each.target(), each.cron());
+            return false;
+        }
+        try {
+            scheduler.scheduleJob(job, Set.of(trigger), false);
+            return true;
+        } catch (ObjectAlreadyExistsException another) {
+            Trigger theirs = scheduler.getTrigger(each.triggerKey());
+            if (theirs == null) {
+                // The job is there without its trigger: nothing of it can fire, so it is put in anew.
+                scheduler.scheduleJob(job, Set.of(trigger), true);
+                return true;
+            }
+            logger.debug("{} of {}: put on the schedule by another agent meanwhile", each.kind(), each.target());
+            return put(each, theirs);
+        }
     }
 
     /** Starts running the schedule; in a shared one, also counts the agents that share it, now and then. */
