@@ -113,25 +113,37 @@ class Agent:
         return classes, total
 
     def between_backups(self, timeout=15):
-        """Waits (bounded) until no backup runs: one under way holds its upload buffers (an 8 MiB part each), which
-        a heap reading should not count as growth. Whether it found such a moment."""
+        """Waits (bounded) until no backup runs: one under way holds its upload buffer (an 8 MiB part), which a heap
+        reading should not count as growth. The counters then, or None when it found no such moment."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             c = self.counters()
             if c is not None and c["in_progress"] == 0:
-                return True
+                return c
             time.sleep(0.1)
-        return False
+        return None
+
+    def quiet_heap(self, attempts=10):
+        """(classes, live, committed, metaspace) read while no backup ran: a backup is due every few seconds, and
+        one that began between the check and the full GC (a jcmd takes a while to attach) would be counted, so a
+        reading during which a backup began or was under way is taken again."""
+        for _ in range(attempts):
+            before = self.between_backups()
+            _, committed, metaspace = jvm_memory_after_gc(self.pid)
+            classes, live = self.histogram()
+            after = self.counters()
+            if before is not None and after is not None and after["in_progress"] == 0 \
+                    and after["runs"] == before["runs"]:
+                return classes, live, committed, metaspace
+        print(f"  ! no reading in {attempts} attempts without a backup under way: this one may hold its buffer")
+        return classes, live, committed, metaspace
 
     def process(self, full_gc=True):
         """Heap after a full GC (taken between two backups), threads, open fds, RSS: the figures that must not
         grow."""
-        if full_gc and not self.between_backups():
-            print("  ! a backup was under way for 15 s: the heap reading holds its buffers")
         classes, live, committed, metaspace = {}, None, None, None
         if full_gc:
-            _, committed, metaspace = jvm_memory_after_gc(self.pid)
-            classes, live = self.histogram()
+            classes, live, committed, metaspace = self.quiet_heap()
         status = {}
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
