@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsServer;
 import io.steward.diagnostics.DoctorStatus;
 import io.steward.diagnostics.JsonReport;
 import io.steward.exporters.PrometheusExporter;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,6 +35,8 @@ final class WebServer implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(WebServer.class);
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** What each connection of the server keeps for writing is about twice this, however large the answer. */
+    private static final int WRITE_SIZE = 16 * 1024;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -252,7 +253,7 @@ final class WebServer implements AutoCloseable {
         exchange.sendResponseHeaders(200, exposition.length());
         // The Redis part arrives as many small pieces, one per family and target: one write per piece would be a
         // system call each.
-        try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
+        try (OutputStream out = new BoundedWrites(exchange.getResponseBody(), WRITE_SIZE)) {
             exposition.writeTo(out);
         }
     }
@@ -264,7 +265,7 @@ final class WebServer implements AutoCloseable {
 
     private static void write(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        try (OutputStream out = new BoundedWrites(exchange.getResponseBody(), WRITE_SIZE)) {
             out.write(body);
         }
     }
